@@ -1,0 +1,25 @@
+package io.odoovps.operator.api.v1alpha1.odoovps;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A managed Odoo virtual private server of one customer, run as a KubeVirt VirtualMachine. */
+@Group("odoovps.io")
+@Version("v1alpha1")
+@ShortNames("ovps")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Plan", jsonPath = ".spec.plan.name")
+@AdditionalPrinterColumn(name = "Location", jsonPath = ".spec.location")
+@AdditionalPrinterColumn(name = "IPv4", jsonPath = ".status.ipv4")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class OdooVps extends CustomResource<OdooVpsSpec, OdooVpsStatus> implements Namespaced {}

@@ -1,0 +1,84 @@
+package io.odoovps.operator.api.v1alpha1.odoovps;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What the operator observed of a VPS. Written only by the operator, only when it changed. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class OdooVpsStatus {
+
+  @JsonPropertyDescription("The generation of the spec that this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "Lifecycle phase: Provisioning, Running, Stopped, Suspended, Isolated, Terminating, Failed.")
+  private VpsPhase phase;
+
+  @JsonPropertyDescription("The fixed IPv4 address allocated to the VPS.")
+  private String ipv4;
+
+  @JsonPropertyDescription("Name of the KubeVirt VirtualMachine that runs the VPS.")
+  private String virtualMachine;
+
+  @JsonPropertyDescription("Conditions: Ready and one per pending obligation.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public VpsPhase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(VpsPhase phase) {
+    this.phase = phase;
+  }
+
+  public String getIpv4() {
+    return ipv4;
+  }
+
+  public void setIpv4(String ipv4) {
+    this.ipv4 = ipv4;
+  }
+
+  public String getVirtualMachine() {
+    return virtualMachine;
+  }
+
+  public void setVirtualMachine(String virtualMachine) {
+    this.virtualMachine = virtualMachine;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof OdooVpsStatus s
+        && Objects.equals(observedGeneration, s.observedGeneration)
+        && phase == s.phase
+        && Objects.equals(ipv4, s.ipv4)
+        && Objects.equals(virtualMachine, s.virtualMachine)
+        && Objects.equals(conditions, s.conditions);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, phase, ipv4, virtualMachine, conditions);
+  }
+}

@@ -1,0 +1,60 @@
+package io.odoovps.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds a status' conditions from the previous ones: a condition keeps its lastTransitionTime
+ * while its status stays the same, so an unchanged world gives an equal status and no write.
+ */
+public final class ConditionList {
+
+  private final List<Condition> previous;
+  private final long generation;
+  private final Instant now;
+  private final List<Condition> next = new ArrayList<>();
+
+  public ConditionList(List<Condition> previous, Long generation, Instant now) {
+    this.previous = previous == null ? List.of() : previous;
+    this.generation = generation == null ? 0L : generation;
+    this.now = now;
+  }
+
+  public ConditionList set(String type, boolean status, String reason, String message) {
+    var statusText = status ? "True" : "False";
+    var transition =
+        previous.stream()
+            .filter(c -> type.equals(c.getType()) && statusText.equals(c.getStatus()))
+            .map(Condition::getLastTransitionTime)
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)));
+    next.add(
+        new ConditionBuilder()
+            .withType(type)
+            .withStatus(statusText)
+            .withReason(reason)
+            .withMessage(message)
+            .withObservedGeneration(generation)
+            .withLastTransitionTime(transition)
+            .build());
+    return this;
+  }
+
+  public List<Condition> build() {
+    return List.copyOf(next);
+  }
+
+  /** The condition of that type in a list, if any. */
+  public static java.util.Optional<Condition> find(List<Condition> conditions, String type) {
+    return conditions == null
+        ? java.util.Optional.empty()
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+}

@@ -1,0 +1,124 @@
+package io.odoovps.operator.vps;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.api.v1alpha1.odoovps.PlanSpec;
+import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.kubevirt.DataVolumeTemplate;
+import io.odoovps.operator.kubevirt.VirtualMachine;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Cpu;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.DataVolumeRef;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Devices;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Disk;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.DiskTarget;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Domain;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Interface;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Memory;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Network;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Resources;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Volume;
+import io.odoovps.operator.kubevirt.VirtualMachineSpec;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns an OdooVps and the platform configuration into the KubeVirt VirtualMachine that runs it: a
+ * dedicated disk created from the provider image, CPU and memory requested below their limits by
+ * the overcommit ratios, one NIC on the pod network. A pure function, unit-tested directly.
+ */
+public class VirtualMachineDesign {
+
+  public static final String ROOT_DISK = "rootdisk";
+  public static final String POD_NETWORK = "default";
+  private static final BigDecimal MIB = BigDecimal.valueOf(1024L * 1024L);
+
+  private final OperatorConfig config;
+
+  public VirtualMachineDesign(OperatorConfig config) {
+    this.config = config;
+  }
+
+  /** Name of the DataVolume (and PVC) that holds the VPS's dedicated disk. */
+  public static String diskName(OdooVps vps) {
+    return vps.getMetadata().getName() + "-disk";
+  }
+
+  public VirtualMachine render(OdooVps vps) {
+    var plan = vps.getSpec().getPlan();
+    var labels = VpsLabels.of(vps);
+
+    var vm = new VirtualMachine();
+    vm.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(vps.getMetadata().getName())
+            .withNamespace(vps.getMetadata().getNamespace())
+            .withLabels(labels)
+            .build());
+    vm.setSpec(
+        new VirtualMachineSpec(
+            VirtualMachineSpec.RUN_ALWAYS,
+            List.of(disk(vps, plan, labels)),
+            template(vps, plan, labels)));
+    return vm;
+  }
+
+  private DataVolumeTemplate disk(OdooVps vps, PlanSpec plan, Map<String, String> labels) {
+    var vmConfig = config.vm();
+    var image = vmConfig.image();
+    var source =
+        image.startsWith("http://") || image.startsWith("https://")
+            ? new DataVolumeTemplate.Source(null, new DataVolumeTemplate.Http(image))
+            : new DataVolumeTemplate.Source(new DataVolumeTemplate.Registry(image), null);
+    return new DataVolumeTemplate(
+        new ObjectMetaBuilder().withName(diskName(vps)).withLabels(labels).build(),
+        new DataVolumeTemplate.Spec(
+            source,
+            new DataVolumeTemplate.Storage(
+                vmConfig.accessModes().isEmpty() ? null : List.copyOf(vmConfig.accessModes()),
+                new DataVolumeTemplate.Resources(Map.of("storage", plan.getDisk())),
+                vmConfig.storageClass().orElse(null))));
+  }
+
+  private VirtualMachineInstanceTemplate template(
+      OdooVps vps, PlanSpec plan, Map<String, String> labels) {
+    var domain =
+        new Domain(
+            new Cpu(plan.getVcpu(), 1, 1, null),
+            new Memory(plan.getMemory()),
+            new Resources(
+                Map.of(
+                    "cpu", cpuRequest(plan.getVcpu()),
+                    "memory", memoryRequest(plan.getMemory())),
+                Map.of("cpu", String.valueOf(plan.getVcpu()), "memory", plan.getMemory())),
+            new Devices(
+                List.of(new Disk(ROOT_DISK, new DiskTarget("virtio"), 1)),
+                List.of(new Interface(POD_NETWORK, Map.of(), "virtio"))));
+    return new VirtualMachineInstanceTemplate(
+        new ObjectMetaBuilder().withLabels(labels).build(),
+        new VirtualMachineInstanceTemplate.Spec(
+            domain,
+            List.of(new Network(POD_NETWORK, Map.of())),
+            List.of(new Volume(ROOT_DISK, new DataVolumeRef(diskName(vps)), null)),
+            120L));
+  }
+
+  /** The host CPU the VM's pod requests: the plan's vCPUs divided by the CPU overcommit ratio. */
+  String cpuRequest(int vcpu) {
+    long millis = (long) Math.ceil(vcpu * 1000 / config.overcommit().cpuRatio());
+    return millis + "m";
+  }
+
+  /** The host memory the VM's pod requests: guest memory divided by the memory ratio, in Mi. */
+  String memoryRequest(String memory) {
+    var bytes = Quantity.getAmountInBytes(new Quantity(memory));
+    var mib =
+        bytes
+            .divide(MIB, 0, RoundingMode.UP)
+            .divide(BigDecimal.valueOf(config.overcommit().memoryRatio()), 0, RoundingMode.UP);
+    return mib.toPlainString() + "Mi";
+  }
+}

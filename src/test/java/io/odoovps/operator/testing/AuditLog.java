@@ -1,0 +1,87 @@
+package io.odoovps.operator.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the API server's audit log (written synchronously, JSON lines) to count the writes that a
+ * given client made: every create, update, patch and delete, whatever the resource.
+ */
+public final class AuditLog {
+
+  private static final Set<String> WRITE_VERBS =
+      Set.of("create", "update", "patch", "delete", "deletecollection");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path file;
+
+  AuditLog(Path file) {
+    this.file = file;
+  }
+
+  /** A position in the log; writes are counted from there on. */
+  public long mark() {
+    try {
+      return Files.exists(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The writes made since {@code mark} by clients whose User-Agent starts with the prefix. */
+  public List<Write> writesSince(long mark, String userAgentPrefix) {
+    try (var in = Files.newInputStream(file)) {
+      in.skipNBytes(mark);
+      var text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return text.lines()
+          .filter(line -> !line.isBlank())
+          .map(AuditLog::parse)
+          .filter(e -> e.path("userAgent").asText("").startsWith(userAgentPrefix))
+          .filter(e -> WRITE_VERBS.contains(e.path("verb").asText()))
+          .map(
+              e ->
+                  new Write(
+                      e.path("verb").asText(),
+                      e.path("objectRef").path("resource").asText(),
+                      e.path("objectRef").path("subresource").asText(""),
+                      e.path("objectRef").path("namespace").asText(""),
+                      e.path("objectRef").path("name").asText(""),
+                      e.path("responseStatus").path("code").asInt()))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JsonNode parse(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One audited write. */
+  public record Write(
+      String verb, String resource, String subresource, String namespace, String name, int code) {
+    @Override
+    public String toString() {
+      return verb
+          + " "
+          + resource
+          + (subresource.isEmpty() ? "" : "/" + subresource)
+          + " "
+          + namespace
+          + "/"
+          + name
+          + " -> "
+          + code;
+    }
+  }
+}

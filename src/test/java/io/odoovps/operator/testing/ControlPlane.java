@@ -1,0 +1,169 @@
+package io.odoovps.operator.testing;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One real control plane per test JVM: etcd and kube-apiserver started by kube-api-test from the
+ * binaries that {@code hack/build-control-plane.sh} built, with an audit log that counts writes,
+ * and kube-controller-manager started on demand (garbage collection, Jobs, CronJobs, namespaces).
+ * The CRDs (ours and the upstream third-party ones) are installed once.
+ */
+public final class ControlPlane {
+
+  /** The User-Agent of the operator's client in tests; the audit log counts its writes. */
+  public static final String OPERATOR_USER_AGENT = "odoovps-operator-under-test";
+
+  private static ControlPlane instance;
+
+  private final Path workDir;
+  private final Path testDir;
+  private final KubeAPIServer apiServer;
+  private final AuditLog auditLog;
+  private final Path kubeconfig;
+  private Process controllerManager;
+
+  private ControlPlane() throws IOException {
+    testDir =
+        Paths.get(
+            System.getProperty(
+                "kube.api.test.dir", System.getProperty("user.home") + "/.kubeapitest"));
+    var version = System.getProperty("k8s.version", "1.34.4");
+    var binDir = testDir.resolve("k8s").resolve(version + "-linux-amd64");
+    if (!Files.isExecutable(binDir.resolve("kube-apiserver"))) {
+      throw new IllegalStateException(
+          "kube-apiserver "
+              + version
+              + " is not built in "
+              + binDir
+              + ": run `make control-plane` (the Makefile's test target does it)");
+    }
+    workDir = Files.createTempDirectory("odoovps-control-plane");
+    var policy = workDir.resolve("audit-policy.yaml");
+    Files.writeString(
+        policy,
+        """
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: ["RequestReceived"]
+        rules:
+        - level: None
+          verbs: ["get", "list", "watch"]
+        - level: Metadata
+        """);
+    var auditPath = workDir.resolve("audit.log");
+    auditLog = new AuditLog(auditPath);
+    apiServer =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withTestDir(testDir.toString())
+                .withApiServerVersion(version)
+                .withOfflineMode(true)
+                .withUpdateKubeConfig(false)
+                .withStartupTimeout(120_000)
+                .withApiServerFlag("--audit-policy-file", policy.toString())
+                .withApiServerFlag("--audit-log-path", auditPath.toString())
+                .withApiServerFlag("--audit-log-format", "json")
+                .withApiServerFlag("--audit-log-mode", "blocking")
+                .build());
+    apiServer.start();
+    kubeconfig = workDir.resolve("kubeconfig");
+    Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "control-plane-stop"));
+    try (var client = newClient()) {
+      CrdInstaller.installAll(client);
+    }
+  }
+
+  public static synchronized ControlPlane get() {
+    if (instance == null) {
+      try {
+        instance = new ControlPlane();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return instance;
+  }
+
+  /** A client with the test's own identity. */
+  public KubernetesClient newClient() {
+    return new KubernetesClientBuilder().withConfig(config("odoovps-test")).build();
+  }
+
+  /** A client whose writes the audit log attributes to the operator. */
+  public KubernetesClient newOperatorClient() {
+    return new KubernetesClientBuilder().withConfig(config(OPERATOR_USER_AGENT)).build();
+  }
+
+  public Config config(String userAgent) {
+    var config = Config.fromKubeconfig(apiServer.getKubeConfigYaml());
+    config.setUserAgent(userAgent);
+    config.setRequestTimeout(30_000);
+    return config;
+  }
+
+  public AuditLog auditLog() {
+    return auditLog;
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** Starts kube-controller-manager if it is not running yet. */
+  public synchronized void requireControllerManager() {
+    if (controllerManager != null && controllerManager.isAlive()) {
+      return;
+    }
+    var binary =
+        testDir
+            .resolve("k8s")
+            .resolve(System.getProperty("k8s.version", "1.34.4") + "-linux-amd64")
+            .resolve("kube-controller-manager");
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.add("--kubeconfig=" + kubeconfig);
+    command.add("--leader-elect=false");
+    command.add(
+        "--controllers=garbagecollector,job,cronjob,namespace,serviceaccount,serviceaccount-token");
+    command.add("--service-account-private-key-file=" + testDir.resolve("apiserver.key"));
+    command.add("--root-ca-file=" + testDir.resolve("apiserver.crt"));
+    command.add("--use-service-account-credentials=false");
+    command.add("--secure-port=0");
+    command.add("--concurrent-gc-syncs=5");
+    try {
+      controllerManager =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(workDir.resolve("kube-controller-manager.log").toFile())
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private synchronized void stop() {
+    if (controllerManager != null) {
+      controllerManager.destroy();
+      try {
+        controllerManager.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      controllerManager.destroyForcibly();
+    }
+    apiServer.stop();
+  }
+}

@@ -1,0 +1,31 @@
+package io.odoovps.operator.vps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooSpec;
+import io.odoovps.operator.testing.TestConfig;
+import io.odoovps.operator.testing.VpsFixtures;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OdooVpsValidatorTest {
+
+  @Test
+  void acceptsASupportedVersion() {
+    assertThat(new OdooVpsValidator(TestConfig.defaults()).validate(VpsFixtures.vps("ns", "a")))
+        .isEmpty();
+  }
+
+  @Test
+  void refusesAVersionTheProviderImageDoesNotSupportNamingTheField() {
+    var vps = VpsFixtures.vps("ns", "a");
+    vps.getSpec().setOdoo(new OdooSpec("15.0"));
+    var errors =
+        new OdooVpsValidator(
+                TestConfig.with(Map.of("odoovps.odoo.supported-versions", "17.0,18.0")))
+            .validate(vps);
+    assertThat(errors)
+        .containsExactly(
+            "spec.odoo.version 15.0 is not supported by the provider image (supported: 17.0, 18.0)");
+  }
+}
