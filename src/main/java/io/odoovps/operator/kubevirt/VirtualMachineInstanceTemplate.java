@@ -18,7 +18,7 @@ public record VirtualMachineInstanceTemplate(ObjectMeta metadata, Spec spec) {
       Domain domain,
       List<Network> networks,
       List<Volume> volumes,
-      Long terminationGracePeriodSeconds) {}
+      Integer terminationGracePeriodSeconds) {}
 
   /** `DomainSpec`: the virtual hardware. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

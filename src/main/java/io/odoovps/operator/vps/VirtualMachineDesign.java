@@ -103,7 +103,7 @@ public class VirtualMachineDesign {
             domain,
             List.of(new Network(POD_NETWORK, Map.of())),
             List.of(new Volume(ROOT_DISK, new DataVolumeRef(diskName(vps)), null)),
-            120L));
+            120));
   }
 
   /** The host CPU the VM's pod requests: the plan's vCPUs divided by the CPU overcommit ratio. */

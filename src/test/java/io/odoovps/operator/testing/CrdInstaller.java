@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * Installs into the test API server the CRDs generated from our Java types and the real third-party
  * CRDs of {@code ../shared/upstream-crds} (KubeVirt, CDI, prometheus-operator), so the API server
  * validates everything the operator writes. Where that folder is missing (a user's fresh clone), it
- * installs schemaless stand-ins from {@code src/test/resources/fallback-crds} and says so.
+ * installs schemaless stand-ins from {@code config/fallback-crds} and says so.
  */
 public final class CrdInstaller {
 
@@ -47,7 +47,7 @@ public final class CrdInstaller {
               + upstreamDir().toAbsolutePath().normalize()
               + " is missing: installing SCHEMALESS fallback CRDs, so the API server does not"
               + " validate KubeVirt or prometheus-operator objects in this run");
-      files.addAll(yamlFiles(Paths.get("src", "test", "resources", "fallback-crds")));
+      files.addAll(yamlFiles(Paths.get("config", "fallback-crds")));
     }
     var names = new ArrayList<String>();
     for (var file : files) {

@@ -1,0 +1,47 @@
+# Odoo VPS operator. `make run` and `make test` are the two commands a newcomer needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+K8S_VERSION ?= 1.34.4
+ETCD_VERSION ?= 3.6.16
+KUBE_API_TEST_DIR ?= $(HOME)/.kubeapitest
+MVN ?= mvn -B -ntp
+export K8S_VERSION ETCD_VERSION KUBE_API_TEST_DIR
+
+CONTROL_PLANE := $(KUBE_API_TEST_DIR)/k8s/$(K8S_VERSION)-linux-amd64
+MVN_PROPS := -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dk8s.version=$(K8S_VERSION)
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.PHONY: control-plane
+control-plane: ## Build etcd, kube-apiserver, kube-controller-manager, kubectl from Go modules (cached)
+	@bash hack/build-control-plane.sh
+
+.PHONY: build
+build: ## Compile, generate the CRDs and package the operator (no tests)
+	$(MVN) package -DskipTests $(MVN_PROPS)
+
+.PHONY: crds
+crds: ## Regenerate the CRDs from the Java types into crds/
+	$(MVN) process-classes -Dspotless.check.skip=true
+	mkdir -p crds
+	rm -f crds/*.yml
+	cp target/classes/META-INF/fabric8/*.yml crds/
+
+.PHONY: fmt
+fmt: ## Format the Java sources (google-java-format)
+	$(MVN) spotless:apply
+
+.PHONY: test
+test: control-plane ## Run every test tier: unit, real API server, end to end
+	$(MVN) verify $(MVN_PROPS)
+
+.PHONY: run
+run: control-plane build ## Start a local control plane, the operator and the sample VPSs
+	@bash hack/run-local.sh
+
+.PHONY: clean
+clean: ## Remove build output (the control-plane cache stays)
+	$(MVN) clean

@@ -1,0 +1,288 @@
+package io.odoovps.operator.vps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
+import io.odoovps.operator.kubevirt.VirtualMachine;
+import io.odoovps.operator.kubevirt.VirtualMachineStatus;
+import io.odoovps.operator.status.ConditionList;
+import io.odoovps.operator.testing.ControlPlane;
+import io.odoovps.operator.testing.MovableClock;
+import io.odoovps.operator.testing.TestConfig;
+import io.odoovps.operator.testing.TestNamespaces;
+import io.odoovps.operator.testing.TestOperator;
+import io.odoovps.operator.testing.VpsFixtures;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whole reconciles of OdooVps on a real kube-apiserver with the upstream KubeVirt CRDs installed,
+ * server-side apply on, as in production.
+ */
+class OdooVpsReconcilerApiServerTest {
+
+  private final MovableClock clock = MovableClock.at("2026-03-01T10:00:00Z");
+  private KubernetesClient client;
+  private String namespace;
+  private TestOperator operator;
+
+  @BeforeEach
+  void setUp() {
+    client = ControlPlane.get().newClient();
+    namespace = TestNamespaces.create(client, "vps");
+    operator = startOperator();
+  }
+
+  private TestOperator startOperator() {
+    return TestOperator.start(namespace, new OdooVpsReconciler(TestConfig.defaults(), clock));
+  }
+
+  @AfterEach
+  void tearDown() {
+    operator.close();
+    client.close();
+  }
+
+  private OdooVps vps(String name) {
+    return client.resources(OdooVps.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private VirtualMachine vm(String name) {
+    return client.resources(VirtualMachine.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** Plays virt-controller: reports the VM as running and ready. */
+  private void markVmReady(String name) {
+    var vm = vm(name);
+    vm.setStatus(new VirtualMachineStatus(true, true, "Running"));
+    client.resource(vm).updateStatus();
+  }
+
+  private static String condition(OdooVps vps, String type) {
+    return vps.getStatus() == null
+        ? null
+        : ConditionList.find(vps.getStatus().getConditions(), type)
+            .map(c -> c.getStatus())
+            .orElse(null);
+  }
+
+  @Test
+  void createsTheVirtualMachineOwnedByTheVpsAndReportsProvisioning() {
+    var created = client.resource(VpsFixtures.vps(namespace, "acme")).create();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> vm("acme") != null);
+    var vm = vm("acme");
+    assertThat(vm.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            ref -> {
+              assertThat(ref.getUid()).isEqualTo(created.getMetadata().getUid());
+              assertThat(ref.getKind()).isEqualTo("OdooVps");
+            });
+    assertThat(vm.getMetadata().getLabels())
+        .containsEntry(VpsLabels.MANAGED_BY, VpsLabels.OPERATOR);
+    assertThat(vm.getSpec().dataVolumeTemplates().get(0).spec().storage().resources().requests())
+        .containsEntry("storage", "40Gi");
+
+    // What the operator applied is what the real schema stored: nothing was pruned on the SSA path.
+    var stored =
+        client
+            .genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
+            .inNamespace(namespace)
+            .withName("acme")
+            .get();
+    var desired = new VirtualMachineDesign(TestConfig.defaults()).render(created);
+    assertThat(stored.getAdditionalProperties().get("spec"))
+        .isEqualTo(
+            client
+                .getKubernetesSerialization()
+                .convertValue(desired, GenericKubernetesResource.class)
+                .getAdditionalProperties()
+                .get("spec"));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var vps = vps("acme");
+              assertThat(vps.getStatus().getPhase()).isEqualTo(VpsPhase.Provisioning);
+              assertThat(vps.getStatus().getObservedGeneration()).isEqualTo(1L);
+              assertThat(vps.getStatus().getVirtualMachine()).isEqualTo("acme");
+              assertThat(condition(vps, "Ready")).isEqualTo("False");
+            });
+  }
+
+  @Test
+  void becomesRunningWhenKubeVirtReportsTheVmReady() {
+    client.resource(VpsFixtures.vps(namespace, "ready")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> vm("ready") != null);
+
+    markVmReady("ready");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var vps = vps("ready");
+              assertThat(vps.getStatus().getPhase()).isEqualTo(VpsPhase.Running);
+              assertThat(condition(vps, "Ready")).isEqualTo("True");
+            });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client.v1().events().inNamespace(namespace).list().getItems().stream()
+                            .filter(e -> "ready".equals(e.getInvolvedObject().getName()))
+                            .map(e -> e.getReason())
+                            .toList())
+                    .contains("Provisioning", "Running"));
+  }
+
+  @Test
+  void aPlanChangeResizesTheVirtualMachine() {
+    client.resource(VpsFixtures.vps(namespace, "resize")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> vm("resize") != null);
+
+    client
+        .resources(OdooVps.class)
+        .inNamespace(namespace)
+        .withName("resize")
+        .edit(
+            v -> {
+              v.getSpec().getPlan().setVcpu(4);
+              v.getSpec().getPlan().setMemory("8Gi");
+              return v;
+            });
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var domain = vm("resize").getSpec().template().spec().domain();
+              assertThat(domain.cpu().sockets()).isEqualTo(4);
+              assertThat(domain.memory().guest()).isEqualTo("8Gi");
+              assertThat(domain.resources().requests()).containsEntry("cpu", "1000m");
+              assertThat(vps("resize").getStatus().getObservedGeneration()).isEqualTo(2L);
+            });
+  }
+
+  @Test
+  void anUnsupportedVersionIsAConditionAndAnEventAndTheVmIsKept() {
+    client.resource(VpsFixtures.vps(namespace, "invalid")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> vm("invalid") != null);
+    var before = vm("invalid");
+
+    client
+        .resources(OdooVps.class)
+        .inNamespace(namespace)
+        .withName("invalid")
+        .edit(
+            v -> {
+              v.getSpec().getOdoo().setVersion("12.0");
+              v.getSpec().getPlan().setVcpu(8);
+              return v;
+            });
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var vps = vps("invalid");
+              assertThat(condition(vps, "SpecValid")).isEqualTo("False");
+              var message =
+                  ConditionList.find(vps.getStatus().getConditions(), "SpecValid")
+                      .orElseThrow()
+                      .getMessage();
+              assertThat(message).contains("spec.odoo.version 12.0 is not supported");
+              assertThat(vps.getStatus().getObservedGeneration()).isEqualTo(2L);
+            });
+    assertThat(
+            client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> "InvalidSpec".equals(e.getReason()))
+                .map(e -> e.getType() + " " + e.getMessage())
+                .toList())
+        .singleElement()
+        .asString()
+        .startsWith("Warning spec.odoo.version 12.0");
+    var after = vm("invalid");
+    assertThat(after.getMetadata().getResourceVersion())
+        .isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(after.getSpec().template().spec().domain().cpu().sockets()).isEqualTo(2);
+  }
+
+  @Test
+  void aQuietResyncOfUnchangedVpssWritesNothing() {
+    var names = List.of("quiet-a", "quiet-b", "quiet-c");
+    names.forEach(n -> client.resource(VpsFixtures.vps(namespace, n)).create());
+    await().atMost(Duration.ofSeconds(30)).until(() -> names.stream().allMatch(n -> vm(n) != null));
+    names.forEach(this::markVmReady);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                names.stream()
+                    .allMatch(
+                        n ->
+                            vps(n).getStatus() != null
+                                && vps(n).getStatus().getPhase() == VpsPhase.Running));
+
+    // A fresh operator lists everything and reconciles every VPS once: the quiet resync.
+    operator.close();
+    var audit = ControlPlane.get().auditLog();
+    var mark = audit.mark();
+    clock.advance(Duration.ofHours(3));
+    operator = startOperator();
+    await().atMost(Duration.ofSeconds(30)).until(() -> operator.reconciles() >= names.size());
+    await()
+        .pollDelay(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(audit.writesSince(mark, ControlPlane.OPERATOR_USER_AGENT))
+                    .as("writes by the operator during a quiet resync")
+                    .isEmpty());
+  }
+
+  @Test
+  void theFirstReconcileWritesTheFloorAndNoMore() {
+    var audit = ControlPlane.get().auditLog();
+    var mark = audit.mark();
+    client.resource(VpsFixtures.vps(namespace, "floor")).create();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                vps("floor").getStatus() != null
+                    && vps("floor").getStatus().getVirtualMachine() != null);
+    await()
+        .pollDelay(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              var writes = audit.writesSince(mark, ControlPlane.OPERATOR_USER_AGENT);
+              var objectWrites =
+                  writes.stream().filter(w -> !w.resource().equals("events")).toList();
+              // the VM (one apply) and one status write
+              assertThat(objectWrites).as(writes.toString()).hasSize(2);
+            });
+  }
+
+  @Test
+  void deletingTheVpsGarbageCollectsItsVirtualMachine() {
+    ControlPlane.get().requireControllerManager();
+    client.resource(VpsFixtures.vps(namespace, "gone")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> vm("gone") != null);
+
+    client.resources(OdooVps.class).inNamespace(namespace).withName("gone").delete();
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> vm("gone") == null);
+  }
+}
