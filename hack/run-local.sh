@@ -17,6 +17,7 @@ DIR=$(mktemp -d -t odoovps-run-XXXXXX)
 PIDS=()
 cleanup() {
   trap - INT TERM EXIT
+  [ -d "$DIR" ] || return 0
   echo
   echo "stopping operator and control plane..."
   for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill "${PIDS[$i]}" 2>/dev/null || true; done
@@ -24,7 +25,8 @@ cleanup() {
   rm -rf "$DIR"
   echo "stopped; $DIR removed"
 }
-trap cleanup INT TERM EXIT
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
 
 free_port() {
   local port
@@ -124,4 +126,5 @@ Operator metrics: http://127.0.0.1:$HTTP_PORT/q/metrics
 Ctrl-C stops everything.
 MSG
 wait -n "${PIDS[@]}" || true
-echo "a component stopped; see the logs in $DIR"
+echo "a component stopped unexpectedly; its log:"
+tail -n 20 "$DIR"/*.log
