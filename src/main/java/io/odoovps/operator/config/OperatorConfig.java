@@ -1,8 +1,12 @@
 package io.odoovps.operator.config;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,6 +24,86 @@ public interface OperatorConfig {
 
   /** Which Odoo versions the provider image knows how to install. */
   Odoo odoo();
+
+  /**
+   * The datacenters, by name (the value of `spec.location`), each with its pool of public IPv4
+   * addresses: `odoovps.locations.paris-1.ipv4-pool=192.0.2.0/28,198.51.100.10-198.51.100.20`.
+   */
+  Map<String, Location> locations();
+
+  /** What suspension does to a VPS. */
+  Suspension suspension();
+
+  /** The provider's own access to the guests, kept through isolation. */
+  Provider provider();
+
+  /** The Service that carries each VPS's fixed IPv4. */
+  PublicService service();
+
+  /** Contract deadlines that the platform may tune. */
+  Deadlines deadlines();
+
+  /** A datacenter. */
+  interface Location {
+    /** Public IPv4 addresses: CIDR blocks, `first-last` ranges or single addresses. */
+    List<String> ipv4Pool();
+  }
+
+  /** Suspension. */
+  interface Suspension {
+    /** `halt` stops the VM; `isolate` keeps it running but cuts it off from the Internet. */
+    @WithDefault("halt")
+    SuspensionMode mode();
+  }
+
+  /** How a suspension is enforced. */
+  enum SuspensionMode {
+    halt,
+    isolate
+  }
+
+  /** The provider. */
+  interface Provider {
+    /**
+     * SSH public keys of the provider's administrators, installed for root through KubeVirt's guest
+     * agent. The customer never gets root.
+     */
+    Optional<List<String>> sshAuthorizedKeys();
+
+    /** Networks from which the provider administers the guests; isolation keeps them open. */
+    @WithDefault("10.0.0.0/8")
+    List<String> adminCidrs();
+  }
+
+  /** The per-VPS Service. */
+  interface PublicService {
+    /** Ports the Service exposes on the VPS's IPv4. */
+    @WithDefault("22,80,443")
+    List<Integer> ports();
+
+    /**
+     * Annotation that hands the address to the load balancer implementation; `{ipv4}` is replaced
+     * by the address (MetalLB by default; Cilium: `lbipam.cilium.io/ips`).
+     */
+    @WithDefault("metallb.io/loadBalancerIPs")
+    String addressAnnotation();
+
+    /** The load balancer class, when the cluster has several implementations. */
+    Optional<String> loadBalancerClass();
+  }
+
+  /** Deadlines. */
+  interface Deadlines {
+    /** How long before the 48-hour plan-change deadline a warning Event fires. */
+    @WithDefault("6h")
+    @WithConverter(DurationConverter.class)
+    Duration planChangeWarning();
+
+    /** Longest wait between two reconciles of a VPS (time rules are also woken on schedule). */
+    @WithDefault("10m")
+    @WithConverter(DurationConverter.class)
+    Duration resync();
+  }
 
   /** Requests are the plan's size divided by these ratios; limits are the plan's size. */
   interface Overcommit {

@@ -18,7 +18,38 @@ public record VirtualMachineInstanceTemplate(ObjectMeta metadata, Spec spec) {
       Domain domain,
       List<Network> networks,
       List<Volume> volumes,
+      List<AccessCredential> accessCredentials,
       Integer terminationGracePeriodSeconds) {}
+
+  /** `AccessCredential`: SSH keys from a Secret, put in place by KubeVirt. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record AccessCredential(SshPublicKey sshPublicKey) {}
+
+  /** `SSHPublicKeyAccessCredential`: keys of a Secret, propagated by the guest agent. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record SshPublicKey(KeySource source, PropagationMethod propagationMethod) {}
+
+  /** `SSHPublicKeyAccessCredentialSource`. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record KeySource(AccessSecret secret) {}
+
+  /** `AccessCredentialSecretSource`. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record AccessSecret(String secretName) {}
+
+  /** `SSHPublicKeyAccessCredentialPropagationMethod`: through the QEMU guest agent. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record PropagationMethod(GuestAgent qemuGuestAgent) {}
+
+  /** `QemuGuestAgentSSHPublicKeyAccessCredentialPropagation`: the guest users that get the keys. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record GuestAgent(List<String> users) {}
 
   /** `DomainSpec`: the virtual hardware. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

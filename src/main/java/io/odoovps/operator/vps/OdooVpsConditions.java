@@ -9,6 +9,30 @@ public final class OdooVpsConditions {
   /** The spec breaks a rule that the API server cannot check; the last valid state is kept. */
   public static final String SPEC_VALID = "SpecValid";
 
+  /** The VPS holds its fixed IPv4. */
+  public static final String IPV4_ALLOCATED = "IPv4Allocated";
+
+  /** The customer was emailed the Odoo access codes. */
+  public static final String ACCESS_CODES_SENT = "AccessCodesSent";
+
+  /** The VM runs the spec's plan (48-hour obligation after payment). */
+  public static final String PLAN_APPLIED = "PlanChangeApplied";
+
+  /** An identity check is pending or overdue (72-hour obligation). */
+  public static final String IDENTITY_VERIFIED = "IdentityVerified";
+
+  /** The VPS is suspended. */
+  public static final String SUSPENDED = "Suspended";
+
+  /** The VPS is cut off from the Internet. */
+  public static final String ISOLATED = "Isolated";
+
+  /** The contract ended and the data is deleted. */
+  public static final String TERMINATED = "Terminated";
+
+  /** A delete was asked without termination; the data is kept. */
+  public static final String DELETION_BLOCKED = "DeletionBlocked";
+
   public static final String REASON_VM_READY = "VirtualMachineReady";
   public static final String REASON_VM_NOT_READY = "VirtualMachineNotReady";
   public static final String REASON_VM_MISSING = "VirtualMachineMissing";

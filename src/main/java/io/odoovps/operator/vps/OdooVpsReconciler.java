@@ -1,67 +1,431 @@
 package io.odoovps.operator.vps;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
+import io.odoovps.operator.api.v1alpha1.odoovps.BillingStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.TerminationStatus;
 import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.config.OperatorConfig.SuspensionMode;
+import io.odoovps.operator.contract.BillingCycle;
+import io.odoovps.operator.contract.IdentityCheckDeadline;
+import io.odoovps.operator.contract.PlanChangeTracker;
+import io.odoovps.operator.contract.SuspensionPolicy;
+import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.event.EventRecorder;
+import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
+import io.odoovps.operator.kubevirt.VirtualMachineInstance;
+import io.odoovps.operator.notification.CustomerMailer;
+import io.odoovps.operator.notification.Notice;
 import io.odoovps.operator.status.ConditionList;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * Reconciles an OdooVps into its VirtualMachine. Order of a pass: validate what CEL cannot, then
- * (only when valid) reconcile the owned objects, then compute the status and write it only if it
- * changed. An invalid spec never deletes anything: the last valid VM keeps running.
+ * Reconciles an OdooVps through its contract lifecycle. A pass: terminate if the contract ended;
+ * else validate what CEL cannot; hold the fixed IPv4; decide suspension and isolation; reconcile
+ * the owned objects (workflow); observe the VM; send the notices that are due; compute the status
+ * and write it only if it changed; wake up at the next contract deadline. Nothing is deleted except
+ * on the termination path.
  */
 @Workflow(
     explicitInvocation = true,
     dependents = {
-      @Dependent(name = "virtual-machine", type = OdooVpsVirtualMachineDependentResource.class)
+      @Dependent(
+          name = OdooVpsAdminSecretDependentResource.NAME,
+          type = OdooVpsAdminSecretDependentResource.class),
+      @Dependent(
+          name = "provider-ssh-secret",
+          type = OdooVpsProviderSshSecretDependentResource.class),
+      @Dependent(
+          name = "cloud-init-secret",
+          type = OdooVpsCloudInitSecretDependentResource.class,
+          dependsOn = OdooVpsAdminSecretDependentResource.NAME),
+      @Dependent(name = "service", type = OdooVpsServiceDependentResource.class),
+      @Dependent(
+          name = "isolation-network-policy",
+          type = OdooVpsIsolationNetworkPolicyDependentResource.class,
+          reconcilePrecondition = IsolationRequired.class),
+      @Dependent(
+          name = "virtual-machine",
+          type = OdooVpsVirtualMachineDependentResource.class,
+          dependsOn = {"cloud-init-secret", "provider-ssh-secret"})
     })
 @ControllerConfiguration(name = OdooVpsReconciler.NAME)
-public class OdooVpsReconciler implements Reconciler<OdooVps> {
+public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> {
 
   public static final String NAME = "odoovps";
+  static final String IPV4_EVENT_SOURCE = "ipv4-allocations";
 
+  private final OperatorConfig config;
   private final Clock clock;
-  private final VirtualMachineDesign design;
+  private final VirtualMachineDesign vmDesign;
+  private final GuestDesign guestDesign;
+  private final NetworkDesign networkDesign;
   private final OdooVpsValidator validator;
   private final OdooVpsStatusBuilder statusBuilder;
+  private final IPv4Allocator allocator;
+  private final CustomerNotices notices;
 
   @Inject
-  public OdooVpsReconciler(OperatorConfig config, Clock clock) {
+  public OdooVpsReconciler(OperatorConfig config, Clock clock, CustomerMailer mailer) {
+    this.config = config;
     this.clock = clock;
-    this.design = new VirtualMachineDesign(config);
-    this.validator = new OdooVpsValidator(config);
+    this.vmDesign = new VirtualMachineDesign(config);
+    this.guestDesign = new GuestDesign(config);
+    this.networkDesign = new NetworkDesign(config);
+    this.allocator = new IPv4Allocator(config);
+    this.validator = new OdooVpsValidator(config, allocator.locations());
     this.statusBuilder = new OdooVpsStatusBuilder(clock);
+    this.notices = new CustomerNotices(mailer);
+  }
+
+  @Override
+  public List<EventSource<?, OdooVps>> prepareEventSources(EventSourceContext<OdooVps> context) {
+    var configuration =
+        InformerEventSourceConfiguration.from(IPv4Allocation.class, OdooVps.class)
+            .withName(IPV4_EVENT_SOURCE)
+            .withWatchAllNamespaces()
+            .withLabelSelector(VpsLabels.MANAGED_BY_SELECTOR)
+            .withSecondaryToPrimaryMapper(
+                a ->
+                    Set.of(
+                        new ResourceID(
+                            a.getSpec().getVps().name(), a.getSpec().getVps().namespace())))
+            .build();
+    var source = new InformerEventSource<>(configuration, context);
+    source.addIndexers(IPv4Allocator.indexers());
+    return List.of(source);
+  }
+
+  @SuppressWarnings("unchecked")
+  private InformerEventSource<IPv4Allocation, OdooVps> allocations(Context<OdooVps> context) {
+    return (InformerEventSource<IPv4Allocation, OdooVps>)
+        context.eventSourceRetriever().getEventSourceFor(IPv4Allocation.class, IPV4_EVENT_SOURCE);
   }
 
   @Override
   public UpdateControl<OdooVps> reconcile(OdooVps vps, Context<OdooVps> context) {
+    var now = clock.instant();
+    var events = new EventRecorder(context.getClient(), clock);
+    var termination = terminationCause(vps, now);
+    if (termination.isPresent()
+        || (vps.getStatus() != null && vps.getStatus().getTermination() != null)) {
+      var observation = terminate(vps, context, termination.orElse("Requested"), events);
+      return finish(
+          vps,
+          observation,
+          events,
+          observation.termination().completedAt() == null ? Duration.ofSeconds(5) : null);
+    }
+
     var errors = validator.validate(vps);
-    if (errors.isEmpty()) {
-      var workflow = context.managedWorkflowAndDependentResourceContext();
-      workflow.put(VirtualMachineDesign.class, design);
-      workflow.reconcileManagedWorkflow();
+    if (!errors.isEmpty()) {
+      return finish(
+          vps,
+          VpsObservation.invalid(vps, errors, context.getSecondaryResource(VirtualMachine.class)),
+          events,
+          null);
     }
+
+    var allocation = allocator.allocate(vps, context.getClient(), allocations(context));
+    if (!(allocation instanceof IPv4Allocator.Result.Allocated allocated)) {
+      String problem;
+      if (allocation instanceof IPv4Allocator.Result.Exhausted e) {
+        problem =
+            "The IPv4 pool of "
+                + e.location()
+                + " is exhausted ("
+                + e.size()
+                + " addresses, all held); nothing was created";
+      } else if (allocation instanceof IPv4Allocator.Result.NoPool p) {
+        problem = "Location " + p.location() + ": " + p.why();
+      } else {
+        problem = "IPv4 allocation failed";
+      }
+      var observation =
+          new VpsObservation(
+              vps,
+              List.of(),
+              null,
+              problem,
+              Optional.empty(),
+              null,
+              false,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null);
+      return finish(vps, observation, events, Duration.ofMinutes(1));
+    }
+
+    var previous = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
+    var suspension = SuspensionPolicy.decide(vps.getSpec(), previous.getSuspension(), now);
+    boolean suspended = suspension != null && Boolean.TRUE.equals(suspension.active());
+    var mode = config.suspension().mode();
+    boolean halted = suspended && mode == SuspensionMode.halt;
+    boolean isolated =
+        vps.getSpec().getIsolation() != null || (suspended && mode == SuspensionMode.isolate);
+    new Enforcement(allocated.address(), halted, isolated, vmDesign, guestDesign, networkDesign)
+        .putInto(context);
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
     var vm = context.getSecondaryResource(VirtualMachine.class);
-    var status = statusBuilder.build(vps, vm, errors);
-    recordTransitions(vps, status, errors, new EventRecorder(context.getClient(), clock));
-    if (Objects.equals(status, vps.getStatus())) {
-      return UpdateControl.noUpdate();
+    var vmRunsPlan = vm.map(v -> runsPlan(v, vps)).orElse(false);
+    if (vm.isPresent()
+        && vm.get().getStatus() != null
+        && vm.get().getStatus().restartRequired()
+        && !halted) {
+      restart(vps, context, events);
     }
-    return UpdateControl.patchStatus(withStatus(vps, status));
+    var planChange =
+        PlanChangeTracker.next(
+            previous.getPlanChange(),
+            vps.getSpec().getPlan(),
+            vmRunsPlan,
+            now,
+            config.deadlines().planChangeWarning());
+    var period = BillingCycle.current(vps.getSpec().getBilling(), now);
+    var billing =
+        new BillingStatus(
+            Timestamps.format(period.start()), Timestamps.format(period.end()), period.renewals());
+    var identityDeadline =
+        IdentityCheckDeadline.pending(vps.getSpec().getIdentityCheck())
+            .map(Timestamps::format)
+            .orElse(null);
+
+    String accessCodesSentAt = previous.getAccessCodesSentAt();
+    String accessCodesProblem = null;
+    boolean vmReady =
+        vm.map(v -> v.getStatus() != null && Boolean.TRUE.equals(v.getStatus().ready()))
+            .orElse(false);
+    if (accessCodesSentAt == null && vmReady) {
+      var problem = sendAccessCodes(vps, context, allocated.address());
+      if (problem.isEmpty()) {
+        accessCodesSentAt = Timestamps.format(now);
+        events.normal(
+            vps,
+            "AccessCodesSent",
+            "Odoo access codes emailed to " + vps.getSpec().getCustomer().getEmail());
+      } else {
+        accessCodesProblem = problem.get();
+      }
+    }
+
+    var observation =
+        new VpsObservation(
+            vps,
+            List.of(),
+            allocated.address(),
+            null,
+            vm,
+            suspension,
+            isolated,
+            planChange,
+            billing,
+            identityDeadline,
+            accessCodesSentAt,
+            accessCodesProblem,
+            null);
+    var wake =
+        Stream.of(
+                Optional.ofNullable(planChange.nextCheck()),
+                IdentityCheckDeadline.pending(vps.getSpec().getIdentityCheck()),
+                Optional.of(period.end()),
+                Optional.ofNullable(accessCodesProblem).map(p -> now.plus(Duration.ofMinutes(5))))
+            .flatMap(Optional::stream)
+            .filter(t -> t.isAfter(now))
+            .min(Instant::compareTo)
+            .map(t -> Duration.between(now, t).plusSeconds(1))
+            .orElse(null);
+    return finish(vps, observation, events, wake);
+  }
+
+  private UpdateControl<OdooVps> finish(
+      OdooVps vps, VpsObservation observation, EventRecorder events, Duration wake) {
+    var status = statusBuilder.build(observation);
+    new VpsTransitions(events, notices).record(vps, status);
+    var resync = config.deadlines().resync();
+    var after = wake == null || wake.compareTo(resync) > 0 ? resync : wake;
+    if (Objects.equals(status, vps.getStatus())) {
+      return UpdateControl.<OdooVps>noUpdate().rescheduleAfter(after);
+    }
+    return UpdateControl.patchStatus(withStatus(vps, status)).rescheduleAfter(after);
+  }
+
+  private Optional<String> terminationCause(OdooVps vps, Instant now) {
+    if (vps.getSpec().getTermination() != null) {
+      return Optional.of("Requested");
+    }
+    if (BillingCycle.termEnded(vps.getSpec().getBilling(), now)) {
+      return Optional.of("FixedTermEnded");
+    }
+    return Optional.empty();
+  }
+
+  private VpsObservation terminate(
+      OdooVps vps, Context<OdooVps> context, String cause, EventRecorder events) {
+    var previous = vps.getStatus() == null ? null : vps.getStatus().getTermination();
+    var termination = new VpsTermination(context.getClient());
+    var now = Timestamps.format(clock.instant());
+    var startedAt = previous == null ? now : previous.startedAt();
+    var deleted =
+        new ArrayList<String>(
+            previous == null || previous.deleted() == null ? List.of() : previous.deleted());
+    String completedAt = previous == null ? null : previous.completedAt();
+    if (completedAt == null) {
+      for (var label : termination.deleteAll(vps)) {
+        if (!deleted.contains(label)) {
+          deleted.add(label);
+        }
+      }
+      if (termination.allGone(vps)) {
+        completedAt = now;
+      }
+    }
+    var status =
+        new TerminationStatus(
+            previous == null ? cause : previous.cause(),
+            startedAt,
+            completedAt,
+            List.copyOf(deleted));
+    var prior = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
+    return new VpsObservation(
+        vps,
+        List.of(),
+        null,
+        null,
+        Optional.empty(),
+        prior.getSuspension(),
+        false,
+        null,
+        prior.getBilling(),
+        prior.getIdentityDeadline(),
+        prior.getAccessCodesSentAt(),
+        null,
+        status);
+  }
+
+  private Optional<String> sendAccessCodes(OdooVps vps, Context<OdooVps> context, String ipv4) {
+    var admin =
+        context.getSecondaryResource(Secret.class, OdooVpsAdminSecretDependentResource.NAME);
+    if (admin.isEmpty()) {
+      return Optional.of("the Odoo admin Secret is not in the cache yet");
+    }
+    return notices.send(
+        vps,
+        Notice.ACCESS_CODES,
+        Map.of(
+            "odooUrl", "https://" + ipv4,
+            "login", GuestDesign.decoded(admin.get(), GuestDesign.USERNAME_KEY),
+            "password", GuestDesign.decoded(admin.get(), GuestDesign.PASSWORD_KEY)));
+  }
+
+  /** Whether the VM's spec carries the plan (and KubeVirt needs no restart to run it). */
+  static boolean runsPlan(VirtualMachine vm, OdooVps vps) {
+    var plan = vps.getSpec().getPlan();
+    var domain = vm.getSpec().template().spec().domain();
+    var disk =
+        vm.getSpec()
+            .dataVolumeTemplates()
+            .get(0)
+            .spec()
+            .storage()
+            .resources()
+            .requests()
+            .get("storage");
+    return Objects.equals(domain.cpu().sockets(), plan.getVcpu())
+        && Objects.equals(domain.memory().guest(), plan.getMemory())
+        && Objects.equals(disk, plan.getDisk())
+        && (vm.getStatus() == null || !vm.getStatus().restartRequired());
+  }
+
+  private void restart(OdooVps vps, Context<OdooVps> context, EventRecorder events) {
+    var instance =
+        context
+            .getClient()
+            .resources(VirtualMachineInstance.class)
+            .inNamespace(vps.getMetadata().getNamespace())
+            .withName(vps.getMetadata().getName());
+    if (instance.get() != null) {
+      instance.delete();
+      events.normal(
+          vps,
+          "Restarted",
+          "KubeVirt needs a restart to apply the plan: the VM instance was restarted");
+    }
+  }
+
+  @Override
+  public DeleteControl cleanup(OdooVps vps, Context<OdooVps> context) {
+    var status = vps.getStatus();
+    if (status != null
+        && status.getTermination() != null
+        && status.getTermination().completedAt() != null) {
+      return DeleteControl.defaultDelete();
+    }
+    var events = new EventRecorder(context.getClient(), clock);
+    var cause = terminationCause(vps, clock.instant());
+    if (cause.isEmpty()) {
+      // A plain delete of a VPS whose contract has not ended: keep the customer's data.
+      var blocked =
+          status != null
+              && ConditionList.find(status.getConditions(), OdooVpsConditions.DELETION_BLOCKED)
+                  .isPresent();
+      if (!blocked) {
+        var message =
+            "Deletion blocked: the VPS's data is deleted only on termination. Set spec.termination.confirm: "
+                + vps.getMetadata().getName()
+                + " to end the contract and delete the VM, disk, IPv4 and Secrets.";
+        events.warning(vps, OdooVpsConditions.DELETION_BLOCKED, message);
+        var next = status == null ? new OdooVpsStatus() : status;
+        var conditions = new ArrayList<>(next.getConditions());
+        conditions.addAll(
+            new ConditionList(List.of(), vps.getMetadata().getGeneration(), clock.instant())
+                .set(OdooVpsConditions.DELETION_BLOCKED, true, "TerminationNotRequested", message)
+                .build());
+        next.setConditions(conditions);
+        context.getClient().resource(withStatus(vps, next)).patchStatus();
+      }
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofMinutes(1));
+    }
+    var observation = terminate(vps, context, cause.get(), events);
+    var next = statusBuilder.build(observation);
+    new VpsTransitions(events, notices).record(vps, next);
+    if (!Objects.equals(next, status)) {
+      context.getClient().resource(withStatus(vps, next)).patchStatus();
+    }
+    return observation.termination().completedAt() != null
+        ? DeleteControl.defaultDelete()
+        : DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
   }
 
   @Override
@@ -86,52 +450,14 @@ public class OdooVpsReconciler implements Reconciler<OdooVps> {
     previous.getConditions().stream()
         .filter(c -> !OdooVpsConditions.READY.equals(c.getType()))
         .forEach(conditions::add);
-    var status = new OdooVpsStatus();
-    status.setObservedGeneration(previous.getObservedGeneration());
-    status.setPhase(previous.getPhase());
-    status.setIpv4(previous.getIpv4());
-    status.setVirtualMachine(previous.getVirtualMachine());
-    status.setConditions(conditions);
-    return ErrorStatusUpdateControl.patchStatus(withStatus(vps, status));
-  }
-
-  private void recordTransitions(
-      OdooVps vps, OdooVpsStatus next, List<String> errors, EventRecorder events) {
-    var before = vps.getStatus();
-    var wasInvalid =
-        before != null
-            && ConditionList.find(before.getConditions(), OdooVpsConditions.SPEC_VALID)
-                .map(c -> "False".equals(c.getStatus()))
-                .orElse(false);
-    var invalidMessage =
-        ConditionList.find(next.getConditions(), OdooVpsConditions.SPEC_VALID)
-            .map(c -> c.getMessage())
-            .orElse("");
-    var previousInvalidMessage =
-        before == null
-            ? ""
-            : ConditionList.find(before.getConditions(), OdooVpsConditions.SPEC_VALID)
-                .map(c -> c.getMessage())
-                .orElse("");
-    if (!errors.isEmpty() && (!wasInvalid || !invalidMessage.equals(previousInvalidMessage))) {
-      events.warning(vps, OdooVpsConditions.REASON_INVALID, invalidMessage);
-    }
-    if (before == null || before.getPhase() != next.getPhase()) {
-      events.normal(
-          vps,
-          String.valueOf(next.getPhase()),
-          "VPS is now "
-              + next.getPhase()
-              + (before == null || before.getPhase() == null
-                  ? ""
-                  : " (was " + before.getPhase() + ")"));
-    }
+    previous.setConditions(conditions);
+    return ErrorStatusUpdateControl.patchStatus(withStatus(vps, previous));
   }
 
   static OdooVps withStatus(OdooVps vps, OdooVpsStatus status) {
     var fresh = new OdooVps();
     fresh.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        new ObjectMetaBuilder()
             .withName(vps.getMetadata().getName())
             .withNamespace(vps.getMetadata().getNamespace())
             .build());

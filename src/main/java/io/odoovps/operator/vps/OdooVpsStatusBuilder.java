@@ -2,18 +2,16 @@ package io.odoovps.operator.vps;
 
 import static io.odoovps.operator.vps.OdooVpsConditions.*;
 
-import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.status.ConditionList;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * The one place that computes an OdooVps status from what was observed. Equal inputs give an equal
+ * The one place that computes an OdooVps status from an observation. Equal inputs give an equal
  * status (transition times are kept), which is what makes a quiet resync write nothing.
  */
 public class OdooVpsStatusBuilder {
@@ -24,50 +22,189 @@ public class OdooVpsStatusBuilder {
     this.clock = clock;
   }
 
-  public OdooVpsStatus build(
-      OdooVps vps, Optional<VirtualMachine> vm, List<String> validationErrors) {
+  public OdooVpsStatus build(VpsObservation o) {
+    var vps = o.vps();
     var previous = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
     var generation = vps.getMetadata().getGeneration();
-    var conditions = new ConditionList(previous.getConditions(), generation, clock.instant());
-
+    var c = new ConditionList(previous.getConditions(), generation, clock.instant());
+    var vm = o.vm();
     boolean vmReady =
         vm.map(VirtualMachine::getStatus).map(s -> Boolean.TRUE.equals(s.ready())).orElse(false);
+    boolean suspended = o.suspension() != null && Boolean.TRUE.equals(o.suspension().active());
+    boolean terminated = o.termination() != null;
+
+    if (terminated) {
+      boolean done = o.termination().completedAt() != null;
+      c.set(
+          READY,
+          false,
+          done ? "Terminated" : "Terminating",
+          "The contract ended: the VPS no longer runs.");
+      c.set(
+          TERMINATED,
+          done,
+          done ? "DataDeleted" : "Deleting",
+          done
+              ? "The VM, its disk, its IPv4 and its Secrets were deleted and verified gone."
+              : "Deleting the VM, its disk, its IPv4 and its Secrets.");
+    } else {
+      readiness(c, vm, vmReady, suspended);
+      c.set(
+          SPEC_VALID,
+          o.validationErrors().isEmpty(),
+          o.validationErrors().isEmpty() ? REASON_VALID : REASON_INVALID,
+          o.validationErrors().isEmpty()
+              ? "The spec passes every rule."
+              : String.join("; ", o.validationErrors())
+                  + (vm.isPresent() ? ". The last valid configuration keeps running." : "."));
+      if (o.ipv4Problem() != null) {
+        c.set(IPV4_ALLOCATED, false, "PoolExhausted", o.ipv4Problem());
+      } else if (o.ipv4() != null) {
+        c.set(
+            IPV4_ALLOCATED,
+            true,
+            "Allocated",
+            "The VPS holds " + o.ipv4() + " for its whole life.");
+      }
+      accessCodes(c, o);
+      planChange(c, o);
+      if (vps.getSpec().getIdentityCheck() != null) {
+        boolean verified = Boolean.TRUE.equals(vps.getSpec().getIdentityCheck().getVerified());
+        c.set(
+            IDENTITY_VERIFIED,
+            verified,
+            verified
+                ? "Verified"
+                : (suspended && o.identityDeadline() != null ? "Overdue" : "Pending"),
+            verified
+                ? "The customer's identity was verified."
+                : "Proof of identity requested; the VPS is suspended at "
+                    + o.identityDeadline()
+                    + " unless verified.");
+      }
+      if (o.suspension() != null) {
+        c.set(
+            SUSPENDED,
+            suspended,
+            suspended
+                ? (Boolean.TRUE.equals(o.suspension().doNotResume()) ? "DoNotResume" : "Suspended")
+                : "Resumed",
+            suspended ? o.suspension().reason() : "The VPS was resumed.");
+      }
+      c.set(
+          ISOLATED,
+          o.isolated(),
+          o.isolated() ? "Isolated" : "Connected",
+          o.isolated()
+              ? "Cut off from the Internet; provider access kept."
+              : "The VPS is connected to the Internet.");
+    }
+
+    var status = new OdooVpsStatus();
+    status.setObservedGeneration(generation);
+    status.setIpv4(terminated ? null : o.ipv4());
+    status.setVirtualMachine(vm.map(v -> v.getMetadata().getName()).orElse(null));
+    status.setAccessCodesSentAt(o.accessCodesSentAt());
+    status.setIdentityDeadline(o.identityDeadline());
+    status.setBilling(o.billing());
+    status.setPlanChange(
+        o.planChange() == null ? previous.getPlanChange() : o.planChange().status());
+    status.setSuspension(o.suspension());
+    status.setTermination(o.termination());
+    status.setPhase(phase(o, vmReady, suspended));
+    status.setConditions(new ArrayList<>(c.build()));
+    return status;
+  }
+
+  private static VpsPhase phase(VpsObservation o, boolean vmReady, boolean suspended) {
+    if (o.termination() != null) {
+      return o.termination().completedAt() != null ? VpsPhase.Terminated : VpsPhase.Terminating;
+    }
+    if (o.vm().isEmpty() && !o.validationErrors().isEmpty()) {
+      return VpsPhase.Invalid;
+    }
+    if (o.ipv4Problem() != null) {
+      return VpsPhase.Pending;
+    }
+    if (suspended) {
+      return VpsPhase.Suspended;
+    }
+    if (o.isolated()) {
+      return VpsPhase.Isolated;
+    }
+    return vmReady ? VpsPhase.Running : VpsPhase.Provisioning;
+  }
+
+  private static void readiness(
+      ConditionList c, Optional<VirtualMachine> vm, boolean vmReady, boolean suspended) {
     if (vm.isEmpty()) {
-      conditions.set(
-          READY, false, REASON_VM_MISSING, "The VirtualMachine has not been created yet.");
+      c.set(READY, false, REASON_VM_MISSING, "The VirtualMachine has not been created yet.");
     } else if (vmReady) {
-      conditions.set(READY, true, REASON_VM_READY, "The VirtualMachine is running and ready.");
+      c.set(READY, true, REASON_VM_READY, "The VirtualMachine is running and ready.");
     } else {
       var printable =
           Optional.ofNullable(vm.get().getStatus())
               .map(s -> s.printableStatus())
               .orElse("not reported yet");
-      conditions.set(
+      c.set(
           READY,
           false,
-          REASON_VM_NOT_READY,
+          suspended ? "Suspended" : REASON_VM_NOT_READY,
           "The VirtualMachine is not ready (KubeVirt status: " + printable + ").");
     }
-    if (validationErrors.isEmpty()) {
-      conditions.set(SPEC_VALID, true, REASON_VALID, "The spec passes every rule.");
-    } else {
-      conditions.set(
-          SPEC_VALID,
-          false,
-          REASON_INVALID,
-          String.join("; ", validationErrors)
-              + (vm.isPresent() ? ". The last valid configuration keeps running." : "."));
-    }
+  }
 
-    var status = new OdooVpsStatus();
-    status.setObservedGeneration(generation);
-    status.setIpv4(previous.getIpv4());
-    status.setVirtualMachine(vm.map(v -> v.getMetadata().getName()).orElse(null));
-    status.setPhase(
-        vm.isEmpty() && !validationErrors.isEmpty()
-            ? VpsPhase.Invalid
-            : vmReady ? VpsPhase.Running : VpsPhase.Provisioning);
-    status.setConditions(new ArrayList<>(conditions.build()));
-    return status;
+  private static void accessCodes(ConditionList c, VpsObservation o) {
+    if (o.accessCodesSentAt() != null) {
+      c.set(
+          ACCESS_CODES_SENT,
+          true,
+          "Sent",
+          "Access codes emailed to the customer at " + o.accessCodesSentAt() + ".");
+    } else if (o.accessCodesProblem() != null) {
+      c.set(ACCESS_CODES_SENT, false, "MailFailed", o.accessCodesProblem());
+    } else {
+      c.set(
+          ACCESS_CODES_SENT,
+          false,
+          "WaitingForReady",
+          "Access codes are emailed when the VPS is first ready.");
+    }
+  }
+
+  private static void planChange(ConditionList c, VpsObservation o) {
+    if (o.planChange() == null) {
+      return;
+    }
+    var s = o.planChange().status();
+    switch (o.planChange().state()) {
+      case APPLIED ->
+          c.set(
+              PLAN_APPLIED,
+              true,
+              Boolean.FALSE.equals(s.deadlineMet()) ? "AppliedLate" : "Applied",
+              "The VM runs "
+                  + s.appliedPlan()
+                  + (s.deadline() == null ? "." : " (deadline " + s.deadline() + ")."));
+      case PENDING ->
+          c.set(
+              PLAN_APPLIED, false, "Pending", "Applying the plan change" + deadline(s.deadline()));
+      case DEADLINE_APPROACHING ->
+          c.set(
+              PLAN_APPLIED,
+              false,
+              "DeadlineApproaching",
+              "The plan change is not applied yet" + deadline(s.deadline()));
+      case DEADLINE_MISSED ->
+          c.set(
+              PLAN_APPLIED,
+              false,
+              "DeadlineMissed",
+              "The plan change missed its 48-hour deadline" + deadline(s.deadline()));
+    }
+  }
+
+  private static String deadline(String deadline) {
+    return deadline == null ? "." : " (deadline " + deadline + ").";
   }
 }

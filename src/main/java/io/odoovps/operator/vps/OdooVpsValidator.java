@@ -4,6 +4,8 @@ import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.config.OperatorConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The rules that depend on the platform's configuration and so cannot live in the CRD's CEL. Each
@@ -13,9 +15,11 @@ import java.util.List;
 public class OdooVpsValidator {
 
   private final OperatorConfig config;
+  private final Set<String> locations;
 
-  public OdooVpsValidator(OperatorConfig config) {
+  public OdooVpsValidator(OperatorConfig config, Set<String> locations) {
     this.config = config;
+    this.locations = locations;
   }
 
   public List<String> validate(OdooVps vps) {
@@ -28,6 +32,15 @@ public class OdooVpsValidator {
               + version
               + " is not supported by the provider image (supported: "
               + String.join(", ", supported)
+              + ")");
+    }
+    var location = vps.getSpec().getLocation();
+    if (!locations.contains(location)) {
+      errors.add(
+          "spec.location "
+              + location
+              + " is not a datacenter of this platform (known: "
+              + String.join(", ", new TreeSet<>(locations))
               + ")");
     }
     return errors;

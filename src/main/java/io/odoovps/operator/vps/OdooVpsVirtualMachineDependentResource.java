@@ -18,9 +18,7 @@ public class OdooVpsVirtualMachineDependentResource
 
   @Override
   protected VirtualMachine desired(OdooVps vps, Context<OdooVps> context) {
-    return context
-        .managedWorkflowAndDependentResourceContext()
-        .getMandatory(VirtualMachineDesign.class, VirtualMachineDesign.class)
-        .render(vps);
+    var enforcement = Enforcement.of(context);
+    return enforcement.vmDesign().render(vps, enforcement.halted());
   }
 }

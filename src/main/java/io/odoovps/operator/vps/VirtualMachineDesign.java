@@ -8,16 +8,24 @@ import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.kubevirt.DataVolumeTemplate;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.AccessCredential;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.AccessSecret;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.CloudInitNoCloud;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Cpu;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.DataVolumeRef;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Devices;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Disk;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.DiskTarget;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Domain;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.GuestAgent;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Interface;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.KeySource;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Memory;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Network;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.PropagationMethod;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Resources;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.SecretRef;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.SshPublicKey;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Volume;
 import io.odoovps.operator.kubevirt.VirtualMachineSpec;
 import java.math.BigDecimal;
@@ -34,6 +42,7 @@ public class VirtualMachineDesign {
 
   public static final String ROOT_DISK = "rootdisk";
   public static final String POD_NETWORK = "default";
+  public static final String CLOUD_INIT = "cloudinit";
   private static final BigDecimal MIB = BigDecimal.valueOf(1024L * 1024L);
 
   private final OperatorConfig config;
@@ -47,7 +56,13 @@ public class VirtualMachineDesign {
     return vps.getMetadata().getName() + "-disk";
   }
 
+  /** The running VM, as in {@link #render(OdooVps, boolean)} with halted false. */
   public VirtualMachine render(OdooVps vps) {
+    return render(vps, false);
+  }
+
+  /** The VM of the VPS; a halted VM keeps its disk and address but does not run. */
+  public VirtualMachine render(OdooVps vps, boolean halted) {
     var plan = vps.getSpec().getPlan();
     var labels = VpsLabels.of(vps);
 
@@ -95,14 +110,26 @@ public class VirtualMachineDesign {
                     "memory", memoryRequest(plan.getMemory())),
                 Map.of("cpu", String.valueOf(plan.getVcpu()), "memory", plan.getMemory())),
             new Devices(
-                List.of(new Disk(ROOT_DISK, new DiskTarget("virtio"), 1)),
+                List.of(
+                    new Disk(ROOT_DISK, new DiskTarget("virtio"), 1),
+                    new Disk(CLOUD_INIT, new DiskTarget("virtio"), null)),
                 List.of(new Interface(POD_NETWORK, Map.of(), "virtio"))));
     return new VirtualMachineInstanceTemplate(
         new ObjectMetaBuilder().withLabels(labels).build(),
         new VirtualMachineInstanceTemplate.Spec(
             domain,
             List.of(new Network(POD_NETWORK, Map.of())),
-            List.of(new Volume(ROOT_DISK, new DataVolumeRef(diskName(vps)), null)),
+            List.of(
+                new Volume(ROOT_DISK, new DataVolumeRef(diskName(vps)), null),
+                new Volume(
+                    CLOUD_INIT,
+                    null,
+                    new CloudInitNoCloud(new SecretRef(GuestDesign.cloudInitSecretName(vps))))),
+            List.of(
+                new AccessCredential(
+                    new SshPublicKey(
+                        new KeySource(new AccessSecret(GuestDesign.providerSshSecretName(vps))),
+                        new PropagationMethod(new GuestAgent(List.of("root")))))),
             120));
   }
 

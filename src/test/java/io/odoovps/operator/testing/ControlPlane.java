@@ -83,7 +83,34 @@ public final class ControlPlane {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "control-plane-stop"));
     try (var client = newClient()) {
       CrdInstaller.installAll(client);
+      installPolicies(client);
+      widenServiceRange(client);
     }
+  }
+
+  /** The operator's admission policies from config/policies (the deletion guard). */
+  private static void installPolicies(KubernetesClient client) throws IOException {
+    try (var files = Files.list(Paths.get("config", "policies"))) {
+      for (var file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        try (var in = Files.newInputStream(file)) {
+          client.load(in).forceConflicts().serverSideApply();
+        }
+      }
+    }
+  }
+
+  /**
+   * kube-api-test fixes the Service range to a /24; scale tests need more ClusterIPs, so add a
+   * ServiceCIDR (networking.k8s.io/v1, GA since Kubernetes 1.33).
+   */
+  private static void widenServiceRange(KubernetesClient client) {
+    var cidr = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+    cidr.setApiVersion("networking.k8s.io/v1");
+    cidr.setKind("ServiceCIDR");
+    cidr.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("odoovps-tests").build());
+    cidr.setAdditionalProperty("spec", java.util.Map.of("cidrs", List.of("10.96.0.0/16")));
+    client.resource(cidr).forceConflicts().serverSideApply();
   }
 
   public static synchronized ControlPlane get() {

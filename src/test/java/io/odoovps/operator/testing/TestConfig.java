@@ -15,10 +15,19 @@ public final class TestConfig {
     return with(Map.of());
   }
 
+  /** Pools of the test locations, and a one-second resync so that moved clocks are noticed. */
+  public static final Map<String, String> BASE =
+      Map.of(
+          "odoovps.locations.paris-1.ipv4-pool", "192.0.2.0/24",
+          "odoovps.locations.lyon-1.ipv4-pool", "198.51.100.0/24",
+          "odoovps.deadlines.resync", "1s");
+
   public static OperatorConfig with(Map<String, String> overrides) {
+    var all = new HashMap<>(BASE);
+    all.putAll(overrides);
     return new SmallRyeConfigBuilder()
         .withMapping(OperatorConfig.class)
-        .withSources(new PropertiesConfigSource(new HashMap<>(overrides), "test", 500))
+        .withSources(new PropertiesConfigSource(all, "test", 500))
         .build()
         .getConfigMapping(OperatorConfig.class);
   }

@@ -9,11 +9,23 @@ public final class TestNamespaces {
 
   private TestNamespaces() {}
 
+  /** A namespace that the deletion-guard admission policy leaves alone. */
   public static String create(KubernetesClient client, String prefix) {
+    return create(client, prefix, false);
+  }
+
+  /** A namespace, guarded or not by the deletion-guard admission policy. */
+  public static String create(KubernetesClient client, String prefix, boolean guarded) {
     var name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
     client
         .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("odoovps.io/deletion-guard", guarded ? "enabled" : "disabled")
+                .endMetadata()
+                .build())
         .create();
     return name;
   }

@@ -13,11 +13,14 @@ import io.odoovps.operator.status.ConditionList;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.MovableClock;
 import io.odoovps.operator.testing.TestConfig;
+import io.odoovps.operator.testing.TestMailbox;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.TestOperator;
 import io.odoovps.operator.testing.VpsFixtures;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class OdooVpsReconcilerApiServerTest {
 
   private final MovableClock clock = MovableClock.at("2026-03-01T10:00:00Z");
+  private final TestMailbox mailbox = new TestMailbox();
   private KubernetesClient client;
   private String namespace;
   private TestOperator operator;
@@ -41,13 +45,19 @@ class OdooVpsReconcilerApiServerTest {
   }
 
   private TestOperator startOperator() {
-    return TestOperator.start(namespace, new OdooVpsReconciler(TestConfig.defaults(), clock));
+    return TestOperator.start(
+        namespace,
+        new OdooVpsReconciler(
+            TestConfig.with(Map.of("odoovps.odoo.supported-versions", "16.0,17.0")),
+            clock,
+            mailbox.mailer()));
   }
 
   @AfterEach
   void tearDown() {
     operator.close();
     client.close();
+    mailbox.close();
   }
 
   private OdooVps vps(String name) {
@@ -56,6 +66,26 @@ class OdooVpsReconcilerApiServerTest {
 
   private VirtualMachine vm(String name) {
     return client.resources(VirtualMachine.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** Edits the spec as kubectl would, retrying when the operator wrote status in between. */
+  private void editSpec(String name, Consumer<OdooVps> change) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              client
+                  .resources(OdooVps.class)
+                  .inNamespace(namespace)
+                  .withName(name)
+                  .edit(
+                      v -> {
+                        change.accept(v);
+                        return v;
+                      });
+              return true;
+            });
   }
 
   /** Plays virt-controller: reports the VM as running and ready. */
@@ -151,16 +181,12 @@ class OdooVpsReconcilerApiServerTest {
     client.resource(VpsFixtures.vps(namespace, "resize")).create();
     await().atMost(Duration.ofSeconds(30)).until(() -> vm("resize") != null);
 
-    client
-        .resources(OdooVps.class)
-        .inNamespace(namespace)
-        .withName("resize")
-        .edit(
-            v -> {
-              v.getSpec().getPlan().setVcpu(4);
-              v.getSpec().getPlan().setMemory("8Gi");
-              return v;
-            });
+    editSpec(
+        "resize",
+        v -> {
+          v.getSpec().getPlan().setVcpu(4);
+          v.getSpec().getPlan().setMemory("8Gi");
+        });
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -180,16 +206,12 @@ class OdooVpsReconcilerApiServerTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> vm("invalid") != null);
     var before = vm("invalid");
 
-    client
-        .resources(OdooVps.class)
-        .inNamespace(namespace)
-        .withName("invalid")
-        .edit(
-            v -> {
-              v.getSpec().getOdoo().setVersion("12.0");
-              v.getSpec().getPlan().setVcpu(8);
-              return v;
-            });
+    editSpec(
+        "invalid",
+        v -> {
+          v.getSpec().getOdoo().setVersion("18.0");
+          v.getSpec().getPlan().setVcpu(8);
+        });
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -201,7 +223,7 @@ class OdooVpsReconcilerApiServerTest {
                   ConditionList.find(vps.getStatus().getConditions(), "SpecValid")
                       .orElseThrow()
                       .getMessage();
-              assertThat(message).contains("spec.odoo.version 12.0 is not supported");
+              assertThat(message).contains("spec.odoo.version 18.0 is not supported");
               assertThat(vps.getStatus().getObservedGeneration()).isEqualTo(2L);
             });
     assertThat(
@@ -211,7 +233,7 @@ class OdooVpsReconcilerApiServerTest {
                 .toList())
         .singleElement()
         .asString()
-        .startsWith("Warning spec.odoo.version 12.0");
+        .startsWith("Warning spec.odoo.version 18.0");
     var after = vm("invalid");
     assertThat(after.getMetadata().getResourceVersion())
         .isEqualTo(before.getMetadata().getResourceVersion());
@@ -263,26 +285,70 @@ class OdooVpsReconcilerApiServerTest {
                 vps("floor").getStatus() != null
                     && vps("floor").getStatus().getVirtualMachine() != null);
     await()
-        .pollDelay(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(10))
+        .pollDelay(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(15))
         .untilAsserted(
             () -> {
               var writes = audit.writesSince(mark, ControlPlane.OPERATOR_USER_AGENT);
               var objectWrites =
                   writes.stream().filter(w -> !w.resource().equals("events")).toList();
-              // the VM (one apply) and one status write
-              assertThat(objectWrites).as(writes.toString()).hasSize(2);
+              // The floor: one write per owned object (VM, Service, 3 Secrets, IPv4Allocation),
+              // one for the finalizer that guards the data, one status write.
+              assertThat(objectWrites)
+                  .as(writes.toString())
+                  .extracting(
+                      w -> w.resource() + (w.subresource().isEmpty() ? "" : "/" + w.subresource()))
+                  .containsExactlyInAnyOrder(
+                      "virtualmachines",
+                      "services",
+                      "secrets",
+                      "secrets",
+                      "secrets",
+                      "ipv4allocations",
+                      "odoovps",
+                      "odoovps/status");
             });
   }
 
   @Test
-  void deletingTheVpsGarbageCollectsItsVirtualMachine() {
+  void aPlainDeleteKeepsTheDataAndOwnedObjectsAreGarbageCollectedOnlyWhenTheGuardIsLifted() {
     ControlPlane.get().requireControllerManager();
     client.resource(VpsFixtures.vps(namespace, "gone")).create();
     await().atMost(Duration.ofSeconds(30)).until(() -> vm("gone") != null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !vps("gone").getMetadata().getFinalizers().isEmpty());
 
+    // This namespace is not covered by the admission policy: the finalizer is the last guard.
     client.resources(OdooVps.class).inNamespace(namespace).withName("gone").delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(condition(vps("gone"), "DeletionBlocked")).isEqualTo("True"));
+    assertThat(vm("gone")).as("the customer's VM and disk are kept").isNotNull();
+    assertThat(vm("gone").getMetadata().getDeletionTimestamp()).isNull();
 
+    // An administrator lifts the guard by hand: kube-controller-manager collects every owned
+    // object.
+    editSpec(
+        "gone",
+        v -> {
+          v.getMetadata().setFinalizers(List.of());
+        });
     await().atMost(Duration.ofSeconds(60)).until(() -> vm("gone") == null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> client.services().inNamespace(namespace).withName("gone").get() == null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                client
+                    .secrets()
+                    .inNamespace(namespace)
+                    .withLabel(VpsLabels.VPS, "gone")
+                    .list()
+                    .getItems()
+                    .isEmpty());
   }
 }

@@ -18,6 +18,14 @@ class OdooVpsStatusBuilderTest {
   private final MovableClock clock = MovableClock.at("2026-03-01T10:00:00Z");
   private final OdooVpsStatusBuilder builder = new OdooVpsStatusBuilder(clock);
 
+  private static VpsObservation observation(
+      io.odoovps.operator.api.v1alpha1.odoovps.OdooVps vps,
+      Optional<VirtualMachine> vm,
+      List<String> errors) {
+    return new VpsObservation(
+        vps, errors, "192.0.2.7", null, vm, null, false, null, null, null, null, null, null);
+  }
+
   private static VirtualMachine vm(Boolean ready, String printable) {
     var vm = new VirtualMachine();
     vm.setMetadata(
@@ -31,7 +39,8 @@ class OdooVpsStatusBuilderTest {
     var vps = VpsFixtures.vps("ns", "acme");
     vps.getMetadata().setGeneration(3L);
 
-    var provisioning = builder.build(vps, Optional.of(vm(false, "Provisioning")), List.of());
+    var provisioning =
+        builder.build(observation(vps, Optional.of(vm(false, "Provisioning")), List.of()));
     assertThat(provisioning.getPhase()).isEqualTo(VpsPhase.Provisioning);
     assertThat(provisioning.getObservedGeneration()).isEqualTo(3L);
     var ready = ConditionList.find(provisioning.getConditions(), "Ready").orElseThrow();
@@ -40,7 +49,7 @@ class OdooVpsStatusBuilderTest {
     assertThat(ready.getObservedGeneration()).isEqualTo(3L);
 
     vps.setStatus(provisioning);
-    var running = builder.build(vps, Optional.of(vm(true, "Running")), List.of());
+    var running = builder.build(observation(vps, Optional.of(vm(true, "Running")), List.of()));
     assertThat(running.getPhase()).isEqualTo(VpsPhase.Running);
     assertThat(ConditionList.find(running.getConditions(), "Ready").orElseThrow().getStatus())
         .isEqualTo("True");
@@ -50,11 +59,11 @@ class OdooVpsStatusBuilderTest {
   void keepsTransitionTimesSoAnUnchangedWorldGivesAnEqualStatus() {
     var vps = VpsFixtures.vps("ns", "acme");
     vps.getMetadata().setGeneration(1L);
-    var first = builder.build(vps, Optional.of(vm(true, "Running")), List.of());
+    var first = builder.build(observation(vps, Optional.of(vm(true, "Running")), List.of()));
     vps.setStatus(first);
 
     clock.advance(Duration.ofHours(5));
-    var second = builder.build(vps, Optional.of(vm(true, "Running")), List.of());
+    var second = builder.build(observation(vps, Optional.of(vm(true, "Running")), List.of()));
 
     assertThat(second).isEqualTo(first);
     assertThat(
@@ -68,10 +77,10 @@ class OdooVpsStatusBuilderTest {
   void aTransitionGetsTheClocksTime() {
     var vps = VpsFixtures.vps("ns", "acme");
     vps.getMetadata().setGeneration(1L);
-    vps.setStatus(builder.build(vps, Optional.of(vm(true, "Running")), List.of()));
+    vps.setStatus(builder.build(observation(vps, Optional.of(vm(true, "Running")), List.of())));
 
     clock.advance(Duration.ofMinutes(7));
-    var stopped = builder.build(vps, Optional.of(vm(false, "Stopped")), List.of());
+    var stopped = builder.build(observation(vps, Optional.of(vm(false, "Stopped")), List.of()));
 
     assertThat(
             ConditionList.find(stopped.getConditions(), "Ready")
@@ -86,9 +95,10 @@ class OdooVpsStatusBuilderTest {
     vps.getMetadata().setGeneration(2L);
     var status =
         builder.build(
-            vps,
-            Optional.of(vm(true, "Running")),
-            List.of("spec.odoo.version 9.0 is not supported"));
+            observation(
+                vps,
+                Optional.of(vm(true, "Running")),
+                List.of("spec.odoo.version 9.0 is not supported")));
 
     assertThat(status.getPhase()).isEqualTo(VpsPhase.Running);
     var valid = ConditionList.find(status.getConditions(), "SpecValid").orElseThrow();
@@ -101,7 +111,8 @@ class OdooVpsStatusBuilderTest {
   void anInvalidSpecWithoutVmIsPhaseInvalid() {
     var vps = VpsFixtures.vps("ns", "acme");
     var status =
-        builder.build(vps, Optional.empty(), List.of("spec.odoo.version 9.0 is not supported"));
+        builder.build(
+            observation(vps, Optional.empty(), List.of("spec.odoo.version 9.0 is not supported")));
     assertThat(status.getPhase()).isEqualTo(VpsPhase.Invalid);
   }
 }

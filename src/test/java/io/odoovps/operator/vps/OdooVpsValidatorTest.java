@@ -12,7 +12,9 @@ class OdooVpsValidatorTest {
 
   @Test
   void acceptsASupportedVersion() {
-    assertThat(new OdooVpsValidator(TestConfig.defaults()).validate(VpsFixtures.vps("ns", "a")))
+    assertThat(
+            new OdooVpsValidator(TestConfig.defaults(), java.util.Set.of("paris-1"))
+                .validate(VpsFixtures.vps("ns", "a")))
         .isEmpty();
   }
 
@@ -22,10 +24,22 @@ class OdooVpsValidatorTest {
     vps.getSpec().setOdoo(new OdooSpec("15.0"));
     var errors =
         new OdooVpsValidator(
-                TestConfig.with(Map.of("odoovps.odoo.supported-versions", "17.0,18.0")))
+                TestConfig.with(Map.of("odoovps.odoo.supported-versions", "17.0,18.0")),
+                java.util.Set.of("paris-1"))
             .validate(vps);
     assertThat(errors)
         .containsExactly(
             "spec.odoo.version 15.0 is not supported by the provider image (supported: 17.0, 18.0)");
+  }
+
+  @Test
+  void refusesALocationThePlatformDoesNotHave() {
+    var vps = VpsFixtures.vps("ns", "a");
+    vps.getSpec().setLocation("atlantis-9");
+    assertThat(
+            new OdooVpsValidator(TestConfig.defaults(), java.util.Set.of("paris-1", "lyon-1"))
+                .validate(vps))
+        .containsExactly(
+            "spec.location atlantis-9 is not a datacenter of this platform (known: lyon-1, paris-1)");
   }
 }

@@ -1,6 +1,7 @@
 package io.odoovps.operator.api.v1alpha1.odoovps;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -11,6 +12,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group("odoovps.io")
 @Version("v1alpha1")
 @ShortNames("ovps")
+@ValidationRule(
+    value = "!has(self.spec.termination) || self.spec.termination.confirm == self.metadata.name",
+    message =
+        "spec.termination.confirm must repeat metadata.name to confirm the deletion of all data")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Plan", jsonPath = ".spec.plan.name")
 @AdditionalPrinterColumn(name = "Location", jsonPath = ".spec.location")

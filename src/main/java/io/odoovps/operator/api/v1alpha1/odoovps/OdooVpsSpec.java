@@ -6,8 +6,15 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** What the customer bought: a plan, a datacenter and an Odoo version. */
+/**
+ * What the customer bought and what the provider decided about it: plan, datacenter, Odoo version,
+ * customer, billing, and the contract's measures (identity check, suspension, isolation,
+ * termination). The operator never writes the spec: GitOps tools own it.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(oldSelf.termination) || has(self.termination)",
+    message = "spec.termination cannot be withdrawn once requested: the data may already be gone")
 public class OdooVpsSpec {
 
   @Required
@@ -27,6 +34,77 @@ public class OdooVpsSpec {
   @Required
   @JsonPropertyDescription("The Odoo installation the provider maintains on the VPS.")
   private OdooSpec odoo;
+
+  @Required
+  @JsonPropertyDescription("The customer: contact for access codes and notices.")
+  private CustomerSpec customer;
+
+  @Required
+  @JsonPropertyDescription("Contract duration: monthly subscription or fixed term.")
+  private BillingSpec billing;
+
+  @JsonPropertyDescription(
+      "An identity check: unless verified within 72 hours of the request, the VPS is suspended.")
+  private IdentityCheckSpec identityCheck;
+
+  @JsonPropertyDescription("Present while the provider suspends the VPS.")
+  private SuspensionSpec suspension;
+
+  @JsonPropertyDescription(
+      "Present while the VPS is cut off from the Internet for security (provider access kept).")
+  private IsolationSpec isolation;
+
+  @JsonPropertyDescription(
+      "Ends the contract: the VM, its disk, its IPv4 and its Secrets are deleted. Irreversible.")
+  private TerminationSpec termination;
+
+  public CustomerSpec getCustomer() {
+    return customer;
+  }
+
+  public void setCustomer(CustomerSpec customer) {
+    this.customer = customer;
+  }
+
+  public BillingSpec getBilling() {
+    return billing;
+  }
+
+  public void setBilling(BillingSpec billing) {
+    this.billing = billing;
+  }
+
+  public IdentityCheckSpec getIdentityCheck() {
+    return identityCheck;
+  }
+
+  public void setIdentityCheck(IdentityCheckSpec identityCheck) {
+    this.identityCheck = identityCheck;
+  }
+
+  public SuspensionSpec getSuspension() {
+    return suspension;
+  }
+
+  public void setSuspension(SuspensionSpec suspension) {
+    this.suspension = suspension;
+  }
+
+  public IsolationSpec getIsolation() {
+    return isolation;
+  }
+
+  public void setIsolation(IsolationSpec isolation) {
+    this.isolation = isolation;
+  }
+
+  public TerminationSpec getTermination() {
+    return termination;
+  }
+
+  public void setTermination(TerminationSpec termination) {
+    this.termination = termination;
+  }
 
   public PlanSpec getPlan() {
     return plan;

@@ -15,7 +15,8 @@ public class OdooVpsStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Lifecycle phase: Provisioning, Running, Stopped, Suspended, Isolated, Terminating, Failed.")
+      "Lifecycle phase: Pending, Provisioning, Running, Suspended, Isolated, Terminating,"
+          + " Terminated, Invalid.")
   private VpsPhase phase;
 
   @JsonPropertyDescription("The fixed IPv4 address allocated to the VPS.")
@@ -23,6 +24,20 @@ public class OdooVpsStatus {
 
   @JsonPropertyDescription("Name of the KubeVirt VirtualMachine that runs the VPS.")
   private String virtualMachine;
+
+  @JsonPropertyDescription("When the customer was emailed the Odoo access codes.")
+  private String accessCodesSentAt;
+
+  @JsonPropertyDescription("When the identity check suspends the VPS unless verified.")
+  private String identityDeadline;
+
+  private BillingStatus billing;
+
+  private PlanChangeStatus planChange;
+
+  private SuspensionStatus suspension;
+
+  private TerminationStatus termination;
 
   @JsonPropertyDescription("Conditions: Ready and one per pending obligation.")
   private List<Condition> conditions = new ArrayList<>();
@@ -59,6 +74,54 @@ public class OdooVpsStatus {
     this.virtualMachine = virtualMachine;
   }
 
+  public String getAccessCodesSentAt() {
+    return accessCodesSentAt;
+  }
+
+  public void setAccessCodesSentAt(String accessCodesSentAt) {
+    this.accessCodesSentAt = accessCodesSentAt;
+  }
+
+  public String getIdentityDeadline() {
+    return identityDeadline;
+  }
+
+  public void setIdentityDeadline(String identityDeadline) {
+    this.identityDeadline = identityDeadline;
+  }
+
+  public BillingStatus getBilling() {
+    return billing;
+  }
+
+  public void setBilling(BillingStatus billing) {
+    this.billing = billing;
+  }
+
+  public PlanChangeStatus getPlanChange() {
+    return planChange;
+  }
+
+  public void setPlanChange(PlanChangeStatus planChange) {
+    this.planChange = planChange;
+  }
+
+  public SuspensionStatus getSuspension() {
+    return suspension;
+  }
+
+  public void setSuspension(SuspensionStatus suspension) {
+    this.suspension = suspension;
+  }
+
+  public TerminationStatus getTermination() {
+    return termination;
+  }
+
+  public void setTermination(TerminationStatus termination) {
+    this.termination = termination;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -74,11 +137,17 @@ public class OdooVpsStatus {
         && phase == s.phase
         && Objects.equals(ipv4, s.ipv4)
         && Objects.equals(virtualMachine, s.virtualMachine)
+        && Objects.equals(accessCodesSentAt, s.accessCodesSentAt)
+        && Objects.equals(identityDeadline, s.identityDeadline)
+        && Objects.equals(billing, s.billing)
+        && Objects.equals(planChange, s.planChange)
+        && Objects.equals(suspension, s.suspension)
+        && Objects.equals(termination, s.termination)
         && Objects.equals(conditions, s.conditions);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, phase, ipv4, virtualMachine, conditions);
+    return Objects.hash(observedGeneration, phase, ipv4, virtualMachine, conditions, suspension);
   }
 }

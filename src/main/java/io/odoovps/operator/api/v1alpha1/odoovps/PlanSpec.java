@@ -49,6 +49,12 @@ public class PlanSpec {
       "Size of the dedicated disk (for example `40Gi`), at least 10Gi. It can only grow.")
   private String disk;
 
+  @Pattern(BillingSpec.RFC3339)
+  @JsonPropertyDescription(
+      "When the customer paid for the latest plan change (RFC 3339). The operator applies the"
+          + " change and reports whether it met the contract's 48-hour deadline.")
+  private String paidAt;
+
   public PlanSpec() {}
 
   public PlanSpec(String name, int vcpu, String memory, String disk) {
@@ -90,9 +96,23 @@ public class PlanSpec {
     this.disk = disk;
   }
 
+  public String getPaidAt() {
+    return paidAt;
+  }
+
+  public void setPaidAt(String paidAt) {
+    this.paidAt = paidAt;
+  }
+
+  /** The sizing alone, as status and events show it: `2 vCPU, 4Gi, 40Gi disk`. */
+  public String sizing() {
+    return vcpu + " vCPU, " + memory + ", " + disk + " disk";
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PlanSpec p
+        && Objects.equals(paidAt, p.paidAt)
         && Objects.equals(name, p.name)
         && Objects.equals(vcpu, p.vcpu)
         && Objects.equals(memory, p.memory)
@@ -101,6 +121,6 @@ public class PlanSpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, vcpu, memory, disk);
+    return Objects.hash(name, vcpu, memory, disk, paidAt);
   }
 }

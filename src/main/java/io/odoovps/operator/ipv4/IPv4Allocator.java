@@ -1,0 +1,150 @@
+package io.odoovps.operator.ipv4;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
+import io.odoovps.operator.api.v1alpha1.ipv4.IPv4AllocationSpec;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.vps.VpsLabels;
+import java.net.HttpURLConnection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Gives each VPS one address of its location's pool for its whole life. An allocation is a
+ * cluster-scoped {@link IPv4Allocation} named by the address: creating it is the atomic claim (a
+ * concurrent claim of the same address gets 409 Conflict and tries the next one), and it outlives
+ * restarts of the VM and of the operator. Released only on termination.
+ */
+public class IPv4Allocator {
+
+  /** Index of the allocation informer: VPS uid to its allocation. */
+  public static final String BY_VPS_UID = "byVpsUid";
+
+  public static final String VPS_UID_LABEL = "odoovps.io/vps-uid";
+  public static final String VPS_NAMESPACE_LABEL = "odoovps.io/vps-namespace";
+
+  private final Map<String, IPv4Pool> pools = new ConcurrentHashMap<>();
+  private final Map<String, String> poolErrors = new HashMap<>();
+
+  public IPv4Allocator(OperatorConfig config) {
+    config
+        .locations()
+        .forEach(
+            (name, location) -> {
+              try {
+                pools.put(name, IPv4Pool.parse(location.ipv4Pool()));
+              } catch (IllegalArgumentException e) {
+                poolErrors.put(name, e.getMessage());
+              }
+            });
+  }
+
+  /** The outcome of an allocation. */
+  public sealed interface Result {
+    /** The VPS holds this address. */
+    record Allocated(String address) implements Result {}
+
+    /** Every address of the location is held by another VPS. */
+    record Exhausted(String location, long size) implements Result {}
+
+    /** The location has no pool, or a malformed one. */
+    record NoPool(String location, String why) implements Result {}
+  }
+
+  public static Map<String, java.util.function.Function<IPv4Allocation, List<String>>> indexers() {
+    return Map.of(BY_VPS_UID, a -> List.of(a.getSpec().getVps().uid()));
+  }
+
+  /** Known locations, for validation messages. */
+  public java.util.Set<String> locations() {
+    return pools.keySet();
+  }
+
+  public Result allocate(
+      OdooVps vps, KubernetesClient client, InformerEventSource<IPv4Allocation, OdooVps> cache) {
+    var uid = vps.getMetadata().getUid();
+    var held = cache.byIndex(BY_VPS_UID, uid);
+    if (!held.isEmpty()) {
+      return new Result.Allocated(held.get(0).getSpec().getAddress());
+    }
+    // The cache may lag behind our own create of a moment ago: ask the API server before claiming.
+    var listed =
+        client.resources(IPv4Allocation.class).withLabel(VPS_UID_LABEL, uid).list().getItems();
+    if (!listed.isEmpty()) {
+      return new Result.Allocated(listed.get(0).getSpec().getAddress());
+    }
+    var location = vps.getSpec().getLocation();
+    var pool = pools.get(location);
+    if (pool == null) {
+      return new Result.NoPool(
+          location, poolErrors.getOrDefault(location, "no IPv4 pool is configured for it"));
+    }
+    var taken =
+        cache.list(a -> true).map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
+    while (true) {
+      var candidate = pool.firstFree(taken);
+      if (candidate.isEmpty()) {
+        return new Result.Exhausted(location, pool.size());
+      }
+      var address = candidate.get();
+      try {
+        var created = client.resource(allocation(vps, address)).create();
+        cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+        return new Result.Allocated(address);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+        taken.add(address); // another VPS claimed it first
+      }
+    }
+  }
+
+  /** Deletes the VPS's allocations; returns the released addresses. */
+  public List<String> release(OdooVps vps, KubernetesClient client) {
+    var held =
+        client
+            .resources(IPv4Allocation.class)
+            .withLabel(VPS_UID_LABEL, vps.getMetadata().getUid())
+            .list()
+            .getItems();
+    held.forEach(a -> client.resource(a).delete());
+    return held.stream().map(a -> a.getSpec().getAddress()).toList();
+  }
+
+  private static IPv4Allocation allocation(OdooVps vps, String address) {
+    var allocation = new IPv4Allocation();
+    var meta = vps.getMetadata();
+    allocation.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(address)
+            .withLabels(
+                Map.of(
+                    VpsLabels.MANAGED_BY,
+                    VpsLabels.OPERATOR,
+                    VPS_UID_LABEL,
+                    meta.getUid(),
+                    VPS_NAMESPACE_LABEL,
+                    meta.getNamespace(),
+                    VpsLabels.VPS,
+                    meta.getName(),
+                    VpsLabels.LOCATION,
+                    vps.getSpec().getLocation()))
+            .build());
+    allocation.setSpec(
+        new IPv4AllocationSpec(
+            address,
+            vps.getSpec().getLocation(),
+            new IPv4AllocationSpec.VpsReference(
+                meta.getNamespace(), meta.getName(), meta.getUid())));
+    return allocation;
+  }
+}

@@ -1,0 +1,39 @@
+package io.odoovps.operator.vps;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+
+/**
+ * The customer's Odoo administrator credentials. Created once with a random password and never
+ * updated by the operator, so a resync or an operator restart never changes them.
+ */
+@KubernetesDependent(
+    informer =
+        @Informer(
+            labelSelector =
+                VpsLabels.MANAGED_BY_SELECTOR
+                    + ","
+                    + GuestDesign.SECRET_KIND_LABEL
+                    + "="
+                    + GuestDesign.ADMIN))
+public class OdooVpsAdminSecretDependentResource
+    extends KubernetesDependentResource<Secret, OdooVps>
+    implements Creator<Secret, OdooVps>, GarbageCollected<OdooVps> {
+
+  public static final String NAME = "odoo-admin-secret";
+
+  public OdooVpsAdminSecretDependentResource() {
+    super(Secret.class);
+  }
+
+  @Override
+  protected Secret desired(OdooVps vps, Context<OdooVps> context) {
+    return Enforcement.of(context).guestDesign().adminSecret(vps);
+  }
+}

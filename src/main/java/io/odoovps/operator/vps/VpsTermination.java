@@ -1,0 +1,124 @@
+package io.odoovps.operator.vps;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.ipv4.IPv4Allocator;
+import io.odoovps.operator.kubevirt.VirtualMachine;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The only code path that deletes customer data (article 12): the VM, its disk (DataVolume and
+ * PVC), its Secrets, its Service and policies, and its IPv4 allocation. It deletes, then verifies
+ * everything is gone; the reconciler calls it until {@link #allGone} holds.
+ */
+public class VpsTermination {
+
+  private final KubernetesClient client;
+
+  public VpsTermination(KubernetesClient client) {
+    this.client = client;
+  }
+
+  private List<Target> targets(OdooVps vps) {
+    var ns = vps.getMetadata().getNamespace();
+    var name = vps.getMetadata().getName();
+    var disk = VirtualMachineDesign.diskName(vps);
+    var targets = new ArrayList<Target>();
+    targets.add(
+        new Target(
+            "VirtualMachine/" + name,
+            () -> client.resources(VirtualMachine.class).inNamespace(ns).withName(name)));
+    targets.add(
+        new Target(
+            "DataVolume/" + disk,
+            () ->
+                client
+                    .genericKubernetesResources("cdi.kubevirt.io/v1beta1", "DataVolume")
+                    .inNamespace(ns)
+                    .withName(disk)));
+    targets.add(
+        new Target(
+            "PersistentVolumeClaim/" + disk,
+            () -> client.resources(PersistentVolumeClaim.class).inNamespace(ns).withName(disk)));
+    for (var secret :
+        List.of(
+            GuestDesign.adminSecretName(vps),
+            GuestDesign.providerSshSecretName(vps),
+            GuestDesign.cloudInitSecretName(vps))) {
+      targets.add(
+          new Target(
+              "Secret/" + secret,
+              () -> client.resources(Secret.class).inNamespace(ns).withName(secret)));
+    }
+    targets.add(
+        new Target(
+            "Service/" + name,
+            () -> client.resources(Service.class).inNamespace(ns).withName(name)));
+    var policy = NetworkDesign.isolationPolicyName(vps);
+    targets.add(
+        new Target(
+            "NetworkPolicy/" + policy,
+            () -> client.resources(NetworkPolicy.class).inNamespace(ns).withName(policy)));
+    return targets;
+  }
+
+  /** Deletes what exists; returns what it deleted, as Kind/name. */
+  public List<String> deleteAll(OdooVps vps) {
+    var deleted = new ArrayList<String>();
+    for (var target : targets(vps)) {
+      if (target.exists()) {
+        target.resource().delete();
+        deleted.add(target.label());
+      }
+    }
+    var uid = vps.getMetadata().getUid();
+    for (var allocation :
+        client
+            .resources(IPv4Allocation.class)
+            .withLabel(IPv4Allocator.VPS_UID_LABEL, uid)
+            .list()
+            .getItems()) {
+      client.resource(allocation).delete();
+      deleted.add("IPv4Allocation/" + allocation.getMetadata().getName());
+    }
+    return deleted;
+  }
+
+  /** Whether every object of the VPS is gone (a deleting object still counts as present). */
+  public boolean allGone(OdooVps vps) {
+    return targets(vps).stream().noneMatch(Target::exists)
+        && client
+            .resources(IPv4Allocation.class)
+            .withLabel(IPv4Allocator.VPS_UID_LABEL, vps.getMetadata().getUid())
+            .list()
+            .getItems()
+            .isEmpty();
+  }
+
+  private record Target(
+      String label, java.util.function.Supplier<? extends Resource<? extends HasMetadata>> handle) {
+    Resource<? extends HasMetadata> resource() {
+      return handle.get();
+    }
+
+    boolean exists() {
+      try {
+        return resource().get() != null;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          return false; // the kind itself is not installed (no CDI): nothing of it to delete
+        }
+        throw e;
+      }
+    }
+  }
+}
