@@ -75,7 +75,7 @@ public class VirtualMachineDesign {
             .build());
     vm.setSpec(
         new VirtualMachineSpec(
-            VirtualMachineSpec.RUN_ALWAYS,
+            halted ? VirtualMachineSpec.RUN_HALTED : VirtualMachineSpec.RUN_ALWAYS,
             List.of(disk(vps, plan, labels)),
             template(vps, plan, labels)));
     return vm;

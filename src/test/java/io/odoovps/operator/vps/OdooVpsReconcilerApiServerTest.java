@@ -4,103 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
-import io.odoovps.operator.kubevirt.VirtualMachine;
-import io.odoovps.operator.kubevirt.VirtualMachineStatus;
+import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.status.ConditionList;
 import io.odoovps.operator.testing.ControlPlane;
-import io.odoovps.operator.testing.MovableClock;
 import io.odoovps.operator.testing.TestConfig;
-import io.odoovps.operator.testing.TestMailbox;
-import io.odoovps.operator.testing.TestNamespaces;
-import io.odoovps.operator.testing.TestOperator;
 import io.odoovps.operator.testing.VpsFixtures;
+import io.odoovps.operator.testing.VpsOperatorTestBase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Whole reconciles of OdooVps on a real kube-apiserver with the upstream KubeVirt CRDs installed,
  * server-side apply on, as in production.
  */
-class OdooVpsReconcilerApiServerTest {
+class OdooVpsReconcilerApiServerTest extends VpsOperatorTestBase {
 
-  private final MovableClock clock = MovableClock.at("2026-03-01T10:00:00Z");
-  private final TestMailbox mailbox = new TestMailbox();
-  private KubernetesClient client;
-  private String namespace;
-  private TestOperator operator;
-
-  @BeforeEach
-  void setUp() {
-    client = ControlPlane.get().newClient();
-    namespace = TestNamespaces.create(client, "vps");
-    operator = startOperator();
-  }
-
-  private TestOperator startOperator() {
-    return TestOperator.start(
-        namespace,
-        new OdooVpsReconciler(
-            TestConfig.with(Map.of("odoovps.odoo.supported-versions", "16.0,17.0")),
-            clock,
-            mailbox.mailer()));
-  }
-
-  @AfterEach
-  void tearDown() {
-    operator.close();
-    client.close();
-    mailbox.close();
-  }
-
-  private OdooVps vps(String name) {
-    return client.resources(OdooVps.class).inNamespace(namespace).withName(name).get();
-  }
-
-  private VirtualMachine vm(String name) {
-    return client.resources(VirtualMachine.class).inNamespace(namespace).withName(name).get();
-  }
-
-  /** Edits the spec as kubectl would, retrying when the operator wrote status in between. */
-  private void editSpec(String name, Consumer<OdooVps> change) {
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
-        .until(
-            () -> {
-              client
-                  .resources(OdooVps.class)
-                  .inNamespace(namespace)
-                  .withName(name)
-                  .edit(
-                      v -> {
-                        change.accept(v);
-                        return v;
-                      });
-              return true;
-            });
-  }
-
-  /** Plays virt-controller: reports the VM as running and ready. */
-  private void markVmReady(String name) {
-    var vm = vm(name);
-    vm.setStatus(new VirtualMachineStatus(true, true, "Running"));
-    client.resource(vm).updateStatus();
-  }
-
-  private static String condition(OdooVps vps, String type) {
-    return vps.getStatus() == null
-        ? null
-        : ConditionList.find(vps.getStatus().getConditions(), type)
-            .map(c -> c.getStatus())
-            .orElse(null);
+  @Override
+  protected OperatorConfig config() {
+    return TestConfig.with(Map.of("odoovps.odoo.supported-versions", "16.0,17.0"));
   }
 
   @Test
@@ -261,7 +186,7 @@ class OdooVpsReconcilerApiServerTest {
     var audit = ControlPlane.get().auditLog();
     var mark = audit.mark();
     clock.advance(Duration.ofHours(3));
-    operator = startOperator();
+    operator = newOperator();
     await().atMost(Duration.ofSeconds(30)).until(() -> operator.reconciles() >= names.size());
     await()
         .pollDelay(Duration.ofSeconds(2))

@@ -78,4 +78,34 @@ class VirtualMachineDesignTest {
     assertThat(vm.getMetadata().getNamespace()).isEqualTo("ns");
     assertThat(vm.getSpec().runStrategy()).isEqualTo(VirtualMachineSpec.RUN_ALWAYS);
   }
+
+  @Test
+  void aHaltedVmKeepsItsDiskButDoesNotRun() {
+    var vm =
+        new VirtualMachineDesign(TestConfig.defaults()).render(VpsFixtures.vps("ns", "acme"), true);
+    assertThat(vm.getSpec().runStrategy()).isEqualTo(VirtualMachineSpec.RUN_HALTED);
+    assertThat(vm.getSpec().dataVolumeTemplates()).hasSize(1);
+  }
+
+  @Test
+  void theGuestGetsCloudInitFromASecretAndRootKeysOnlyForTheProvider() {
+    var spec =
+        new VirtualMachineDesign(TestConfig.defaults())
+            .render(VpsFixtures.vps("ns", "acme"))
+            .getSpec()
+            .template()
+            .spec();
+    assertThat(spec.volumes())
+        .anySatisfy(
+            v -> assertThat(v.cloudInitNoCloud().secretRef().name()).isEqualTo("acme-cloud-init"));
+    assertThat(spec.accessCredentials())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.sshPublicKey().source().secret().secretName())
+                  .isEqualTo("acme-provider-ssh");
+              assertThat(c.sshPublicKey().propagationMethod().qemuGuestAgent().users())
+                  .containsExactly("root");
+            });
+  }
 }

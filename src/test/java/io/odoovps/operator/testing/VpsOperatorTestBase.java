@@ -1,0 +1,137 @@
+package io.odoovps.operator.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.kubevirt.VirtualMachine;
+import io.odoovps.operator.kubevirt.VirtualMachineStatus;
+import io.odoovps.operator.status.ConditionList;
+import io.odoovps.operator.vps.OdooVpsReconciler;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Base of the tests that run the OdooVps reconciler on the real API server: a namespace, a movable
+ * clock, a real SMTP server, the operator, and the kubectl-like moves tests make.
+ */
+public abstract class VpsOperatorTestBase {
+
+  protected final MovableClock clock = MovableClock.at("2026-03-01T10:00:00Z");
+  protected TestMailbox mailbox;
+  protected KubernetesClient client;
+  protected String namespace;
+  protected TestOperator operator;
+
+  /** The configuration the operator runs with; override to change it. */
+  protected OperatorConfig config() {
+    return TestConfig.defaults();
+  }
+
+  protected boolean guardedNamespace() {
+    return false;
+  }
+
+  @BeforeEach
+  void startOperator() {
+    mailbox = new TestMailbox();
+    client = ControlPlane.get().newClient();
+    namespace =
+        TestNamespaces.create(
+            client, getClass().getSimpleName().toLowerCase().substring(0, 8), guardedNamespace());
+    operator = newOperator();
+  }
+
+  protected TestOperator newOperator() {
+    return TestOperator.start(namespace, new OdooVpsReconciler(config(), clock, mailbox.mailer()));
+  }
+
+  @AfterEach
+  void stopOperator() {
+    operator.close();
+    client.close();
+    mailbox.close();
+  }
+
+  protected OdooVps create(OdooVps vps) {
+    return client.resource(vps).create();
+  }
+
+  protected OdooVps vps(String name) {
+    return client.resources(OdooVps.class).inNamespace(namespace).withName(name).get();
+  }
+
+  protected VirtualMachine vm(String name) {
+    return client.resources(VirtualMachine.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** Edits the spec as kubectl would, retrying when the operator wrote status in between. */
+  protected void editSpec(String name, Consumer<OdooVps> change) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreException(KubernetesClientException.class)
+        .until(
+            () -> {
+              client
+                  .resources(OdooVps.class)
+                  .inNamespace(namespace)
+                  .withName(name)
+                  .edit(
+                      v -> {
+                        change.accept(v);
+                        return v;
+                      });
+              return true;
+            });
+  }
+
+  /** Plays virt-controller: reports the VM's readiness. */
+  protected void setVmStatus(String name, VirtualMachineStatus status) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreException(KubernetesClientException.class)
+        .until(
+            () -> {
+              var vm = vm(name);
+              vm.setStatus(status);
+              client.resource(vm).updateStatus();
+              return true;
+            });
+  }
+
+  protected void markVmReady(String name) {
+    setVmStatus(name, new VirtualMachineStatus(true, true, "Running"));
+  }
+
+  protected static String condition(OdooVps vps, String type) {
+    return vps == null || vps.getStatus() == null
+        ? null
+        : ConditionList.find(vps.getStatus().getConditions(), type)
+            .map(c -> c.getStatus())
+            .orElse(null);
+  }
+
+  protected static String conditionReason(OdooVps vps, String type) {
+    return vps == null || vps.getStatus() == null
+        ? null
+        : ConditionList.find(vps.getStatus().getConditions(), type)
+            .map(c -> c.getReason())
+            .orElse(null);
+  }
+
+  protected List<Event> events(String name) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+
+  protected List<String> eventReasons(String name) {
+    return events(name).stream().map(Event::getReason).toList();
+  }
+}
