@@ -91,26 +91,23 @@ class VpsTransitions {
   }
 
   private void planChange(OdooVps vps, OdooVpsStatus before, OdooVpsStatus next) {
-    var reasonBefore = reason(before, OdooVpsConditions.PLAN_APPLIED);
-    var reasonNext = reason(next, OdooVpsConditions.PLAN_APPLIED);
-    if (reasonNext.isEmpty() || reasonNext.equals(reasonBefore)) {
-      return;
-    }
     var message =
         ConditionList.find(next.getConditions(), OdooVpsConditions.PLAN_APPLIED)
             .map(c -> c.getMessage())
             .orElse("");
+    var previousPlan = before.getPlanChange() == null ? null : before.getPlanChange().appliedPlan();
+    var nextPlan = next.getPlanChange() == null ? null : next.getPlanChange().appliedPlan();
+    if (previousPlan != null && nextPlan != null && !previousPlan.equals(nextPlan)) {
+      events.normal(vps, "PlanChanged", message);
+      notify(vps, Notice.PLAN_CHANGED, Map.of("plan", nextPlan));
+    }
+    var reasonNext = reason(next, OdooVpsConditions.PLAN_APPLIED);
+    if (reasonNext.isEmpty() || reasonNext.equals(reason(before, OdooVpsConditions.PLAN_APPLIED))) {
+      return;
+    }
     switch (reasonNext.get()) {
       case "DeadlineApproaching" -> events.warning(vps, "PlanChangeDeadlineApproaching", message);
       case "DeadlineMissed" -> events.warning(vps, "PlanChangeDeadlineMissed", message);
-      case "Applied", "AppliedLate" -> {
-        var previousPlan =
-            before.getPlanChange() == null ? null : before.getPlanChange().appliedPlan();
-        if (previousPlan != null && !previousPlan.equals(next.getPlanChange().appliedPlan())) {
-          events.normal(vps, "PlanChanged", message);
-          notify(vps, Notice.PLAN_CHANGED, Map.of("plan", next.getPlanChange().appliedPlan()));
-        }
-      }
       default -> {}
     }
   }

@@ -59,8 +59,8 @@ public final class TestMailbox implements AutoCloseable {
               .map(Object::toString)
               .toList(),
           message.getSubject(),
-          GreenMailUtil.getBody(message));
-    } catch (MessagingException e) {
+          message.getContent() instanceof String text ? text : GreenMailUtil.getBody(message));
+    } catch (MessagingException | java.io.IOException e) {
       throw new IllegalStateException(e);
     }
   }

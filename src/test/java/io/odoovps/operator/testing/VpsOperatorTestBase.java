@@ -109,6 +109,16 @@ public abstract class VpsOperatorTestBase {
     setVmStatus(name, new VirtualMachineStatus(true, true, "Running"));
   }
 
+  protected void awaitPhase(String name, io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase phase) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                org.assertj.core.api.Assertions.assertThat(vps(name).getStatus().getPhase())
+                    .isEqualTo(phase));
+  }
+
   protected static String condition(OdooVps vps, String type) {
     return vps == null || vps.getStatus() == null
         ? null

@@ -18,12 +18,6 @@ import org.junit.jupiter.api.Test;
 /** Access codes, identity check, suspension and isolation, with a moving clock. */
 class OdooVpsLifecycleApiServerTest extends VpsOperatorTestBase {
 
-  private void awaitPhase(String name, VpsPhase phase) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(vps(name).getStatus().getPhase()).isEqualTo(phase));
-  }
-
   private String runStrategy(String name) {
     return vm(name).getSpec().runStrategy();
   }
