@@ -1,0 +1,177 @@
+package io.odoovps.operator.ipv4;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
+import io.odoovps.operator.api.v1alpha1.odoovps.TerminationSpec;
+import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
+import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.testing.TestConfig;
+import io.odoovps.operator.testing.VpsFixtures;
+import io.odoovps.operator.testing.VpsOperatorTestBase;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The fixed IPv4 of contract article 3, on the real API server. */
+class IPv4AllocationApiServerTest extends VpsOperatorTestBase {
+
+  @Override
+  protected OperatorConfig config() {
+    return TestConfig.with(
+        Map.of(
+            "odoovps.locations.marseille-1.ipv4-pool", "203.0.113.0/26",
+            "odoovps.locations.tiny-1.ipv4-pool", "203.0.113.100-203.0.113.101"));
+  }
+
+  private List<IPv4Allocation> allocationsOf(String location) {
+    return client
+        .resources(IPv4Allocation.class)
+        .withLabel("odoovps.io/location", location)
+        .list()
+        .getItems()
+        .stream()
+        .filter(a -> a.getSpec().getVps().namespace().equals(namespace))
+        .toList();
+  }
+
+  @Test
+  void fiftyVpsCreatedAtOnceGetFiftyDistinctAddressesAndReleaseThemAll() throws Exception {
+    var names = IntStream.range(0, 50).mapToObj(i -> "shop-" + i).toList();
+    var pool = Executors.newFixedThreadPool(10);
+    var creations =
+        names.stream()
+            .map(
+                name ->
+                    pool.submit(
+                        () -> {
+                          var vps = VpsFixtures.vps(namespace, name);
+                          vps.getSpec().setLocation("marseille-1");
+                          return create(vps);
+                        }))
+            .toList();
+    for (var creation : creations) {
+      creation.get();
+    }
+    pool.shutdown();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .ignoreExceptions()
+        .until(() -> names.stream().allMatch(n -> vps(n).getStatus().getIpv4() != null));
+
+    var addresses = names.stream().map(n -> vps(n).getStatus().getIpv4()).toList();
+    assertThat(new HashSet<>(addresses)).as("no two VPSs share an address").hasSize(50);
+    assertThat(addresses).allMatch(a -> a.startsWith("203.0.113."));
+    assertThat(allocationsOf("marseille-1")).hasSize(50);
+    for (var name : names) {
+      var service = client.services().inNamespace(namespace).withName(name).get();
+      assertThat(service.getSpec().getLoadBalancerIP()).isEqualTo(vps(name).getStatus().getIpv4());
+      assertThat(service.getMetadata().getAnnotations())
+          .containsEntry("metallb.io/loadBalancerIPs", vps(name).getStatus().getIpv4());
+    }
+
+    names.forEach(n -> editSpec(n, v -> v.getSpec().setTermination(new TerminationSpec(n))));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .ignoreExceptions()
+        .until(
+            () ->
+                names.stream().allMatch(n -> vps(n).getStatus().getPhase() == VpsPhase.Terminated));
+    assertThat(allocationsOf("marseille-1")).as("no address leaks after termination").isEmpty();
+  }
+
+  @Test
+  void theAddressSurvivesOperatorRestartsAndResizes() {
+    var vps = VpsFixtures.vps(namespace, "steady");
+    vps.getSpec().setLocation("marseille-1");
+    create(vps);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> vps("steady").getStatus().getIpv4() != null);
+    var address = vps("steady").getStatus().getIpv4();
+
+    operator.close();
+    operator = newOperator();
+    editSpec("steady", v -> v.getSpec().getPlan().setVcpu(6));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> vm("steady").getSpec().template().spec().domain().cpu().sockets() == 6);
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(vps("steady").getStatus().getIpv4()).isEqualTo(address);
+    assertThat(
+            client
+                .services()
+                .inNamespace(namespace)
+                .withName("steady")
+                .get()
+                .getSpec()
+                .getLoadBalancerIP())
+        .isEqualTo(address);
+    assertThat(allocationsOf("marseille-1"))
+        .singleElement()
+        .satisfies(a -> assertThat(a.getMetadata().getName()).isEqualTo(address));
+  }
+
+  @Test
+  void anExhaustedPoolIsAConditionAndNothingIsCreatedHalfway() {
+    for (var name : List.of("first", "second", "third")) {
+      var vps = VpsFixtures.vps(namespace, name);
+      vps.getSpec().setLocation("tiny-1");
+      create(vps);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> vps(name).getStatus() != null);
+    }
+    awaitPhase("third", VpsPhase.Pending);
+    var third = vps("third");
+    assertThat(condition(third, "IPv4Allocated")).isEqualTo("False");
+    assertThat(conditionReason(third, "IPv4Allocated")).isEqualTo("PoolExhausted");
+    assertThat(third.getStatus().getConditions())
+        .anySatisfy(
+            c ->
+                assertThat(c.getMessage()).contains("tiny-1 is exhausted (2 addresses, all held)"));
+    assertThat(vm("third")).isNull();
+    assertThat(client.services().inNamespace(namespace).withName("third").get()).isNull();
+    assertThat(
+            client
+                .secrets()
+                .inNamespace(namespace)
+                .withLabel("odoovps.io/vps", "third")
+                .list()
+                .getItems())
+        .isEmpty();
+    assertThat(eventReasons("third")).contains("PoolExhausted");
+
+    // Freeing an address lets the waiting VPS through.
+    editSpec("first", v -> v.getSpec().setTermination(new TerminationSpec("first")));
+    awaitPhase("first", VpsPhase.Terminated);
+    // The pending VPS retries within a minute; a spec touch wakes it at once.
+    editSpec("third", v -> v.getSpec().getCustomer().setPhone("+33 1 23 45 67 89"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> vps("third").getStatus().getIpv4() != null);
+    assertThat(vm("third")).isNotNull();
+  }
+
+  @Test
+  void anUnknownLocationIsRefusedByNameWithoutCreatingAnything() {
+    var vps = VpsFixtures.vps(namespace, "lost");
+    vps.getSpec().setLocation("atlantis-9");
+    create(vps);
+    awaitPhase("lost", VpsPhase.Invalid);
+    assertThat(vps("lost").getStatus().getConditions())
+        .anySatisfy(
+            c ->
+                assertThat(c.getMessage())
+                    .contains("spec.location atlantis-9 is not a datacenter"));
+    assertThat(vm("lost")).isNull();
+  }
+}
