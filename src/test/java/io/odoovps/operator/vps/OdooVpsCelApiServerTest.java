@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.odoovps.operator.api.v1alpha1.odoovps.BillingSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.api.v1alpha1.odoovps.TerminationSpec;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.VpsFixtures;
@@ -125,5 +127,105 @@ class OdooVpsCelApiServerTest {
                         }))
         .hasMessageContaining("spec.plan")
         .hasMessageContaining("can only grow");
+  }
+
+  private void assertEditRejected(
+      String name, java.util.function.Consumer<OdooVps> change, String... fragments) {
+    var assertion =
+        assertThatThrownBy(
+            () ->
+                client
+                    .resources(OdooVps.class)
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .edit(
+                        v -> {
+                          change.accept(v);
+                          return v;
+                        }));
+    for (var fragment : fragments) {
+      assertion.hasMessageContaining(fragment);
+    }
+  }
+
+  @Test
+  void odooMovesUpOneMajorVersionAtATimeAndNeverDown() {
+    client.resource(VpsFixtures.vps(namespace, "upgrade-path")).create();
+    assertEditRejected(
+        "upgrade-path",
+        v -> v.getSpec().getOdoo().setVersion("16.0"),
+        "spec.odoo.version",
+        "never down");
+    assertEditRejected(
+        "upgrade-path",
+        v -> v.getSpec().getOdoo().setVersion("19.0"),
+        "spec.odoo.version",
+        "one major version at a time");
+    var upgraded =
+        client
+            .resources(OdooVps.class)
+            .inNamespace(namespace)
+            .withName("upgrade-path")
+            .edit(
+                v -> {
+                  v.getSpec().getOdoo().setVersion("18.0");
+                  return v;
+                });
+    assertThat(upgraded.getSpec().getOdoo().getVersion()).isEqualTo("18.0");
+  }
+
+  @Test
+  void aFixedTermNeedsAnEndAfterItsStart() {
+    var noEnd = VpsFixtures.vps(namespace, "no-end");
+    noEnd
+        .getSpec()
+        .setBilling(
+            new BillingSpec(BillingSpec.BillingMode.FixedTerm, "2026-01-01T00:00:00Z", null));
+    assertThatThrownBy(() -> client.resource(noEnd).create())
+        .hasMessageContaining("spec.billing.end is required when spec.billing.mode is FixedTerm");
+
+    var backwards = VpsFixtures.vps(namespace, "backwards");
+    backwards
+        .getSpec()
+        .setBilling(
+            new BillingSpec(
+                BillingSpec.BillingMode.FixedTerm, "2026-06-01T00:00:00Z", "2026-01-01T00:00:00Z"));
+    assertThatThrownBy(() -> client.resource(backwards).create())
+        .hasMessageContaining("spec.billing.end must be after spec.billing.start");
+  }
+
+  @Test
+  void rejectsAMalformedCustomerEmailAndAMissingCustomer() {
+    var bad = VpsFixtures.vps(namespace, "bad-mail");
+    bad.getSpec().getCustomer().setEmail("not-an-email");
+    assertThatThrownBy(() -> client.resource(bad).create())
+        .hasMessageContaining("spec.customer.email");
+
+    var none = VpsFixtures.vps(namespace, "no-customer");
+    none.getSpec().setCustomer(null);
+    assertThatThrownBy(() -> client.resource(none).create())
+        .hasMessageContaining("spec.customer")
+        .hasMessageContaining("Required");
+  }
+
+  @Test
+  void terminationMustRepeatTheNameAndCannotBeWithdrawn() {
+    var typo = VpsFixtures.vps(namespace, "typo");
+    typo.getSpec().setTermination(new TerminationSpec("typ0"));
+    assertThatThrownBy(() -> client.resource(typo).create())
+        .hasMessageContaining("spec.termination.confirm must repeat metadata.name");
+
+    client.resource(VpsFixtures.vps(namespace, "ending")).create();
+    client
+        .resources(OdooVps.class)
+        .inNamespace(namespace)
+        .withName("ending")
+        .edit(
+            v -> {
+              v.getSpec().setTermination(new TerminationSpec("ending"));
+              return v;
+            });
+    assertEditRejected(
+        "ending", v -> v.getSpec().setTermination(null), "spec.termination cannot be withdrawn");
   }
 }
