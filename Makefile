@@ -38,8 +38,12 @@ fmt: ## Format the Java sources (google-java-format)
 test: control-plane ## Run every test tier: unit, real API server, end to end
 	$(MVN) verify $(MVN_PROPS)
 
+GREENMAIL_JAR := target/tools/greenmail-standalone.jar
+$(GREENMAIL_JAR):
+	$(MVN) -q dependency:copy -Dartifact=com.icegreen:greenmail-standalone:2.1.5 -DoutputDirectory=target/tools -Dmdep.stripVersion=true
+
 .PHONY: run
-run: control-plane build ## Start a local control plane, the operator and the sample VPSs
+run: control-plane build $(GREENMAIL_JAR) ## Start a local control plane, the operator and the sample VPSs
 	@bash hack/run-local.sh
 
 .PHONY: clean

@@ -37,6 +37,8 @@ free_port() {
 }
 
 ETCD_PORT=$(free_port); ETCD_PEER_PORT=$(free_port); API_PORT=$(free_port); HTTP_PORT=$(free_port)
+SMTP_PORT=$(free_port); MAIL_API_PORT=$(free_port)
+GREENMAIL_JAR=target/tools/greenmail-standalone.jar
 TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 mkdir -p "$DIR/pki" "$DIR/etcd"
 echo "$TOKEN,admin,admin,\"system:masters\"" > "$DIR/tokens.csv"
@@ -100,8 +102,16 @@ else
 fi
 kubectl wait --for condition=Established crd --all --timeout=60s >/dev/null
 
+if [ -f "$GREENMAIL_JAR" ]; then
+  echo "starting a local SMTP catcher (GreenMail) on 127.0.0.1:$SMTP_PORT"
+  java -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port="$SMTP_PORT" \
+    -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port="$MAIL_API_PORT" -Dgreenmail.auth.disabled \
+    -jar "$GREENMAIL_JAR" >"$DIR/greenmail.log" 2>&1 &
+  PIDS+=($!)
+fi
+
 echo "starting the operator (log: $DIR/operator.log)"
-QUARKUS_HTTP_PORT=$HTTP_PORT java ${JAVA_OPTS:-} -jar "$JAR" >"$DIR/operator.log" 2>&1 &
+ODOOVPS_LOCAL_SMTP_PORT=$SMTP_PORT QUARKUS_HTTP_PORT=$HTTP_PORT java ${JAVA_OPTS:-} -jar "$JAR" >"$DIR/operator.log" 2>&1 &
 PIDS+=($!)
 
 echo "applying config/samples/"
@@ -120,8 +130,11 @@ The operator is running against this local control plane. In another shell:
   export KUBECONFIG=$DIR/kubeconfig
   $BIN/kubectl get odoovps -A
   $BIN/kubectl describe odoovps -n odoo-customers acme
-No KubeVirt runs here, so VMs stay Provisioning. Play virt-controller to see a VPS become Running:
+No KubeVirt runs here, so VMs stay Provisioning. Play virt-controller to see a VPS become Running
+(the operator then emails the customer the Odoo access codes):
   $BIN/kubectl patch vm -n odoo-customers acme --subresource=status --type=merge -p '{"status":{"ready":true,"printableStatus":"Running"}}'
+Mail the operator sent (local SMTP catcher):
+  curl -s http://127.0.0.1:$MAIL_API_PORT/api/user/alice@acme.example/messages/INBOX
 Operator metrics: http://127.0.0.1:$HTTP_PORT/q/metrics
 Ctrl-C stops everything.
 MSG

@@ -44,6 +44,10 @@ public final class PlanChangeTracker {
             ? null
             : Timestamps.format(PlanChangeDeadline.deadline(Timestamps.parse(paidAt)));
 
+    if (sameChange && prev.appliedAt() != null) {
+      // Applied before: a later pass where the VM is restarting does not undo the obligation met.
+      return new Outcome(prev, State.APPLIED, null);
+    }
     if (vmRunsPlan) {
       var appliedAt =
           sameChange && prev.appliedAt() != null ? prev.appliedAt() : Timestamps.format(now);
@@ -61,7 +65,7 @@ public final class PlanChangeTracker {
     }
     var due = PlanChangeDeadline.deadline(Timestamps.parse(paidAt));
     var warnAt = due.minus(warningLead);
-    if (!now.isBefore(due)) {
+    if (now.isAfter(due)) {
       return new Outcome(
           new PlanChangeStatus(prev.appliedPlan(), paidAt, deadline, null, false),
           State.DEADLINE_MISSED,

@@ -21,7 +21,22 @@ public final class IPv4Pool {
 
   private IPv4Pool(List<long[]> ranges) {
     this.ranges = ranges;
-    this.size = ranges.stream().mapToLong(r -> r[1] - r[0] + 1).sum();
+    this.size = distinctSize(ranges);
+  }
+
+  /** How many distinct addresses the ranges hold (overlapping entries count once). */
+  private static long distinctSize(List<long[]> ranges) {
+    var sorted = ranges.stream().sorted((a, b) -> Long.compare(a[0], b[0])).toList();
+    long total = 0;
+    long coveredUpTo = -1;
+    for (var r : sorted) {
+      long start = Math.max(r[0], coveredUpTo + 1);
+      if (r[1] >= start) {
+        total += r[1] - start + 1;
+        coveredUpTo = r[1];
+      }
+    }
+    return total;
   }
 
   /** Parses the entries; throws IllegalArgumentException naming a malformed one. */
@@ -32,30 +47,39 @@ public final class IPv4Pool {
       if (entry.isEmpty()) {
         continue;
       }
-      if (entry.contains("/")) {
-        var parts = entry.split("/", 2);
-        int prefix = Integer.parseInt(parts[1]);
-        if (prefix < 0 || prefix > 32) {
-          throw new IllegalArgumentException("bad IPv4 prefix in " + entry);
-        }
-        long base = toLong(parts[0]);
-        long blockSize = 1L << (32 - prefix);
-        long first = base & ~(blockSize - 1) & 0xFFFFFFFFL;
-        ranges.add(new long[] {first, first + blockSize - 1});
-      } else if (entry.contains("-")) {
-        var parts = entry.split("-", 2);
-        long first = toLong(parts[0].trim());
-        long last = toLong(parts[1].trim());
-        if (last < first) {
-          throw new IllegalArgumentException("IPv4 range ends before it starts: " + entry);
-        }
-        ranges.add(new long[] {first, last});
-      } else {
-        long single = toLong(entry);
-        ranges.add(new long[] {single, single});
+      try {
+        ranges.add(parseEntry(entry));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "malformed IPv4 pool entry '" + entry + "': " + e.getMessage(), e);
       }
     }
     return new IPv4Pool(List.copyOf(ranges));
+  }
+
+  private static long[] parseEntry(String entry) {
+    if (entry.contains("/")) {
+      var parts = entry.split("/", 2);
+      int prefix = Integer.parseInt(parts[1]);
+      if (prefix < 0 || prefix > 32) {
+        throw new IllegalArgumentException("bad IPv4 prefix in " + entry);
+      }
+      long base = toLong(parts[0]);
+      long blockSize = 1L << (32 - prefix);
+      long first = base & ~(blockSize - 1) & 0xFFFFFFFFL;
+      return new long[] {first, first + blockSize - 1};
+    } else if (entry.contains("-")) {
+      var parts = entry.split("-", 2);
+      long first = toLong(parts[0].trim());
+      long last = toLong(parts[1].trim());
+      if (last < first) {
+        throw new IllegalArgumentException("IPv4 range ends before it starts: " + entry);
+      }
+      return new long[] {first, last};
+    } else {
+      long single = toLong(entry);
+      return new long[] {single, single};
+    }
   }
 
   public long size() {
@@ -63,6 +87,9 @@ public final class IPv4Pool {
   }
 
   public boolean contains(String address) {
+    if (address == null) {
+      return false;
+    }
     long value;
     try {
       value = toLong(address);
