@@ -46,6 +46,12 @@ $(GREENMAIL_JAR):
 run: control-plane build $(GREENMAIL_JAR) ## Start a local control plane, the operator and the sample VPSs
 	@bash hack/run-local.sh
 
+BENCH_VPS ?= 1000
+.PHONY: bench
+bench: control-plane build ## Benchmarks: N OdooVps on the local control plane (BENCH_VPS=1000) -> target/bench/
+	$(MVN) test -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dbench.vps=$(BENCH_VPS) $(MVN_PROPS)
+	@cat target/bench/scale.md
+
 .PHONY: clean
 clean: ## Remove build output (the control-plane cache stays)
 	$(MVN) clean

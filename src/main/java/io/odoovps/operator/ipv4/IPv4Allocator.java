@@ -12,8 +12,10 @@ import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.vps.VpsLabels;
 import java.net.HttpURLConnection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -32,6 +34,13 @@ public class IPv4Allocator {
   public static final String VPS_NAMESPACE_LABEL = "odoovps.io/vps-namespace";
 
   private final Map<String, IPv4Pool> pools = new ConcurrentHashMap<>();
+
+  /**
+   * Addresses this process claimed that its informer may not show yet: concurrent reconciles skip
+   * them instead of colliding on the API server (a 409 costs a write).
+   */
+  private final Set<String> recentClaims = ConcurrentHashMap.newKeySet();
+
   private final Map<String, String> poolErrors = new HashMap<>();
 
   public IPv4Allocator(OperatorConfig config) {
@@ -89,21 +98,29 @@ public class IPv4Allocator {
     }
     var taken =
         cache.list(a -> true).map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
+    recentClaims.removeAll(taken);
     while (true) {
-      var candidate = pool.firstFree(taken);
+      var busy = new HashSet<>(taken);
+      busy.addAll(recentClaims);
+      var candidate = pool.firstFree(busy);
       if (candidate.isEmpty()) {
         return new Result.Exhausted(location, pool.size());
       }
       var address = candidate.get();
+      if (!recentClaims.add(address)) {
+        continue; // another reconcile of this process took it a moment ago
+      }
       try {
         var created = client.resource(allocation(vps, address)).create();
         cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
         return new Result.Allocated(address);
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          recentClaims.remove(address);
           throw e;
         }
         taken.add(address); // another VPS claimed it first
+        recentClaims.remove(address);
       }
     }
   }

@@ -16,6 +16,8 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.odoovps.BillingStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
@@ -93,8 +95,17 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   private final IPv4Allocator allocator;
   private final CustomerNotices notices;
 
-  @Inject
+  private final VpsMetrics metrics;
+
+  /** Without metrics, for tests that do not read them. */
   public OdooVpsReconciler(OperatorConfig config, Clock clock, CustomerMailer mailer) {
+    this(config, clock, mailer, new SimpleMeterRegistry());
+  }
+
+  @Inject
+  public OdooVpsReconciler(
+      OperatorConfig config, Clock clock, CustomerMailer mailer, MeterRegistry registry) {
+    this.metrics = new VpsMetrics(registry);
     this.config = config;
     this.clock = clock;
     this.vmDesign = new VirtualMachineDesign(config);
@@ -273,6 +284,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
       OdooVps vps, VpsObservation observation, EventRecorder events, Duration wake) {
     var status = statusBuilder.build(observation);
     new VpsTransitions(events, notices).record(vps, status);
+    metrics.reconciled(vps.getMetadata().getUid(), status.getPhase());
     var resync = config.deadlines().resync();
     var after = wake == null || wake.compareTo(resync) > 0 ? resync : wake;
     if (Objects.equals(status, vps.getStatus())) {
@@ -390,6 +402,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     if (status != null
         && status.getTermination() != null
         && status.getTermination().completedAt() != null) {
+      metrics.forget(vps.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
     var events = new EventRecorder(context.getClient(), clock);
@@ -431,6 +444,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   @Override
   public ErrorStatusUpdateControl<OdooVps> updateErrorStatus(
       OdooVps vps, Context<OdooVps> context, Exception e) {
+    metrics.failed();
     var previous = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
     var message = "Reconcile failed: " + rootMessage(e);
     var unchanged =
