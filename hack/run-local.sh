@@ -101,6 +101,7 @@ else
   kubectl apply --server-side -f config/fallback-crds >/dev/null
 fi
 kubectl wait --for condition=Established crd --all --timeout=60s >/dev/null
+kubectl apply --server-side -f config/policies/ >/dev/null
 
 if [ -f "$GREENMAIL_JAR" ]; then
   echo "starting a local SMTP catcher (GreenMail) on 127.0.0.1:$SMTP_PORT"
