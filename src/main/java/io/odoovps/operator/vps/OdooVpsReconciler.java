@@ -1,7 +1,5 @@
 package io.odoovps.operator.vps;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -22,7 +20,6 @@ import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.odoovps.BillingStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
-import io.odoovps.operator.api.v1alpha1.odoovps.TerminationStatus;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.config.OperatorConfig.SuspensionMode;
 import io.odoovps.operator.contract.BillingCycle;
@@ -33,9 +30,7 @@ import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
-import io.odoovps.operator.kubevirt.VirtualMachineInstance;
 import io.odoovps.operator.notification.CustomerMailer;
-import io.odoovps.operator.notification.Notice;
 import io.odoovps.operator.status.ConditionList;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -43,7 +38,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -96,6 +90,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   private final CustomerNotices notices;
 
   private final VpsMetrics metrics;
+  private final VpsEnding ending;
+  private final VpsGuest guest;
 
   /** Without metrics, for tests that do not read them. */
   public OdooVpsReconciler(OperatorConfig config, Clock clock, CustomerMailer mailer) {
@@ -115,6 +111,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     this.validator = new OdooVpsValidator(config, allocator.locations());
     this.statusBuilder = new OdooVpsStatusBuilder(clock);
     this.notices = new CustomerNotices(mailer);
+    this.ending = new VpsEnding(clock, statusBuilder, notices);
+    this.guest = new VpsGuest(notices);
   }
 
   @Override
@@ -145,10 +143,10 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   public UpdateControl<OdooVps> reconcile(OdooVps vps, Context<OdooVps> context) {
     var now = clock.instant();
     var events = new EventRecorder(context.getClient(), clock);
-    var termination = terminationCause(vps, now);
+    var termination = ending.cause(vps, now);
     if (termination.isPresent()
         || (vps.getStatus() != null && vps.getStatus().getTermination() != null)) {
-      var observation = terminate(vps, context, termination.orElse("Requested"), events);
+      var observation = ending.terminate(vps, context.getClient(), termination.orElse("Requested"));
       return finish(
           vps,
           observation,
@@ -210,12 +208,12 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
     var vm = context.getSecondaryResource(VirtualMachine.class);
-    var vmRunsPlan = vm.map(v -> runsPlan(v, vps)).orElse(false);
+    var vmRunsPlan = vm.map(v -> VpsGuest.runsPlan(v, vps)).orElse(false);
     if (vm.isPresent()
         && vm.get().getStatus() != null
         && vm.get().getStatus().restartRequired()
         && !halted) {
-      restart(vps, context, events);
+      guest.restart(vps, context.getClient(), events);
     }
     var planChange =
         PlanChangeTracker.next(
@@ -239,7 +237,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
         vm.map(v -> v.getStatus() != null && Boolean.TRUE.equals(v.getStatus().ready()))
             .orElse(false);
     if (accessCodesSentAt == null && vmReady) {
-      var problem = sendAccessCodes(vps, context, allocated.address());
+      var problem = guest.sendAccessCodes(vps, context, allocated.address());
       if (problem.isEmpty()) {
         accessCodesSentAt = Timestamps.format(now);
         events.normal(
@@ -290,155 +288,17 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     if (Objects.equals(status, vps.getStatus())) {
       return UpdateControl.<OdooVps>noUpdate().rescheduleAfter(after);
     }
-    return UpdateControl.patchStatus(withStatus(vps, status)).rescheduleAfter(after);
-  }
-
-  private Optional<String> terminationCause(OdooVps vps, Instant now) {
-    if (vps.getSpec().getTermination() != null) {
-      return Optional.of("Requested");
-    }
-    if (BillingCycle.termEnded(vps.getSpec().getBilling(), now)) {
-      return Optional.of("FixedTermEnded");
-    }
-    return Optional.empty();
-  }
-
-  private VpsObservation terminate(
-      OdooVps vps, Context<OdooVps> context, String cause, EventRecorder events) {
-    var previous = vps.getStatus() == null ? null : vps.getStatus().getTermination();
-    var termination = new VpsTermination(context.getClient());
-    var now = Timestamps.format(clock.instant());
-    var startedAt = previous == null ? now : previous.startedAt();
-    var deleted =
-        new ArrayList<String>(
-            previous == null || previous.deleted() == null ? List.of() : previous.deleted());
-    String completedAt = previous == null ? null : previous.completedAt();
-    if (completedAt == null) {
-      for (var label : termination.deleteAll(vps)) {
-        if (!deleted.contains(label)) {
-          deleted.add(label);
-        }
-      }
-      if (termination.allGone(vps)) {
-        completedAt = now;
-      }
-    }
-    var status =
-        new TerminationStatus(
-            previous == null ? cause : previous.cause(),
-            startedAt,
-            completedAt,
-            List.copyOf(deleted));
-    var prior = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
-    return new VpsObservation(
-        vps,
-        List.of(),
-        null,
-        null,
-        Optional.empty(),
-        prior.getSuspension(),
-        false,
-        null,
-        prior.getBilling(),
-        prior.getIdentityDeadline(),
-        prior.getAccessCodesSentAt(),
-        null,
-        status);
-  }
-
-  private Optional<String> sendAccessCodes(OdooVps vps, Context<OdooVps> context, String ipv4) {
-    var admin =
-        context.getSecondaryResource(Secret.class, OdooVpsAdminSecretDependentResource.NAME);
-    if (admin.isEmpty()) {
-      return Optional.of("the Odoo admin Secret is not in the cache yet");
-    }
-    return notices.send(
-        vps,
-        Notice.ACCESS_CODES,
-        Map.of(
-            "odooUrl", "https://" + ipv4,
-            "login", GuestDesign.decoded(admin.get(), GuestDesign.USERNAME_KEY),
-            "password", GuestDesign.decoded(admin.get(), GuestDesign.PASSWORD_KEY)));
-  }
-
-  /** Whether the VM's spec carries the plan (and KubeVirt needs no restart to run it). */
-  static boolean runsPlan(VirtualMachine vm, OdooVps vps) {
-    var plan = vps.getSpec().getPlan();
-    var domain = vm.getSpec().template().spec().domain();
-    var disk =
-        vm.getSpec()
-            .dataVolumeTemplates()
-            .get(0)
-            .spec()
-            .storage()
-            .resources()
-            .requests()
-            .get("storage");
-    return Objects.equals(domain.cpu().sockets(), plan.getVcpu())
-        && Objects.equals(domain.memory().guest(), plan.getMemory())
-        && Objects.equals(disk, plan.getDisk())
-        && (vm.getStatus() == null || !vm.getStatus().restartRequired());
-  }
-
-  private void restart(OdooVps vps, Context<OdooVps> context, EventRecorder events) {
-    var instance =
-        context
-            .getClient()
-            .resources(VirtualMachineInstance.class)
-            .inNamespace(vps.getMetadata().getNamespace())
-            .withName(vps.getMetadata().getName());
-    if (instance.get() != null) {
-      instance.delete();
-      events.normal(
-          vps,
-          "Restarted",
-          "KubeVirt needs a restart to apply the plan: the VM instance was restarted");
-    }
+    return UpdateControl.patchStatus(StatusPatches.withStatus(vps, status)).rescheduleAfter(after);
   }
 
   @Override
   public DeleteControl cleanup(OdooVps vps, Context<OdooVps> context) {
-    var status = vps.getStatus();
-    if (status != null
-        && status.getTermination() != null
-        && status.getTermination().completedAt() != null) {
+    var control =
+        ending.onDelete(vps, context.getClient(), new EventRecorder(context.getClient(), clock));
+    if (control.isRemoveFinalizer()) {
       metrics.forget(vps.getMetadata().getUid());
-      return DeleteControl.defaultDelete();
     }
-    var events = new EventRecorder(context.getClient(), clock);
-    var cause = terminationCause(vps, clock.instant());
-    if (cause.isEmpty()) {
-      // A plain delete of a VPS whose contract has not ended: keep the customer's data.
-      var blocked =
-          status != null
-              && ConditionList.find(status.getConditions(), OdooVpsConditions.DELETION_BLOCKED)
-                  .isPresent();
-      if (!blocked) {
-        var message =
-            "Deletion blocked: the VPS's data is deleted only on termination. Set spec.termination.confirm: "
-                + vps.getMetadata().getName()
-                + " to end the contract and delete the VM, disk, IPv4 and Secrets.";
-        events.warning(vps, OdooVpsConditions.DELETION_BLOCKED, message);
-        var next = status == null ? new OdooVpsStatus() : status;
-        var conditions = new ArrayList<>(next.getConditions());
-        conditions.addAll(
-            new ConditionList(List.of(), vps.getMetadata().getGeneration(), clock.instant())
-                .set(OdooVpsConditions.DELETION_BLOCKED, true, "TerminationNotRequested", message)
-                .build());
-        next.setConditions(conditions);
-        context.getClient().resource(withStatus(vps, next)).patchStatus();
-      }
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofMinutes(1));
-    }
-    var observation = terminate(vps, context, cause.get(), events);
-    var next = statusBuilder.build(observation);
-    new VpsTransitions(events, notices).record(vps, next);
-    if (!Objects.equals(next, status)) {
-      context.getClient().resource(withStatus(vps, next)).patchStatus();
-    }
-    return observation.termination().completedAt() != null
-        ? DeleteControl.defaultDelete()
-        : DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
+    return control;
   }
 
   @Override
@@ -464,19 +324,10 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     previous.getConditions().stream()
         .filter(c -> !OdooVpsConditions.READY.equals(c.getType()))
         .forEach(conditions::add);
-    previous.setConditions(conditions);
-    return ErrorStatusUpdateControl.patchStatus(withStatus(vps, previous));
-  }
-
-  static OdooVps withStatus(OdooVps vps, OdooVpsStatus status) {
-    var fresh = new OdooVps();
-    fresh.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(vps.getMetadata().getName())
-            .withNamespace(vps.getMetadata().getNamespace())
-            .build());
-    fresh.setStatus(status);
-    return fresh;
+    // A copy: the status in hand belongs to the informer's cache.
+    var next = StatusPatches.copyOf(previous);
+    next.setConditions(conditions);
+    return ErrorStatusUpdateControl.patchStatus(StatusPatches.withStatus(vps, next));
   }
 
   private static String rootMessage(Throwable e) {

@@ -96,7 +96,9 @@ class VirtualMachineDesignTest {
             .template()
             .spec();
     assertThat(spec.volumes())
-        .anySatisfy(
+        .filteredOn(v -> v.cloudInitNoCloud() != null)
+        .singleElement()
+        .satisfies(
             v -> assertThat(v.cloudInitNoCloud().secretRef().name()).isEqualTo("acme-cloud-init"));
     assertThat(spec.accessCredentials())
         .singleElement()
