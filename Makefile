@@ -34,8 +34,16 @@ crds: ## Regenerate the CRDs from the Java types into crds/
 fmt: ## Format the Java sources (google-java-format)
 	$(MVN) spotless:apply
 
+S3PROXY_CLASSPATH := target/tools/s3proxy.classpath
+$(S3PROXY_CLASSPATH): hack/s3proxy/pom.xml
+	mkdir -p target/tools
+	$(MVN) -q -f hack/s3proxy/pom.xml dependency:build-classpath -Dmdep.outputFile=$(CURDIR)/$(S3PROXY_CLASSPATH)
+
+.PHONY: s3proxy
+s3proxy: $(S3PROXY_CLASSPATH) ## Resolve S3Proxy, the S3 server the backup tests run
+
 .PHONY: test
-test: control-plane ## Run every test tier: unit, real API server, end to end
+test: control-plane s3proxy ## Run every test tier: unit, real API server, end to end
 	$(MVN) verify $(MVN_PROPS)
 
 GREENMAIL_JAR := target/tools/greenmail-standalone.jar

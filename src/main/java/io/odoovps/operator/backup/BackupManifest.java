@@ -1,0 +1,11 @@
+package io.odoovps.operator.backup;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * What a complete backup holds. Written last: a backup without its manifest is partial and never
+ * counts (it is pruned like the others once past retention).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BackupManifest(
+    String vps, String backupId, String createdAt, long sizeBytes, String sha256, String dataKey) {}

@@ -1,0 +1,240 @@
+package io.odoovps.operator.backup;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.odoovps.operator.contract.Timestamps;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Off-site backups of VPSs in an S3 bucket:
+ * `backups/<vps>/<backupId>/{data,data.sha256,manifest.json}`. Uploads stream with multipart upload
+ * through one part-sized buffer (the whole backup is never in memory), compute SHA-256 on the way,
+ * and write the manifest last. Retention pruning and restores read manifests; a restore verifies
+ * the checksum.
+ */
+public class BackupStore {
+
+  /** S3's minimum part size is 5 MiB; 8 MiB keeps memory small and parts few. */
+  public static final int PART_SIZE = 8 * 1024 * 1024;
+
+  private static final DateTimeFormatter ID =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final S3Client s3;
+  private final String bucket;
+  private final Clock clock;
+
+  public BackupStore(S3Client s3, String bucket, Clock clock) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.clock = clock;
+  }
+
+  static String prefix(String vps) {
+    return "backups/" + vps + "/";
+  }
+
+  /** Streams {@code data} to a new backup of {@code vps}; returns its manifest. */
+  public BackupManifest upload(String vps, InputStream data) throws IOException {
+    var now = clock.instant();
+    var backupId = ID.format(now);
+    var base = prefix(vps) + backupId + "/";
+    var dataKey = base + "data";
+    var digest = sha256();
+    var uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(dataKey)).uploadId();
+    var parts = new ArrayList<CompletedPart>();
+    long size = 0;
+    try {
+      var buffer = new byte[PART_SIZE];
+      int partNumber = 1;
+      while (true) {
+        int filled = data.readNBytes(buffer, 0, buffer.length);
+        if (filled == 0 && partNumber > 1) {
+          break;
+        }
+        digest.update(buffer, 0, filled);
+        size += filled;
+        final int number = partNumber;
+        var etag =
+            s3.uploadPart(
+                    b ->
+                        b.bucket(bucket)
+                            .key(dataKey)
+                            .uploadId(uploadId)
+                            .partNumber(number)
+                            .contentLength((long) filled),
+                    RequestBody.fromBytes(
+                        filled == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, filled)))
+                .eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+        partNumber++;
+        if (filled < buffer.length) {
+          break;
+        }
+      }
+      s3.completeMultipartUpload(
+          b ->
+              b.bucket(bucket)
+                  .key(dataKey)
+                  .uploadId(uploadId)
+                  .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+    } catch (RuntimeException | IOException e) {
+      s3.abortMultipartUpload(b -> b.bucket(bucket).key(dataKey).uploadId(uploadId));
+      throw e;
+    }
+    var sha = HexFormat.of().formatHex(digest.digest());
+    s3.putObject(
+        b -> b.bucket(bucket).key(dataKey + ".sha256"), RequestBody.fromString(sha + "  data\n"));
+    var manifest = new BackupManifest(vps, backupId, Timestamps.format(now), size, sha, dataKey);
+    s3.putObject(
+        b -> b.bucket(bucket).key(base + "manifest.json").contentType("application/json"),
+        RequestBody.fromString(JSON.writeValueAsString(manifest)));
+    return manifest;
+  }
+
+  /** The complete backups of {@code vps}, oldest first. */
+  public List<BackupManifest> list(String vps) {
+    var manifests = new ArrayList<BackupManifest>();
+    for (var object : objects(vps)) {
+      if (object.key().endsWith("/manifest.json")) {
+        var bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray();
+        try {
+          manifests.add(JSON.readValue(bytes, BackupManifest.class));
+        } catch (IOException e) {
+          throw new UncheckedIOException("unreadable manifest " + object.key(), e);
+        }
+      }
+    }
+    manifests.sort(Comparator.comparing(BackupManifest::backupId));
+    return manifests;
+  }
+
+  /**
+   * Deletes every backup of {@code vps} (complete or partial) taken before now minus the retention;
+   * returns the ids it deleted. The manifest goes first, so a crash mid-way leaves a partial
+   * backup, never a manifest without data.
+   */
+  public List<String> prune(String vps, Duration retention) {
+    var cutoff = clock.instant().minus(retention);
+    var byBackup = new java.util.TreeMap<String, List<String>>();
+    for (var object : objects(vps)) {
+      var rest = object.key().substring(prefix(vps).length());
+      var slash = rest.indexOf('/');
+      if (slash > 0) {
+        byBackup
+            .computeIfAbsent(rest.substring(0, slash), k -> new ArrayList<>())
+            .add(object.key());
+      }
+    }
+    var pruned = new ArrayList<String>();
+    byBackup.forEach(
+        (backupId, keys) -> {
+          Instant taken;
+          try {
+            taken = Instant.from(ID.parse(backupId));
+          } catch (RuntimeException e) {
+            return; // not ours
+          }
+          if (taken.isBefore(cutoff)) {
+            keys.sort(Comparator.comparing((String k) -> !k.endsWith("manifest.json")));
+            keys.forEach(key -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+            pruned.add(backupId);
+          }
+        });
+    return pruned;
+  }
+
+  /** Streams a backup's data to {@code out} and verifies its SHA-256; returns the byte count. */
+  public long restore(String vps, String backupId, OutputStream out) throws IOException {
+    var manifest =
+        list(vps).stream()
+            .filter(m -> m.backupId().equals(backupId))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException("no complete backup " + backupId + " of " + vps));
+    var digest = sha256();
+    long copied;
+    try (var in = s3.getObject(b -> b.bucket(bucket).key(manifest.dataKey()));
+        var counting = new DigestOutputStream(nonClosing(out), digest)) {
+      copied = in.transferTo(counting);
+    }
+    var actual = HexFormat.of().formatHex(digest.digest());
+    if (!actual.equals(manifest.sha256()) || copied != manifest.sizeBytes()) {
+      throw new IOException(
+          "backup "
+              + backupId
+              + " of "
+              + vps
+              + " is corrupt: SHA-256 "
+              + actual
+              + " != "
+              + manifest.sha256());
+    }
+    return copied;
+  }
+
+  private List<S3Object> objects(String vps) {
+    var all = new ArrayList<S3Object>();
+    s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix(vps)))
+        .contents()
+        .forEach(all::add);
+    return all;
+  }
+
+  /** Backup ids of {@code vps} that have any object, complete or not. */
+  public Set<String> allBackupIds(String vps) {
+    var ids = new TreeSet<String>();
+    for (var object : objects(vps)) {
+      var rest = object.key().substring(prefix(vps).length());
+      if (rest.indexOf('/') > 0) {
+        ids.add(rest.substring(0, rest.indexOf('/')));
+      }
+    }
+    return ids;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static OutputStream nonClosing(OutputStream out) {
+    return new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        out.flush();
+      }
+    };
+  }
+}

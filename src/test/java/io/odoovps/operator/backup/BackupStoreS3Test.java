@@ -1,0 +1,215 @@
+package io.odoovps.operator.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.odoovps.operator.testing.MovableClock;
+import io.odoovps.operator.testing.S3Server;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The backup mode against a real S3-compatible server (S3Proxy, a separate process), real bytes.
+ */
+class BackupStoreS3Test {
+
+  private static S3Server server;
+
+  @TempDir Path temp;
+
+  @BeforeAll
+  static void start() {
+    server = new S3Server();
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    server.close();
+  }
+
+  /** Runs the backup command in its own JVM with a small heap, as the CronJob would. */
+  private static Process command(BackupTarget target, String... args) throws IOException {
+    var command =
+        new ArrayList<>(
+            List.of(
+                "java",
+                "-Xmx48m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BackupCommand.class.getName()));
+    command.addAll(List.of(args));
+    var builder = new ProcessBuilder(command);
+    builder.environment().putAll(S3Server.environment(target));
+    return builder.start();
+  }
+
+  private static String sha256(Path file) throws Exception {
+    var digest = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = Files.newInputStream(file)) {
+      var buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  @Test
+  void streamsTwoHundredMebibytesWithA48MebibyteHeapAndRestoresTheSameBytes() throws Exception {
+    var target = server.bucket("offsite-big");
+    var source = temp.resolve("vps-disk.img");
+    var random = new Random(42);
+    var chunk = new byte[1 << 20];
+    try (var out = Files.newOutputStream(source)) {
+      for (int i = 0; i < 200; i++) {
+        random.nextBytes(chunk);
+        out.write(chunk);
+      }
+    }
+    var expected = sha256(source);
+
+    var backup = command(target, "backup", "--vps", "acme", "--source", source.toString());
+    assertThat(backup.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    var printed = new String(backup.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    var errors = new String(backup.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(backup.exitValue()).as(errors).isZero();
+    assertThat(printed)
+        .contains("\"sha256\":\"" + expected + "\"")
+        .contains("\"sizeBytes\":209715200");
+    assertThat(printed + errors).doesNotContain(target.secretAccessKey());
+
+    try (var s3 = target.client()) {
+      var store = new BackupStore(s3, target.bucket(), java.time.Clock.systemUTC());
+      var manifests = store.list("acme");
+      assertThat(manifests)
+          .singleElement()
+          .satisfies(m -> assertThat(m.sha256()).isEqualTo(expected));
+      var sidecar =
+          s3.getObjectAsBytes(
+                  b -> b.bucket(target.bucket()).key(manifests.get(0).dataKey() + ".sha256"))
+              .asUtf8String();
+      assertThat(sidecar).startsWith(expected);
+
+      var restored = temp.resolve("restored.img");
+      var restore =
+          command(
+              target,
+              "restore",
+              "--vps",
+              "acme",
+              "--backup",
+              manifests.get(0).backupId(),
+              "--target",
+              restored.toString());
+      assertThat(restore.waitFor(5, TimeUnit.MINUTES)).isTrue();
+      var restoreErrors =
+          new String(restore.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(restore.exitValue()).as(restoreErrors).isZero();
+      assertThat(restoreErrors).contains("SHA-256 verified");
+      assertThat(sha256(restored)).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void retentionPrunesBackupsOlderThanFifteenDaysWhenTheClockMoves() throws Exception {
+    var target = server.bucket("offsite-retention");
+    var clock = MovableClock.at("2026-03-01T02:00:00Z");
+    try (var s3 = target.client()) {
+      var store = new BackupStore(s3, target.bucket(), clock);
+      var first =
+          store.upload("acme", new ByteArrayInputStream("day 0".getBytes(StandardCharsets.UTF_8)));
+      clock.advance(Duration.ofDays(10));
+      var second =
+          store.upload("acme", new ByteArrayInputStream("day 10".getBytes(StandardCharsets.UTF_8)));
+      assertThat(store.list("acme")).hasSize(2);
+
+      clock.advance(Duration.ofDays(6)); // day 16
+      assertThat(store.prune("acme", Duration.ofDays(15))).containsExactly(first.backupId());
+      assertThat(store.list("acme"))
+          .extracting(BackupManifest::backupId)
+          .containsExactly(second.backupId());
+      assertThat(store.allBackupIds("acme")).containsExactly(second.backupId());
+    }
+  }
+
+  @Test
+  void aBackupWithoutItsManifestNeverCountsAndIsPrunedToo() throws Exception {
+    var target = server.bucket("offsite-partial");
+    var clock = MovableClock.at("2026-03-01T02:00:00Z");
+    try (var s3 = target.client()) {
+      var store = new BackupStore(s3, target.bucket(), clock);
+      // what an interrupted upload leaves: data, no manifest
+      s3.putObject(
+          b -> b.bucket(target.bucket()).key("backups/acme/20260301T020000Z/data"),
+          RequestBody.fromString("half"));
+      assertThat(store.list("acme")).isEmpty();
+      clock.advance(Duration.ofDays(16));
+      assertThat(store.prune("acme", Duration.ofDays(15))).containsExactly("20260301T020000Z");
+      assertThat(store.allBackupIds("acme")).isEmpty();
+    }
+  }
+
+  @Test
+  void aCorruptBackupIsRefusedOnRestore() throws Exception {
+    var target = server.bucket("offsite-corrupt");
+    try (var s3 = target.client()) {
+      var store = new BackupStore(s3, target.bucket(), MovableClock.at("2026-03-01T02:00:00Z"));
+      var manifest =
+          store.upload(
+              "acme", new ByteArrayInputStream("the real data".getBytes(StandardCharsets.UTF_8)));
+      s3.putObject(
+          b -> b.bucket(target.bucket()).key(manifest.dataKey()),
+          RequestBody.fromString("tampered data"));
+
+      assertThatThrownBy(
+              () -> store.restore("acme", manifest.backupId(), new ByteArrayOutputStream()))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("corrupt");
+    }
+  }
+
+  @Test
+  void theCommandRefusesBadUsageAndMissingTargetsClearly() throws Exception {
+    var err = new ByteArrayOutputStream();
+    var code =
+        BackupCommand.run(
+            new String[] {"backup", "--vps", "Not_A_Name"},
+            java.util.Map.of(),
+            InputStream.nullInputStream(),
+            new java.io.PrintStream(new ByteArrayOutputStream()),
+            new java.io.PrintStream(err),
+            java.time.Clock.systemUTC());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--vps NAME is required");
+
+    err.reset();
+    code =
+        BackupCommand.run(
+            new String[] {"list", "--vps", "acme"},
+            java.util.Map.of(),
+            InputStream.nullInputStream(),
+            new java.io.PrintStream(new ByteArrayOutputStream()),
+            new java.io.PrintStream(err),
+            java.time.Clock.systemUTC());
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("ODOOVPS_BACKUP_ENDPOINT is required");
+  }
+}
