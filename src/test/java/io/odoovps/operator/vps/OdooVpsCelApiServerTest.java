@@ -84,65 +84,35 @@ class OdooVpsCelApiServerTest {
   @Test
   void theLocationCannotChange() {
     client.resource(VpsFixtures.vps(namespace, "moving")).create();
-    assertThatThrownBy(
-            () ->
-                client
-                    .resources(OdooVps.class)
-                    .inNamespace(namespace)
-                    .withName("moving")
-                    .edit(
-                        v -> {
-                          v.getSpec().setLocation("lyon-2");
-                          return v;
-                        }))
-        .hasMessageContaining("spec.location")
-        .hasMessageContaining("immutable");
+    assertEditRejected(
+        "moving", v -> v.getSpec().setLocation("lyon-2"), "spec.location", "immutable");
   }
 
   @Test
   void theDiskCanGrowButNotShrink() {
     client.resource(VpsFixtures.vps(namespace, "disk")).create();
-    var grown =
-        client
-            .resources(OdooVps.class)
-            .inNamespace(namespace)
-            .withName("disk")
-            .edit(
-                v -> {
-                  v.getSpec().getPlan().setDisk("80Gi");
-                  return v;
-                });
+    var grown = edit("disk", v -> v.getSpec().getPlan().setDisk("80Gi"));
     assertThat(grown.getSpec().getPlan().getDisk()).isEqualTo("80Gi");
 
-    assertThatThrownBy(
-            () ->
-                client
-                    .resources(OdooVps.class)
-                    .inNamespace(namespace)
-                    .withName("disk")
-                    .edit(
-                        v -> {
-                          v.getSpec().getPlan().setDisk("60Gi");
-                          return v;
-                        }))
-        .hasMessageContaining("spec.plan")
-        .hasMessageContaining("can only grow");
+    assertEditRejected(
+        "disk", v -> v.getSpec().getPlan().setDisk("60Gi"), "spec.plan", "can only grow");
+  }
+
+  private OdooVps edit(String name, java.util.function.Consumer<OdooVps> change) {
+    return client
+        .resources(OdooVps.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .edit(
+            v -> {
+              change.accept(v);
+              return v;
+            });
   }
 
   private void assertEditRejected(
       String name, java.util.function.Consumer<OdooVps> change, String... fragments) {
-    var assertion =
-        assertThatThrownBy(
-            () ->
-                client
-                    .resources(OdooVps.class)
-                    .inNamespace(namespace)
-                    .withName(name)
-                    .edit(
-                        v -> {
-                          change.accept(v);
-                          return v;
-                        }));
+    var assertion = assertThatThrownBy(() -> edit(name, change));
     for (var fragment : fragments) {
       assertion.hasMessageContaining(fragment);
     }
