@@ -140,13 +140,8 @@ public class BackupStore {
     var cutoff = clock.instant().minus(retention);
     var byBackup = new java.util.TreeMap<String, List<String>>();
     for (var object : objects(vps)) {
-      var rest = object.key().substring(prefix(vps).length());
-      var slash = rest.indexOf('/');
-      if (slash > 0) {
-        byBackup
-            .computeIfAbsent(rest.substring(0, slash), k -> new ArrayList<>())
-            .add(object.key());
-      }
+      backupIdOf(vps, object.key())
+          .ifPresent(id -> byBackup.computeIfAbsent(id, k -> new ArrayList<>()).add(object.key()));
     }
     var pruned = new ArrayList<String>();
     byBackup.forEach(
@@ -207,13 +202,15 @@ public class BackupStore {
   /** Backup ids of {@code vps} that have any object, complete or not. */
   public Set<String> allBackupIds(String vps) {
     var ids = new TreeSet<String>();
-    for (var object : objects(vps)) {
-      var rest = object.key().substring(prefix(vps).length());
-      if (rest.indexOf('/') > 0) {
-        ids.add(rest.substring(0, rest.indexOf('/')));
-      }
-    }
+    objects(vps).forEach(o -> backupIdOf(vps, o.key()).ifPresent(ids::add));
     return ids;
+  }
+
+  /** The backup id in a key `backups/<vps>/<backupId>/...`, if it has one. */
+  private static java.util.Optional<String> backupIdOf(String vps, String key) {
+    var rest = key.substring(prefix(vps).length());
+    var slash = rest.indexOf('/');
+    return slash > 0 ? java.util.Optional.of(rest.substring(0, slash)) : java.util.Optional.empty();
   }
 
   private static MessageDigest sha256() {
