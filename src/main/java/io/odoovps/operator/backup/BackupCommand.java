@@ -3,37 +3,63 @@ package io.odoovps.operator.backup;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
 
 /**
- * The backup mode of the operator's image: what the backup CronJob and restore Jobs run.
+ * The backup mode of the operator's image: what the backup CronJobs and restore Jobs run.
  *
  * <pre>
- * backup  --vps NAME [--source FILE|-]          stream a backup to the bucket, print its manifest
- * restore --vps NAME --backup ID [--target FILE|-]  stream it back, verifying its SHA-256
- * prune   --vps NAME [--retention-days 15]       delete backups older than the retention
- * list    --vps NAME                             print the complete backups
+ * backup  --vps NAME [--method VirtualMachineExport | --source FILE|- [--format raw|gzip]]
+ *         [--retention-days 15] [--capture-timeout 30m] [--report FILE]
+ *     capture the VPS, stream it to the bucket, prune what is past retention, report
+ * restore --vps NAME --backup ID [--target FILE|-] [--staging FILE] [--report FILE]
+ *     stream a backup back; with --staging, stage and verify it there first, then decode it
+ *     onto the target, so a corrupt backup never overwrites the disk
+ * prune   --vps NAME [--retention-days 15]   delete backups older than the retention
+ * list    --vps NAME                         print the complete backups
  * </pre>
  *
- * The bucket comes from the environment ({@link BackupTarget#fromEnvironment}). Exit code 0 on
- * success, 1 on failure (with the reason on stderr, never a credential), 2 on bad usage.
+ * The bucket comes from the environment ({@link BackupTarget#fromEnvironment}), the namespace from
+ * `ODOOVPS_NAMESPACE` (or --namespace). Exit code 0 on success, 1 on failure (with the reason on
+ * stderr and in the report file, never a credential), 2 on bad usage.
  */
 public final class BackupCommand {
 
+  /** The first arguments that select the backup mode instead of the operator. */
+  public static final Set<String> COMMANDS = Set.of("backup", "restore", "prune", "list");
+
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Makes the capture method named in a policy, for a namespace. */
+  @FunctionalInterface
+  public interface Methods {
+    BackupMethod create(String name, Duration timeout);
+  }
 
   private BackupCommand() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv(), System.in, System.out, System.err, Clock.systemUTC()));
+    System.exit(
+        run(
+            args,
+            System.getenv(),
+            System.in,
+            System.out,
+            System.err,
+            Clock.systemUTC(),
+            BackupMethods::inCluster));
   }
 
   static int run(
@@ -43,13 +69,24 @@ public final class BackupCommand {
       PrintStream stdout,
       PrintStream stderr,
       Clock clock) {
+    return run(args, env, stdin, stdout, stderr, clock, BackupMethods::inCluster);
+  }
+
+  public static int run(
+      String[] args,
+      Map<String, String> env,
+      InputStream stdin,
+      PrintStream stdout,
+      PrintStream stderr,
+      Clock clock,
+      Methods methods) {
     if (args.length == 0) {
       stderr.println("usage: backup|restore|prune|list --vps NAME [options]");
       return 2;
     }
     var options = new HashMap<String, String>();
-    for (int i = 1; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) {
+    for (int i = 1; i < args.length; i += 2) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
         stderr.println("unexpected argument " + args[i]);
         return 2;
       }
@@ -60,13 +97,14 @@ public final class BackupCommand {
       stderr.println("--vps NAME is required (a Kubernetes name)");
       return 2;
     }
+    var report = options.get("report");
     try (var s3 = BackupTarget.fromEnvironment(env).client()) {
       var store = new BackupStore(s3, BackupTarget.fromEnvironment(env).bucket(), clock);
       switch (args[0]) {
         case "backup" -> {
-          try (var in = open(options.getOrDefault("source", "-"), stdin)) {
-            stdout.println(JSON.writeValueAsString(store.upload(vps, in)));
-          }
+          var result = backup(vps, options, env, stdin, store, methods, stderr);
+          write(report, result.toJson());
+          stdout.println(result.toJson());
         }
         case "restore" -> {
           var backup = options.get("backup");
@@ -74,11 +112,13 @@ public final class BackupCommand {
             stderr.println("--backup ID is required");
             return 2;
           }
-          try (var out = create(options.getOrDefault("target", "-"), stdout)) {
-            long bytes = store.restore(vps, backup, out);
-            stderr.println(
-                "restored " + bytes + " bytes of " + vps + "/" + backup + ", SHA-256 verified");
-          }
+          var manifest = store.manifest(vps, backup);
+          long bytes = restore(store, manifest, options, stdout);
+          stderr.println(
+              "restored " + bytes + " bytes of " + vps + "/" + backup + ", SHA-256 verified");
+          write(
+              report,
+              new BackupReport(null, null, null, null, BackupReport.Entry.of(manifest)).toJson());
         }
         case "prune" -> {
           var days = Integer.parseInt(options.getOrDefault("retention-days", "15"));
@@ -93,24 +133,108 @@ public final class BackupCommand {
       }
       return 0;
     } catch (Exception e) {
-      stderr.println(
+      var message =
           args[0]
               + " of "
               + vps
               + " failed: "
               + e.getClass().getSimpleName()
               + ": "
-              + e.getMessage());
+              + e.getMessage();
+      stderr.println(message);
+      try {
+        write(report, message);
+      } catch (IOException ignored) {
+        // the message is on stderr, which the pod's log keeps
+      }
       return 1;
     }
   }
 
-  private static InputStream open(String source, InputStream stdin) throws java.io.IOException {
+  private static BackupReport backup(
+      String vps,
+      Map<String, String> options,
+      Map<String, String> env,
+      InputStream stdin,
+      BackupStore store,
+      Methods methods,
+      PrintStream stderr)
+      throws IOException {
+    var backupId = store.nextBackupId();
+    BackupManifest made;
+    if (options.containsKey("source")) {
+      try (var in = open(options.get("source"), stdin)) {
+        made =
+            store.upload(
+                vps,
+                backupId,
+                in,
+                options.getOrDefault("format", "raw"),
+                "file " + options.get("source"));
+      }
+    } else {
+      var namespace = options.getOrDefault("namespace", env.get("ODOOVPS_NAMESPACE"));
+      if (namespace == null) {
+        throw new IllegalArgumentException("--namespace or ODOOVPS_NAMESPACE is required");
+      }
+      var timeout =
+          io.quarkus.runtime.configuration.DurationConverter.parseDuration(
+              options.getOrDefault("capture-timeout", "30m"));
+      var method = methods.create(options.getOrDefault("method", "VirtualMachineExport"), timeout);
+      try (var capture = method.capture(namespace, vps, backupId);
+          var in = new BufferedInputStream(capture.data(), 1 << 16)) {
+        made = store.upload(vps, backupId, in, capture.format(), capture.description());
+      }
+    }
+    stderr.println(
+        "backup " + made.backupId() + " of " + vps + ": " + made.sizeBytes() + " bytes stored");
+    var days = Integer.parseInt(options.getOrDefault("retention-days", "15"));
+    var pruned = store.prune(vps, Duration.ofDays(days));
+    return BackupReport.ofBackup(made, store.list(vps), pruned);
+  }
+
+  private static long restore(
+      BackupStore store, BackupManifest manifest, Map<String, String> options, PrintStream stdout)
+      throws IOException {
+    var target = options.getOrDefault("target", "-");
+    var staging = options.get("staging");
+    if (staging == null) {
+      try (var out = create(target, stdout)) {
+        return store.restore(manifest, out);
+      }
+    }
+    // Stage and verify first: the disk is overwritten only by bytes whose SHA-256 matched.
+    var staged = Path.of(staging);
+    try (var out = new BufferedOutputStream(Files.newOutputStream(staged), 1 << 16)) {
+      store.restore(manifest, out);
+    }
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(staged), 1 << 16);
+        InputStream decoded = "gzip".equals(manifest.format()) ? new GZIPInputStream(raw) : raw;
+        var out = create(target, stdout)) {
+      decoded.transferTo(out);
+    } finally {
+      Files.deleteIfExists(staged);
+    }
+    return manifest.sizeBytes();
+  }
+
+  private static void write(String report, String text) throws IOException {
+    if (report != null) {
+      Files.writeString(
+          Path.of(report),
+          text,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE);
+    }
+  }
+
+  private static InputStream open(String source, InputStream stdin) throws IOException {
     return new BufferedInputStream(
         "-".equals(source) ? stdin : Files.newInputStream(Path.of(source)), 1 << 16);
   }
 
-  private static OutputStream create(String target, PrintStream stdout) throws java.io.IOException {
+  private static OutputStream create(String target, PrintStream stdout) throws IOException {
     return new BufferedOutputStream(
         "-".equals(target) ? stdout : Files.newOutputStream(Path.of(target)), 1 << 16);
   }

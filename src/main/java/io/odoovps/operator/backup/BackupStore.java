@@ -58,8 +58,22 @@ public class BackupStore {
 
   /** Streams {@code data} to a new backup of {@code vps}; returns its manifest. */
   public BackupManifest upload(String vps, InputStream data) throws IOException {
-    var now = clock.instant();
-    var backupId = ID.format(now);
+    return upload(vps, nextBackupId(), data, "raw", null);
+  }
+
+  /** The id of a backup started now: its UTC time, `yyyyMMdd'T'HHmmss'Z'`. */
+  public String nextBackupId() {
+    return ID.format(clock.instant());
+  }
+
+  /**
+   * Streams {@code data} (encoded as {@code format}) to the backup {@code backupId} of {@code vps};
+   * returns its manifest.
+   */
+  public BackupManifest upload(
+      String vps, String backupId, InputStream data, String format, String capturedFrom)
+      throws IOException {
+    var now = Instant.from(ID.parse(backupId));
     var base = prefix(vps) + backupId + "/";
     var dataKey = base + "data";
     var digest = sha256();
@@ -107,7 +121,9 @@ public class BackupStore {
     var sha = HexFormat.of().formatHex(digest.digest());
     s3.putObject(
         b -> b.bucket(bucket).key(dataKey + ".sha256"), RequestBody.fromString(sha + "  data\n"));
-    var manifest = new BackupManifest(vps, backupId, Timestamps.format(now), size, sha, dataKey);
+    var manifest =
+        new BackupManifest(
+            vps, backupId, Timestamps.format(now), size, sha, dataKey, format, capturedFrom);
     s3.putObject(
         b -> b.bucket(bucket).key(base + "manifest.json").contentType("application/json"),
         RequestBody.fromString(JSON.writeValueAsString(manifest)));
@@ -163,13 +179,22 @@ public class BackupStore {
 
   /** Streams a backup's data to {@code out} and verifies its SHA-256; returns the byte count. */
   public long restore(String vps, String backupId, OutputStream out) throws IOException {
-    var manifest =
-        list(vps).stream()
-            .filter(m -> m.backupId().equals(backupId))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException("no complete backup " + backupId + " of " + vps));
+    return restore(manifest(vps, backupId), out);
+  }
+
+  /** The manifest of a complete backup. */
+  public BackupManifest manifest(String vps, String backupId) {
+    return list(vps).stream()
+        .filter(m -> m.backupId().equals(backupId))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalArgumentException("no complete backup " + backupId + " of " + vps));
+  }
+
+  /** Streams a backup's data to {@code out} and verifies its SHA-256; returns the byte count. */
+  public long restore(BackupManifest manifest, OutputStream out) throws IOException {
+    var vps = manifest.vps();
+    var backupId = manifest.backupId();
     var digest = sha256();
     long copied;
     try (var in = s3.getObject(b -> b.bucket(bucket).key(manifest.dataKey()));

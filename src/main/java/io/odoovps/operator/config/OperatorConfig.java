@@ -43,6 +43,9 @@ public interface OperatorConfig {
   /** Contract deadlines that the platform may tune. */
   Deadlines deadlines();
 
+  /** The backup and restore Jobs. */
+  Backup backup();
+
   /** A datacenter. */
   interface Location {
     /** Public IPv4 addresses: CIDR blocks, `first-last` ranges or single addresses. */
@@ -135,5 +138,34 @@ public interface OperatorConfig {
     /** Versions the provider image supports; any other `spec.odoo.version` is refused. */
     @WithDefault("16.0,17.0,18.0")
     List<String> supportedVersions();
+  }
+
+  /** The backup and restore Jobs, which run this operator's own image in its backup mode. */
+  interface Backup {
+    /** The image of the backup and restore Jobs: this operator's image. */
+    @WithDefault("ghcr.io/odoovps/odoovps-operator:latest")
+    String image();
+
+    @WithDefault("IfNotPresent")
+    String imagePullPolicy();
+
+    /** A run that takes longer is stopped and counts as a failed attempt. */
+    @WithDefault("6h")
+    @WithConverter(DurationConverter.class)
+    Duration runDeadline();
+
+    /** A VPS whose last successful backup is older than this makes BackupsCurrent false. */
+    @WithDefault("26h")
+    @WithConverter(DurationConverter.class)
+    Duration staleAfter();
+
+    /** Memory limit of a backup pod; the JVM's heap is a fraction of it. */
+    @WithDefault("256Mi")
+    String memoryLimit();
+
+    /** How long the backup Job waits for the VM snapshot and its export to be ready. */
+    @WithDefault("30m")
+    @WithConverter(DurationConverter.class)
+    Duration captureTimeout();
   }
 }

@@ -20,6 +20,7 @@ import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.odoovps.BillingStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
+import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.config.OperatorConfig.SuspensionMode;
 import io.odoovps.operator.contract.BillingCycle;
@@ -31,6 +32,7 @@ import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.notification.CustomerMailer;
+import io.odoovps.operator.restore.OdooVpsRestoreReconciler;
 import io.odoovps.operator.status.ConditionList;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -78,6 +80,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
 
   public static final String NAME = "odoovps";
   static final String IPV4_EVENT_SOURCE = "ipv4-allocations";
+  static final String RESTORE_EVENT_SOURCE = "restores";
 
   private final OperatorConfig config;
   private final Clock clock;
@@ -130,7 +133,29 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             .build();
     var source = new InformerEventSource<>(configuration, context);
     source.addIndexers(IPv4Allocator.indexers());
-    return List.of(source);
+    var restores =
+        InformerEventSourceConfiguration.from(OdooVpsRestore.class, OdooVps.class)
+            .withName(RESTORE_EVENT_SOURCE)
+            .withSecondaryToPrimaryMapper(
+                r -> Set.of(new ResourceID(r.getSpec().getVps(), r.getMetadata().getNamespace())))
+            .build();
+    return List.of(source, new InformerEventSource<>(restores, context));
+  }
+
+  /** Whether a restore holds the VM of {@code vps} stopped (it streams a backup onto the disk). */
+  @SuppressWarnings("unchecked")
+  private static boolean restoring(OdooVps vps, Context<OdooVps> context) {
+    var restores =
+        (InformerEventSource<OdooVpsRestore, OdooVps>)
+            context
+                .eventSourceRetriever()
+                .getEventSourceFor(OdooVpsRestore.class, RESTORE_EVENT_SOURCE);
+    return restores
+        .list(
+            vps.getMetadata().getNamespace(),
+            r -> OdooVpsRestoreReconciler.holdsVm(r, vps.getMetadata().getName()))
+        .findAny()
+        .isPresent();
   }
 
   @SuppressWarnings("unchecked")
@@ -200,7 +225,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     var suspension = SuspensionPolicy.decide(vps.getSpec(), previous.getSuspension(), now);
     boolean suspended = suspension != null && Boolean.TRUE.equals(suspension.active());
     var mode = config.suspension().mode();
-    boolean halted = suspended && mode == SuspensionMode.halt;
+    boolean halted = (suspended && mode == SuspensionMode.halt) || restoring(vps, context);
     boolean isolated =
         vps.getSpec().getIsolation() != null || (suspended && mode == SuspensionMode.isolate);
     new Enforcement(allocated.address(), halted, isolated, vmDesign, guestDesign, networkDesign)

@@ -1,0 +1,38 @@
+package io.odoovps.operator.api.v1alpha1.backup;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * Daily off-site backups of the VPSs of a namespace (contract article 3): a schedule, a retention
+ * of at least 15 days, and an S3-compatible bucket in another datacenter. The operator writes one
+ * CronJob per covered VPS and reports each VPS's last success, last failure, next run and the
+ * backups kept.
+ */
+@Group("odoovps.io")
+@Version("v1alpha1")
+@ShortNames("bkp")
+@AdditionalPrinterColumn(name = "Target", jsonPath = ".spec.target.location")
+@AdditionalPrinterColumn(
+    name = "Retention",
+    jsonPath = ".spec.retentionDays",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Covered",
+    jsonPath = ".status.covered",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Failing",
+    jsonPath = ".status.failing",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Last Success", jsonPath = ".status.lastSuccess")
+@AdditionalPrinterColumn(name = "Next Run", jsonPath = ".status.nextRun")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+public class BackupPolicy extends CustomResource<BackupPolicySpec, BackupPolicyStatus>
+    implements Namespaced {}

@@ -1,0 +1,63 @@
+package io.odoovps.operator.api.v1alpha1.backup;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/** What the operator observed of a policy's backups. Written only when it changed. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BackupPolicyStatus(
+    @JsonPropertyDescription("The generation of the spec that this status describes.")
+        Long observedGeneration,
+    @JsonPropertyDescription(
+            "Ready, OffSite, ScheduleValid, CredentialsFound, BackupsSucceeding, BackupsCurrent.")
+        List<Condition> conditions,
+    @JsonPropertyDescription("VPSs backed up by this policy.") Integer covered,
+    @JsonPropertyDescription("Covered VPSs whose last backup run failed.") Integer failing,
+    @JsonPropertyDescription("The most recent successful backup of any covered VPS.")
+        String lastSuccess,
+    @JsonPropertyDescription("The most recent failed backup run of any covered VPS.")
+        String lastFailure,
+    @JsonPropertyDescription("The next scheduled run of any covered VPS.") String nextRun,
+    @JsonPropertyDescription("Per covered VPS: CronJob, runs and backups kept.")
+        List<VpsBackups> vps,
+    @JsonPropertyDescription("VPSs the policy selects but refuses to back up, with the reason.")
+        List<Refusal> refused) {
+
+  /** The backups of one VPS under this policy. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record VpsBackups(
+      @JsonPropertyDescription("The OdooVps.") String name,
+      @JsonPropertyDescription("Its datacenter.") String location,
+      @JsonPropertyDescription("The CronJob that runs its backups.") String cronJob,
+      @JsonPropertyDescription("The effective cron schedule.") String schedule,
+      @JsonPropertyDescription("When the CronJob runs next.") String nextRun,
+      @JsonPropertyDescription("The last successful backup.") Backup lastSuccess,
+      @JsonPropertyDescription("The last failed run, if it came after the last success.")
+          Failure lastFailure,
+      @JsonPropertyDescription("Complete backups kept in the bucket, oldest first.")
+          List<Backup> kept) {}
+
+  /** One complete backup in the bucket. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Backup(
+      @JsonPropertyDescription("The backup id, to name in an OdooVpsRestore.") String backupId,
+      @JsonPropertyDescription("When it was taken.") String time,
+      @JsonPropertyDescription("Stored size in bytes.") Long sizeBytes,
+      @JsonPropertyDescription("SHA-256 of the stored bytes.") String sha256) {}
+
+  /** One failed run. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Failure(
+      @JsonPropertyDescription("When the run gave up.") String time,
+      @JsonPropertyDescription("The Job of the run.") String job,
+      @JsonPropertyDescription("Attempts made (retries are bounded by spec.retries).")
+          Integer attempts,
+      @JsonPropertyDescription("Why it failed, as the backup command reported it.")
+          String reason) {}
+
+  /** A selected VPS the policy does not back up. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Refusal(String name, String reason) {}
+}

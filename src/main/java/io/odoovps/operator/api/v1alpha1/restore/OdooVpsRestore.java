@@ -1,0 +1,32 @@
+package io.odoovps.operator.api.v1alpha1.restore;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A customer's request to restore a VPS from one of its backups (contract article 3: at most two
+ * restores per customer per calendar month). The operator stops the VM, streams the backup back
+ * onto its disk with a Job that verifies the SHA-256 before it overwrites anything, and starts the
+ * VM again.
+ */
+@Group("odoovps.io")
+@Version("v1alpha1")
+@ShortNames("vpsrestore")
+@ValidationRule(
+    value = "self.spec == oldSelf.spec",
+    message = "spec of an OdooVpsRestore is immutable: create a new request")
+@AdditionalPrinterColumn(name = "VPS", jsonPath = ".spec.vps")
+@AdditionalPrinterColumn(name = "Backup", jsonPath = ".spec.backupId")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", priority = 1)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class OdooVpsRestore extends CustomResource<OdooVpsRestoreSpec, OdooVpsRestoreStatus>
+    implements Namespaced {}

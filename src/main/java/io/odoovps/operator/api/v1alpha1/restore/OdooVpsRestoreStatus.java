@@ -1,0 +1,45 @@
+package io.odoovps.operator.api.v1alpha1.restore;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** Where a restore stands. Written only by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record OdooVpsRestoreStatus(
+    @JsonPropertyDescription(
+            "Pending, Rejected (with the reason in message), Stopping (the VM is being stopped),"
+                + " Restoring (the Job streams the backup back), Succeeded, Failed.")
+        Phase phase,
+    @JsonPropertyDescription("Why the restore is in this phase.") String message,
+    @JsonPropertyDescription("The customer the restore counts against (their email).")
+        String customer,
+    @JsonPropertyDescription("The BackupPolicy whose bucket holds the backup.") String policy,
+    @JsonPropertyDescription("When the restore was accepted; it then counts in its month.")
+        String acceptedAt,
+    @JsonPropertyDescription("Restores the customer has left this calendar month, this included.")
+        Integer restoresLeftThisMonth,
+    @JsonPropertyDescription("The Job that streams the backup back.") String job,
+    @JsonPropertyDescription("When the Job started.") String startedAt,
+    @JsonPropertyDescription("When the restore ended.") String completedAt,
+    @JsonPropertyDescription("Bytes restored.") Long sizeBytes,
+    @JsonPropertyDescription("The verified SHA-256 of the backup.") String sha256) {
+
+  /** Phases of a restore. */
+  public enum Phase {
+    Pending,
+    Rejected,
+    Stopping,
+    Restoring,
+    Succeeded,
+    Failed;
+
+    /** Whether the VM must be held stopped in this phase. */
+    public boolean holdsVm() {
+      return this == Stopping || this == Restoring;
+    }
+
+    public boolean isFinal() {
+      return this == Rejected || this == Succeeded || this == Failed;
+    }
+  }
+}

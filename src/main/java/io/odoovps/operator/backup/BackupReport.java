@@ -1,0 +1,56 @@
+package io.odoovps.operator.backup;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a backup or restore run reports to the operator, as its pod's termination message (at most
+ * 4096 bytes, so the list of backups kept is cut to the newest that fit; {@code keptCount} is
+ * always the full count). The operator needs no access to the bucket to fill the BackupPolicy
+ * status.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record BackupReport(
+    Entry backup, List<Entry> kept, Integer keptCount, List<String> pruned, Entry restored) {
+
+  static final int LIMIT = 4000;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One backup: id, time, stored size and SHA-256. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Entry(String backupId, String time, Long sizeBytes, String sha256) {
+    static Entry of(BackupManifest m) {
+      return new Entry(m.backupId(), m.createdAt(), m.sizeBytes(), m.sha256());
+    }
+  }
+
+  static BackupReport ofBackup(
+      BackupManifest made, List<BackupManifest> kept, List<String> pruned) {
+    var entries = new ArrayList<>(kept.stream().map(Entry::of).toList());
+    var report = new BackupReport(Entry.of(made), entries, kept.size(), pruned, null);
+    while (!report.kept().isEmpty() && report.toJson().length() > LIMIT) {
+      entries.remove(0); // the oldest go first
+      report = new BackupReport(Entry.of(made), List.copyOf(entries), kept.size(), List.of(), null);
+    }
+    return report;
+  }
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static BackupReport parse(String json) throws IOException {
+    return JSON.readValue(json.getBytes(StandardCharsets.UTF_8), BackupReport.class);
+  }
+}

@@ -1,0 +1,362 @@
+package io.odoovps.operator.backup.policy;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.vps.VpsLabels;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The objects that run backups and restores: one CronJob per (policy, VPS) running this operator's
+ * image in its backup mode, the ServiceAccount and Role that let its pods snapshot and export the
+ * VM (nothing more), and the restore Job. Credentials reach the pods only as `secretKeyRef`s.
+ */
+public final class BackupJobDesign {
+
+  public static final String POLICY_LABEL = "odoovps.io/backup-policy";
+  public static final String RESTORE_LABEL = "odoovps.io/restore";
+  public static final String COMPONENT = "app.kubernetes.io/component";
+  public static final String ACCESS_KEY_ID = "access-key-id";
+  public static final String SECRET_ACCESS_KEY = "secret-access-key";
+  public static final String REPORT_PATH = "/dev/termination-log";
+
+  /** Selects the pods of backup and restore Jobs, whose termination messages carry results. */
+  public static final String POD_SELECTOR =
+      VpsLabels.MANAGED_BY_SELECTOR + "," + COMPONENT + " in (backup,restore)";
+
+  private final OperatorConfig.Backup config;
+
+  public BackupJobDesign(OperatorConfig config) {
+    this.config = config.backup();
+  }
+
+  /** The CronJob of a VPS under a policy: at most 52 characters, unique per pair. */
+  public static String cronJobName(String policy, String vps) {
+    return bounded("backup-" + policy + "-" + vps, 52);
+  }
+
+  public static String serviceAccountName(String policy) {
+    return bounded(policy + "-backup", 63);
+  }
+
+  public static Map<String, String> labels(String policy, String vps) {
+    var labels = new LinkedHashMap<String, String>();
+    labels.put(VpsLabels.MANAGED_BY, VpsLabels.OPERATOR);
+    labels.put(COMPONENT, "backup");
+    labels.put(POLICY_LABEL, policy);
+    labels.put(VpsLabels.VPS, vps);
+    return labels;
+  }
+
+  public CronJob cronJob(BackupPolicy policy, String vps, DailySchedule schedule) {
+    var spec = policy.getSpec();
+    var name = policy.getMetadata().getName();
+    var labels = labels(name, vps);
+    var args =
+        List.of(
+            "backup",
+            "--vps",
+            vps,
+            "--method",
+            spec.getMethod().name(),
+            "--retention-days",
+            String.valueOf(spec.getRetentionDays()),
+            "--capture-timeout",
+            config.captureTimeout().toSeconds() + "s",
+            "--report",
+            REPORT_PATH);
+    var pod =
+        podSpec(policy, args, List.of(), List.of())
+            .withServiceAccountName(serviceAccountName(name))
+            .withAutomountServiceAccountToken(true)
+            .build();
+    return new CronJobBuilder()
+        .withMetadata(meta(cronJobName(name, vps), policy, labels))
+        .withNewSpec()
+        .withSchedule(schedule.expression())
+        .withTimeZone(spec.getTimeZone())
+        .withSuspend(Boolean.TRUE.equals(spec.getSuspend()))
+        .withConcurrencyPolicy("Forbid")
+        .withStartingDeadlineSeconds(3600L)
+        .withSuccessfulJobsHistoryLimit(3)
+        .withFailedJobsHistoryLimit(3)
+        .withNewJobTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(spec.getRetries())
+        .withActiveDeadlineSeconds(config.runDeadline().toSeconds())
+        .withTtlSecondsAfterFinished(7 * 24 * 3600)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withSpec(pod)
+        .endTemplate()
+        .endSpec()
+        .endJobTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** What the backup pods may do: snapshot and export VMs, and hold the export's token. */
+  public Role role(BackupPolicy policy) {
+    var name = serviceAccountName(policy.getMetadata().getName());
+    return new RoleBuilder()
+        .withMetadata(meta(name, policy, labels(policy.getMetadata().getName(), null)))
+        .withRules(
+            new PolicyRuleBuilder()
+                .withApiGroups("snapshot.kubevirt.io")
+                .withResources("virtualmachinesnapshots")
+                .withVerbs("create", "get", "delete")
+                .build(),
+            new PolicyRuleBuilder()
+                .withApiGroups("export.kubevirt.io")
+                .withResources("virtualmachineexports")
+                .withVerbs("create", "get", "delete")
+                .build(),
+            new PolicyRuleBuilder()
+                .withApiGroups("")
+                .withResources("secrets")
+                .withVerbs("create", "delete")
+                .build())
+        .build();
+  }
+
+  public ServiceAccount serviceAccount(BackupPolicy policy) {
+    var name = serviceAccountName(policy.getMetadata().getName());
+    return new ServiceAccountBuilder()
+        .withMetadata(meta(name, policy, labels(policy.getMetadata().getName(), null)))
+        .build();
+  }
+
+  public RoleBinding roleBinding(BackupPolicy policy) {
+    var name = serviceAccountName(policy.getMetadata().getName());
+    return new RoleBindingBuilder()
+        .withMetadata(meta(name, policy, labels(policy.getMetadata().getName(), null)))
+        .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(name)
+        .withNamespace(policy.getMetadata().getNamespace())
+        .endSubject()
+        .build();
+  }
+
+  /**
+   * The Job that restores {@code backupId} onto the disk of {@code vps}: it stages the backup on a
+   * scratch volume as large as the disk, verifies its SHA-256, and only then overwrites the disk.
+   */
+  public Job restoreJob(
+      HasMetadata restore,
+      BackupPolicy policy,
+      String vps,
+      String backupId,
+      String diskClaim,
+      Quantity diskSize) {
+    var labels = new LinkedHashMap<String, String>();
+    labels.put(VpsLabels.MANAGED_BY, VpsLabels.OPERATOR);
+    labels.put(COMPONENT, "restore");
+    labels.put(RESTORE_LABEL, restore.getMetadata().getName());
+    labels.put(VpsLabels.VPS, vps);
+    var args =
+        List.of(
+            "restore",
+            "--vps",
+            vps,
+            "--backup",
+            backupId,
+            "--staging",
+            "/staging/disk.img",
+            "--target",
+            "/disk/disk.img",
+            "--report",
+            REPORT_PATH);
+    var volumes =
+        List.of(
+            new io.fabric8.kubernetes.api.model.VolumeBuilder()
+                .withName("disk")
+                .withNewPersistentVolumeClaim(diskClaim, false)
+                .build(),
+            new io.fabric8.kubernetes.api.model.VolumeBuilder()
+                .withName("staging")
+                .withNewEphemeral()
+                .withNewVolumeClaimTemplate()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .withRequests(Map.of("storage", diskSize))
+                .endResources()
+                .endSpec()
+                .endVolumeClaimTemplate()
+                .endEphemeral()
+                .build());
+    var mounts =
+        List.of(
+            new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                .withMountPath("/disk")
+                .withName("disk")
+                .build(),
+            new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                .withMountPath("/staging")
+                .withName("staging")
+                .build());
+    return new JobBuilder()
+        .withMetadata(meta(restoreJobName(restore.getMetadata().getName()), restore, labels))
+        .withNewSpec()
+        .withBackoffLimit(1)
+        .withActiveDeadlineSeconds(config.runDeadline().toSeconds())
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withSpec(
+            podSpec(policy, args, volumes, mounts).withAutomountServiceAccountToken(false).build())
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  public static String restoreJobName(String restore) {
+    return bounded("restore-" + restore, 63);
+  }
+
+  private PodSpecBuilder podSpec(
+      BackupPolicy policy, List<String> args, List<Volume> volumes, List<VolumeMount> mounts) {
+    var target = policy.getSpec().getTarget();
+    var env = new ArrayList<EnvVar>();
+    env.add(new EnvVar("ODOOVPS_BACKUP_ENDPOINT", target.getEndpoint(), null));
+    env.add(new EnvVar("ODOOVPS_BACKUP_BUCKET", target.getBucket(), null));
+    env.add(new EnvVar("ODOOVPS_BACKUP_REGION", target.getRegion(), null));
+    env.add(
+        secretEnv("ODOOVPS_BACKUP_ACCESS_KEY_ID", target.getCredentialsSecret(), ACCESS_KEY_ID));
+    env.add(
+        secretEnv(
+            "ODOOVPS_BACKUP_SECRET_ACCESS_KEY", target.getCredentialsSecret(), SECRET_ACCESS_KEY));
+    env.add(
+        new EnvVarBuilder()
+            .withName("ODOOVPS_NAMESPACE")
+            .withNewValueFrom()
+            .withNewFieldRef("v1", "metadata.namespace")
+            .endValueFrom()
+            .build());
+    env.add(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=50", null));
+    var container =
+        new ContainerBuilder()
+            .withName(args.get(0))
+            .withImage(config.image())
+            .withImagePullPolicy(config.imagePullPolicy())
+            .withArgs(args)
+            .withEnv(env)
+            .withVolumeMounts(mounts)
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .withNewResources()
+            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
+            .withLimits(Map.of("memory", new Quantity(config.memoryLimit())))
+            .endResources()
+            .withNewSecurityContext()
+            .withAllowPrivilegeEscalation(false)
+            .withReadOnlyRootFilesystem(true)
+            .withRunAsNonRoot(true)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .endSecurityContext()
+            .build();
+    return new PodSpecBuilder()
+        .withRestartPolicy("Never")
+        .withContainers(container)
+        .withVolumes(volumes)
+        .withNewSecurityContext()
+        .withRunAsUser(185L)
+        .withFsGroup(185L)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext();
+  }
+
+  private static EnvVar secretEnv(String name, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef(key, secret, false)
+        .endValueFrom()
+        .build();
+  }
+
+  private static ObjectMeta meta(String name, HasMetadata owner, Map<String, String> labels) {
+    var cleaned = new LinkedHashMap<String, String>();
+    labels.forEach(
+        (k, v) -> {
+          if (v != null) {
+            cleaned.put(k, v);
+          }
+        });
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(owner.getMetadata().getNamespace())
+        .withLabels(cleaned)
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion(owner.getApiVersion())
+                .withKind(owner.getKind())
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build())
+        .build();
+  }
+
+  /** {@code name} if short enough, else a prefix and a hash of the whole, still unique. */
+  static String bounded(String name, int max) {
+    if (name.length() <= max) {
+      return name;
+    }
+    try {
+      var hash =
+          HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(name.getBytes(StandardCharsets.UTF_8)))
+              .substring(0, 8);
+      var prefix = name.substring(0, max - 9);
+      while (prefix.endsWith("-")) {
+        prefix = prefix.substring(0, prefix.length() - 1);
+      }
+      return prefix + "-" + hash;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,574 @@
+package io.odoovps.operator.backup.policy;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Backup;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Failure;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Refusal;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.backup.BackupReport;
+import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.contract.Timestamps;
+import io.odoovps.operator.event.EventRecorder;
+import io.odoovps.operator.status.ConditionList;
+import io.odoovps.operator.vps.VpsLabels;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles a BackupPolicy: decides which VPSs it covers (refusing those in the target's own
+ * datacenter), writes one CronJob per covered VPS plus the ServiceAccount and Role of their pods,
+ * deletes the CronJobs of VPSs no longer covered (never a backup), and reads the finished runs'
+ * reports into the status: last success, last failure, next run and backups kept, per VPS. A spec
+ * it cannot use (a schedule that does not run daily, a missing credentials Secret) leaves the
+ * CronJobs as they were and says why in a condition and an Event.
+ */
+@ControllerConfiguration(name = BackupPolicyReconciler.NAME)
+public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
+
+  public static final String NAME = "backuppolicy";
+  static final String HASH = "odoovps.io/applied-hash";
+  private static final String FIELD_MANAGER = "odoovps-operator";
+  static final String VPS_SOURCE = "vps";
+  static final String CRONJOB_SOURCE = "cronjobs";
+  static final String JOB_SOURCE = "jobs";
+  static final String POD_SOURCE = "pods";
+
+  private final OperatorConfig config;
+  private final Clock clock;
+  private final BackupJobDesign design;
+  private final BackupMetrics metrics;
+
+  public BackupPolicyReconciler(OperatorConfig config, Clock clock) {
+    this(config, clock, new SimpleMeterRegistry());
+  }
+
+  @Inject
+  public BackupPolicyReconciler(OperatorConfig config, Clock clock, MeterRegistry registry) {
+    this.config = config;
+    this.clock = clock;
+    this.design = new BackupJobDesign(config);
+    this.metrics = new BackupMetrics(registry);
+  }
+
+  public BackupMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public List<EventSource<?, BackupPolicy>> prepareEventSources(
+      EventSourceContext<BackupPolicy> context) {
+    var vps =
+        InformerEventSourceConfiguration.from(OdooVps.class, BackupPolicy.class)
+            .withName(VPS_SOURCE)
+            .withSecondaryToPrimaryMapper(
+                v ->
+                    context
+                        .getPrimaryCache()
+                        .list(v.getMetadata().getNamespace())
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build();
+    var selector = VpsLabels.MANAGED_BY_SELECTOR + "," + BackupJobDesign.COMPONENT + "=backup";
+    return List.of(
+        new InformerEventSource<>(vps, context),
+        new InformerEventSource<>(byPolicyLabel(CronJob.class, CRONJOB_SOURCE, selector), context),
+        new InformerEventSource<>(byPolicyLabel(Job.class, JOB_SOURCE, selector), context),
+        new InformerEventSource<>(byPolicyLabel(Pod.class, POD_SOURCE, selector), context));
+  }
+
+  private static <R extends HasMetadata> InformerEventSourceConfiguration<R> byPolicyLabel(
+      Class<R> type, String name, String selector) {
+    return InformerEventSourceConfiguration.from(type, BackupPolicy.class)
+        .withName(name)
+        .withLabelSelector(selector)
+        .withSecondaryToPrimaryMapper(
+            r -> {
+              var policy = r.getMetadata().getLabels().get(BackupJobDesign.POLICY_LABEL);
+              return policy == null
+                  ? Set.of()
+                  : Set.of(new ResourceID(policy, r.getMetadata().getNamespace()));
+            })
+        .build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R extends HasMetadata> List<R> cached(
+      Context<BackupPolicy> context, Class<R> type, String source, BackupPolicy policy) {
+    var es =
+        (InformerEventSource<R, BackupPolicy>)
+            context.eventSourceRetriever().getEventSourceFor(type, source);
+    var name = policy.getMetadata().getName();
+    return es.list(
+            policy.getMetadata().getNamespace(),
+            r ->
+                type == OdooVps.class
+                    || name.equals(r.getMetadata().getLabels().get(BackupJobDesign.POLICY_LABEL)))
+        .toList();
+  }
+
+  @Override
+  public UpdateControl<BackupPolicy> reconcile(BackupPolicy policy, Context<BackupPolicy> context) {
+    var now = clock.instant();
+    var spec = policy.getSpec();
+    var client = context.getClient();
+    var events = new EventRecorder(client, clock);
+    var name = policy.getMetadata().getName();
+    var namespace = policy.getMetadata().getNamespace();
+    var previous = policy.getStatus();
+
+    var scheduleProblem = DailySchedule.problem(spec.getSchedule(), spec.getTimeZone());
+    var credentialsProblem = credentialsProblem(client, policy);
+
+    var selected =
+        cached(context, OdooVps.class, VPS_SOURCE, policy).stream()
+            .filter(v -> v.getSpec() != null && v.getSpec().getTermination() == null)
+            .filter(v -> v.getStatus() == null || v.getStatus().getTermination() == null)
+            .filter(v -> matches(spec.getVpsSelector(), v.getMetadata().getLabels()))
+            .filter(
+                v ->
+                    spec.getLocations() == null
+                        || spec.getLocations().contains(v.getSpec().getLocation()))
+            .sorted(Comparator.comparing(v -> v.getMetadata().getName()))
+            .toList();
+    var target = spec.getTarget().getLocation();
+    var refused =
+        selected.stream()
+            .filter(v -> target.equals(v.getSpec().getLocation()))
+            .map(
+                v ->
+                    new Refusal(
+                        v.getMetadata().getName(),
+                        "spec.target.location "
+                            + target
+                            + " is the VPS's own datacenter: the contract (article 3) keeps"
+                            + " backups in another datacenter"))
+            .toList();
+    var covered = selected.stream().filter(v -> !target.equals(v.getSpec().getLocation())).toList();
+
+    var cronJobs = cached(context, CronJob.class, CRONJOB_SOURCE, policy);
+    var usable = scheduleProblem.isEmpty() && credentialsProblem.isEmpty();
+    var zone = ZoneId.of(scheduleProblem.isEmpty() ? spec.getTimeZone() : "Etc/UTC");
+    if (usable) {
+      applyIfChanged(client, design.serviceAccount(policy), ServiceAccount.class);
+      applyIfChanged(client, design.role(policy), Role.class);
+      applyIfChanged(client, design.roleBinding(policy), RoleBinding.class);
+      var wanted = new HashMap<String, CronJob>();
+      for (var vps : covered) {
+        var cronJob =
+            design.cronJob(
+                policy,
+                vps.getMetadata().getName(),
+                DailySchedule.of(spec.getSchedule(), vps.getMetadata().getName()));
+        wanted.put(cronJob.getMetadata().getName(), cronJob);
+      }
+      var actual =
+          cronJobs.stream().collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c));
+      wanted.forEach((cronJobName, cronJob) -> apply(client, cronJob, actual.get(cronJobName)));
+      // CronJobs of VPSs no longer covered go; their backups stay in the bucket until retention.
+      actual.keySet().stream()
+          .filter(n -> !wanted.containsKey(n))
+          .forEach(n -> client.resource(actual.get(n)).delete());
+    }
+
+    var jobs = cached(context, Job.class, JOB_SOURCE, policy);
+    var pods = cached(context, Pod.class, POD_SOURCE, policy);
+    var previousByVps = new HashMap<String, VpsBackups>();
+    if (previous != null && previous.vps() != null) {
+      previous.vps().forEach(v -> previousByVps.put(v.name(), v));
+    }
+    var entries = new ArrayList<VpsBackups>();
+    for (var vps : covered) {
+      var vpsName = vps.getMetadata().getName();
+      var schedule = DailySchedule.of(spec.getSchedule(), vpsName);
+      var before = previousByVps.get(vpsName);
+      var vpsJobs =
+          jobs.stream()
+              .filter(j -> vpsName.equals(j.getMetadata().getLabels().get(VpsLabels.VPS)))
+              .toList();
+      var entry =
+          observe(
+              policy,
+              vps,
+              before,
+              BackupRuns.finished(vpsJobs, pods),
+              scheduleProblem.isEmpty() ? schedule : null,
+              zone,
+              now,
+              events);
+      entries.add(entry);
+    }
+
+    var staleAfter = config.backup().staleAfter();
+    var failing = entries.stream().filter(e -> e.lastFailure() != null).toList();
+    var stale =
+        entries.stream()
+            .filter(
+                e ->
+                    e.lastSuccess() != null
+                        && Instant.parse(e.lastSuccess().time()).plus(staleAfter).isBefore(now))
+            .toList();
+    metrics.observe(namespace, name, failing.size(), stale.size());
+
+    var conditions =
+        new ConditionList(
+            previous == null ? null : previous.conditions(),
+            policy.getMetadata().getGeneration(),
+            now);
+    conditions.set(
+        "ScheduleValid",
+        scheduleProblem.isEmpty(),
+        scheduleProblem.isEmpty() ? "Daily" : "NotDaily",
+        scheduleProblem.orElse(
+            "Runs every day"
+                + (spec.getSchedule() == null ? " at a time derived from each VPS's name" : "")));
+    conditions.set(
+        "CredentialsFound",
+        credentialsProblem.isEmpty(),
+        credentialsProblem.isEmpty() ? "Found" : "SecretMissing",
+        credentialsProblem.orElse(
+            "Secret " + spec.getTarget().getCredentialsSecret() + " has both keys"));
+    conditions.set(
+        "OffSite",
+        refused.isEmpty(),
+        refused.isEmpty() ? "OtherDatacenter" : "SameDatacenter",
+        refused.isEmpty()
+            ? "Every covered VPS is outside " + target + ", the bucket's datacenter"
+            : "Not backed up by this policy, being in "
+                + target
+                + " like the bucket: "
+                + refused.stream().map(Refusal::name).collect(Collectors.joining(", ")));
+    conditions.set(
+        "BackupsSucceeding",
+        failing.isEmpty(),
+        failing.isEmpty() ? "Succeeding" : "BackupFailed",
+        failing.isEmpty()
+            ? "No covered VPS has a failed last run"
+            : failing.size()
+                + " VPS(s) failed their last run: "
+                + failing.stream()
+                    .limit(5)
+                    .map(e -> e.name() + " (" + e.lastFailure().reason() + ")")
+                    .collect(Collectors.joining("; ")));
+    conditions.set(
+        "BackupsCurrent",
+        stale.isEmpty(),
+        stale.isEmpty() ? "Current" : "Stale",
+        stale.isEmpty()
+            ? "Every backed-up VPS has a backup younger than " + staleAfter.toHours() + "h"
+            : stale.size()
+                + " VPS(s) have no backup younger than "
+                + staleAfter.toHours()
+                + "h: "
+                + stale.stream().limit(10).map(VpsBackups::name).collect(Collectors.joining(", ")));
+    boolean ready = usable && refused.isEmpty() && failing.isEmpty() && stale.isEmpty();
+    conditions.set(
+        "Ready",
+        ready,
+        ready ? "Ready" : "NotReady",
+        ready
+            ? covered.size() + " VPS(s) backed up daily to " + target
+            : "See the other conditions");
+    var built = conditions.build();
+    warnOnTransitions(policy, previous, built, events);
+
+    var status =
+        new BackupPolicyStatus(
+            policy.getMetadata().getGeneration(),
+            built,
+            covered.size(),
+            failing.size(),
+            entries.stream()
+                .map(VpsBackups::lastSuccess)
+                .filter(Objects::nonNull)
+                .map(Backup::time)
+                .max(String::compareTo)
+                .orElse(null),
+            entries.stream()
+                .map(VpsBackups::lastFailure)
+                .filter(Objects::nonNull)
+                .map(Failure::time)
+                .max(String::compareTo)
+                .orElse(null),
+            entries.stream()
+                .map(VpsBackups::nextRun)
+                .filter(Objects::nonNull)
+                .min(String::compareTo)
+                .orElse(null),
+            entries.isEmpty() ? null : entries,
+            refused.isEmpty() ? null : refused);
+
+    var wake =
+        entries.stream()
+            .map(VpsBackups::nextRun)
+            .filter(Objects::nonNull)
+            .map(Instant::parse)
+            .min(Instant::compareTo)
+            .map(t -> Duration.between(now, t).plusSeconds(1))
+            .filter(d -> d.compareTo(config.deadlines().resync()) < 0)
+            .orElse(config.deadlines().resync());
+    if (Objects.equals(status, previous)) {
+      return UpdateControl.<BackupPolicy>noUpdate().rescheduleAfter(wake);
+    }
+    var fresh = new BackupPolicy();
+    fresh.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(namespace)
+            .build());
+    fresh.setStatus(status);
+    return UpdateControl.patchStatus(fresh).rescheduleAfter(wake);
+  }
+
+  /** One VPS's entry: the previous one advanced by the runs that finished since. */
+  private VpsBackups observe(
+      BackupPolicy policy,
+      OdooVps vps,
+      VpsBackups before,
+      List<BackupRuns.Run> runs,
+      DailySchedule schedule,
+      ZoneId zone,
+      Instant now,
+      EventRecorder events) {
+    var name = vps.getMetadata().getName();
+    var lastSuccess = before == null ? null : before.lastSuccess();
+    var kept = before == null ? null : before.kept();
+    var lastFailure = before == null ? null : before.lastFailure();
+    for (var run : runs) {
+      if (run.succeeded()) {
+        var made = run.report().backup();
+        if (made == null
+            || (lastSuccess != null && made.time().compareTo(lastSuccess.time()) <= 0)) {
+          continue;
+        }
+        lastSuccess = backup(made);
+        kept =
+            run.report().kept() == null
+                ? null
+                : run.report().kept().stream().map(BackupPolicyReconciler::backup).toList();
+        if (lastFailure != null && lastFailure.time().compareTo(made.time()) < 0) {
+          lastFailure = null;
+        }
+        metrics.succeeded();
+        var message =
+            "VPS "
+                + name
+                + ": backup "
+                + made.backupId()
+                + " stored ("
+                + made.sizeBytes()
+                + " bytes, SHA-256 "
+                + made.sha256().substring(0, 12)
+                + "…) in "
+                + policy.getSpec().getTarget().getLocation()
+                + "; "
+                + run.report().keptCount()
+                + " kept";
+        events.normal(policy, "BackupSucceeded", message);
+      } else {
+        var failure = run.failure();
+        if (Objects.equals(lastFailure == null ? null : lastFailure.job(), failure.job())
+            || (lastSuccess != null && failure.time().compareTo(lastSuccess.time()) <= 0)
+            || (lastFailure != null && failure.time().compareTo(lastFailure.time()) <= 0)) {
+          continue;
+        }
+        lastFailure = failure;
+        metrics.failed();
+        var message =
+            "VPS "
+                + name
+                + ": backup run "
+                + failure.job()
+                + " failed after "
+                + failure.attempts()
+                + " attempt(s): "
+                + failure.reason();
+        events.warning(policy, "BackupFailed", message);
+        events.warning(vps, "BackupFailed", message);
+      }
+    }
+    var nextRun =
+        schedule == null || Boolean.TRUE.equals(policy.getSpec().getSuspend())
+            ? null
+            : Timestamps.format(schedule.next(now, zone));
+    return new VpsBackups(
+        name,
+        vps.getSpec().getLocation(),
+        BackupJobDesign.cronJobName(policy.getMetadata().getName(), name),
+        schedule == null ? null : schedule.expression(),
+        nextRun,
+        lastSuccess,
+        lastFailure,
+        kept);
+  }
+
+  private static Backup backup(BackupReport.Entry e) {
+    return new Backup(e.backupId(), e.time(), e.sizeBytes(), e.sha256());
+  }
+
+  private static void warnOnTransitions(
+      BackupPolicy policy,
+      BackupPolicyStatus previous,
+      List<io.fabric8.kubernetes.api.model.Condition> next,
+      EventRecorder events) {
+    for (var condition : next) {
+      if ("Ready".equals(condition.getType()) || "BackupsSucceeding".equals(condition.getType())) {
+        continue; // Ready summarises; failures have their own Event per run
+      }
+      var before =
+          previous == null
+              ? Optional.<io.fabric8.kubernetes.api.model.Condition>empty()
+              : ConditionList.find(previous.conditions(), condition.getType());
+      var changed =
+          before
+              .map(
+                  b ->
+                      !Objects.equals(b.getStatus(), condition.getStatus())
+                          || !Objects.equals(b.getMessage(), condition.getMessage()))
+              .orElse(true);
+      if (changed && "False".equals(condition.getStatus())) {
+        events.warning(policy, condition.getReason(), condition.getMessage());
+      }
+    }
+  }
+
+  private static Optional<String> credentialsProblem(KubernetesClient client, BackupPolicy policy) {
+    var secretName = policy.getSpec().getTarget().getCredentialsSecret();
+    var secret =
+        client
+            .secrets()
+            .inNamespace(policy.getMetadata().getNamespace())
+            .withName(secretName)
+            .get();
+    if (secret == null) {
+      return Optional.of(
+          "spec.target.credentialsSecret: Secret "
+              + secretName
+              + " does not exist in namespace "
+              + policy.getMetadata().getNamespace());
+    }
+    var keys = new java.util.HashSet<String>();
+    if (secret.getData() != null) {
+      keys.addAll(secret.getData().keySet());
+    }
+    if (secret.getStringData() != null) {
+      keys.addAll(secret.getStringData().keySet());
+    }
+    var missing =
+        List.of(BackupJobDesign.ACCESS_KEY_ID, BackupJobDesign.SECRET_ACCESS_KEY).stream()
+            .filter(k -> !keys.contains(k))
+            .toList();
+    return missing.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            "spec.target.credentialsSecret: Secret "
+                + secretName
+                + " lacks the key(s) "
+                + String.join(", ", missing));
+  }
+
+  /** Label selector semantics: matchLabels and the four matchExpressions operators. */
+  static boolean matches(LabelSelector selector, Map<String, String> labels) {
+    if (selector == null) {
+      return true;
+    }
+    var have = labels == null ? Map.<String, String>of() : labels;
+    if (selector.getMatchLabels() != null) {
+      for (var e : selector.getMatchLabels().entrySet()) {
+        if (!e.getValue().equals(have.get(e.getKey()))) {
+          return false;
+        }
+      }
+    }
+    if (selector.getMatchExpressions() != null) {
+      for (var r : selector.getMatchExpressions()) {
+        var value = have.get(r.getKey());
+        var values = r.getValues() == null ? List.<String>of() : r.getValues();
+        boolean ok =
+            switch (r.getOperator()) {
+              case "In" -> value != null && values.contains(value);
+              case "NotIn" -> value == null || !values.contains(value);
+              case "Exists" -> have.containsKey(r.getKey());
+              case "DoesNotExist" -> !have.containsKey(r.getKey());
+              default -> false;
+            };
+        if (!ok) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Server-side applies {@code desired} unless the cached object carries the same hash. */
+  private static void apply(KubernetesClient client, HasMetadata desired, HasMetadata actual) {
+    var hash = hash(desired);
+    if (actual != null
+        && actual.getMetadata().getAnnotations() != null
+        && hash.equals(actual.getMetadata().getAnnotations().get(HASH))) {
+      return;
+    }
+    desired.getMetadata().setAnnotations(Map.of(HASH, hash));
+    client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+  }
+
+  private static <T extends HasMetadata> void applyIfChanged(
+      KubernetesClient client, T desired, Class<T> type) {
+    var actual =
+        client
+            .resources(type)
+            .inNamespace(desired.getMetadata().getNamespace())
+            .withName(desired.getMetadata().getName())
+            .get();
+    apply(client, desired, actual);
+  }
+
+  static String hash(HasMetadata desired) {
+    try {
+      var digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(Serialization.asJson(desired).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
