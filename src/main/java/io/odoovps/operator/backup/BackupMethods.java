@@ -13,6 +13,11 @@ public final class BackupMethods {
       throw new IllegalArgumentException(
           "unknown backup method " + name + " (known: VirtualMachineExport)");
     }
-    throw new UnsupportedOperationException("TODO-MERGE VirtualMachineExportMethod");
+    return new VirtualMachineExportMethod(
+        new KubernetesClientBuilder().build(),
+        Clock.systemUTC(),
+        timeout,
+        timeout,
+        Duration.ofSeconds(2));
   }
 }

@@ -128,7 +128,10 @@ public final class BackupJobDesign {
         .build();
   }
 
-  /** What the backup pods may do: snapshot and export VMs, and hold the export's token. */
+  /**
+   * What the backup pods may do: snapshot and export VMs, and create the export's token Secret
+   * (owned by the export, so it goes with it). Nothing else of the namespace.
+   */
   public Role role(BackupPolicy policy) {
     var name = serviceAccountName(policy.getMetadata().getName());
     return new RoleBuilder()
@@ -147,7 +150,7 @@ public final class BackupJobDesign {
             new PolicyRuleBuilder()
                 .withApiGroups("")
                 .withResources("secrets")
-                .withVerbs("create", "delete")
+                .withVerbs("create", "get", "update", "delete")
                 .build())
         .build();
   }
