@@ -1,5 +1,7 @@
 package io.odoovps.operator.backup;
 
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
 import java.time.Duration;
 
 /** The capture methods a BackupPolicy may name in `spec.method`. */
