@@ -218,7 +218,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     var entries = new ArrayList<VpsBackups>();
     for (var vps : covered) {
       var vpsName = vps.getMetadata().getName();
-      var schedule = DailySchedule.of(spec.getSchedule(), vpsName);
+      var schedule =
+          scheduleProblem.isEmpty() ? DailySchedule.of(spec.getSchedule(), vpsName) : null;
       var before = previousByVps.get(vpsName);
       var vpsJobs =
           jobs.stream()
@@ -226,14 +227,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
               .toList();
       var entry =
           observe(
-              policy,
-              vps,
-              before,
-              BackupRuns.finished(vpsJobs, pods),
-              scheduleProblem.isEmpty() ? schedule : null,
-              zone,
-              now,
-              events);
+              policy, vps, before, BackupRuns.finished(vpsJobs, pods), schedule, zone, now, events);
       entries.add(entry);
     }
 

@@ -95,6 +95,7 @@ public class BackupPolicySpec {
     private String region = "us-east-1";
 
     @Required
+    @Size(max = 63)
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     @JsonPropertyDescription(
         "The datacenter that holds the bucket. It must differ from the covered VPSs' locations.")

@@ -1,0 +1,441 @@
+package io.odoovps.operator.backup.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus;
+import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
+import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreSpec;
+import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus.Phase;
+import io.odoovps.operator.backup.BackupTarget;
+import io.odoovps.operator.backup.VirtualMachineExportMethod;
+import io.odoovps.operator.kubevirt.VirtualMachineSpec;
+import io.odoovps.operator.restore.OdooVpsRestoreReconciler;
+import io.odoovps.operator.status.ConditionList;
+import io.odoovps.operator.testing.ControlPlane;
+import io.odoovps.operator.testing.KubeVirtExportSimulator;
+import io.odoovps.operator.testing.S3Server;
+import io.odoovps.operator.testing.TestKubelet;
+import io.odoovps.operator.testing.TestOperator;
+import io.odoovps.operator.testing.VpsFixtures;
+import io.odoovps.operator.testing.VpsOperatorTestBase;
+import io.odoovps.operator.vps.OdooVpsReconciler;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backups and restores on the real API server with kube-controller-manager (CronJob and Job
+ * controllers, garbage collector), a real S3 server, KubeVirt's snapshot and export simulated on
+ * the real KubeVirt CRDs, and the backup pods run by {@link TestKubelet} through the real backup
+ * command.
+ */
+class BackupPolicyApiServerTest extends VpsOperatorTestBase {
+
+  private static S3Server s3;
+  private static BackupTarget bucket;
+  private BackupPolicyReconciler backups;
+
+  @BeforeAll
+  static void startServers() {
+    ControlPlane.get().requireControllerManager();
+    s3 = new S3Server();
+    bucket = s3.bucket("offsite-lyon");
+  }
+
+  @AfterAll
+  static void stopServers() throws InterruptedException {
+    s3.close();
+  }
+
+  @Override
+  protected TestOperator newOperator() {
+    backups = new BackupPolicyReconciler(config(), clock);
+    return TestOperator.start(
+        namespace,
+        new OdooVpsReconciler(config(), clock, mailbox.mailer()),
+        backups,
+        new OdooVpsRestoreReconciler(config(), clock));
+  }
+
+  private void credentials(String name, String accessKey, String secretKey) {
+    client
+        .resource(
+            new SecretBuilder()
+                .withMetadata(
+                    new ObjectMetaBuilder().withName(name).withNamespace(namespace).build())
+                .withStringData(
+                    Map.of(
+                        BackupJobDesign.ACCESS_KEY_ID, accessKey,
+                        BackupJobDesign.SECRET_ACCESS_KEY, secretKey))
+                .build())
+        .create();
+  }
+
+  private BackupPolicy policy(String name, String targetLocation, Consumer<BackupPolicySpec> edit) {
+    var policy = new BackupPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    var spec = new BackupPolicySpec();
+    var target = new BackupPolicySpec.Target();
+    target.setEndpoint(bucket.endpoint().toString());
+    target.setBucket(bucket.bucket());
+    target.setLocation(targetLocation);
+    target.setCredentialsSecret("s3-lyon");
+    spec.setTarget(target);
+    edit.accept(spec);
+    policy.setSpec(spec);
+    return policy;
+  }
+
+  private BackupPolicy policy(String name) {
+    return client.resources(BackupPolicy.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private CronJob cronJob(String policy, String vps) {
+    return client
+        .batch()
+        .v1()
+        .cronjobs()
+        .inNamespace(namespace)
+        .withName(BackupJobDesign.cronJobName(policy, vps))
+        .get();
+  }
+
+  private static String condition(BackupPolicy policy, String type) {
+    return policy == null || policy.getStatus() == null
+        ? null
+        : ConditionList.find(policy.getStatus().conditions(), type)
+            .map(c -> c.getStatus() + ": " + c.getMessage())
+            .orElse(null);
+  }
+
+  private BackupPolicyStatus.VpsBackups entry(String policy, String vps) {
+    var status = policy(policy).getStatus();
+    return status.vps().stream().filter(v -> v.name().equals(vps)).findFirst().orElseThrow();
+  }
+
+  /** What `kubectl create job --from=cronjob/NAME` does. */
+  private String runNow(String policy, String vps, String jobName) {
+    var cronJob = cronJob(policy, vps);
+    var template = cronJob.getSpec().getJobTemplate();
+    client
+        .resource(
+            new JobBuilder()
+                .withNewMetadata()
+                .withName(jobName)
+                .withNamespace(namespace)
+                .withLabels(template.getMetadata().getLabels())
+                .endMetadata()
+                .withSpec(template.getSpec())
+                .build())
+        .create();
+    return jobName;
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  @Test
+  void oneCronJobPerCoveredVpsTheSameDatacenterRefusedAndAQuietResyncWritesNothing() {
+    credentials("s3-lyon", "id", "not-a-real-secret-value");
+    create(VpsFixtures.vps(namespace, "alpha"));
+    create(VpsFixtures.vps(namespace, "bravo"));
+    var local = VpsFixtures.vps(namespace, "charlie");
+    local.getSpec().setLocation("lyon-1");
+    create(local);
+    client.resource(policy("daily", "lyon-1", s -> {})).create();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(cronJob("daily", "alpha")).isNotNull();
+              assertThat(cronJob("daily", "bravo")).isNotNull();
+              assertThat(condition(policy("daily"), "OffSite"))
+                  .startsWith("False")
+                  .contains("charlie");
+            });
+    assertThat(cronJob("daily", "charlie"))
+        .as("no backup kept in the VPS's own datacenter")
+        .isNull();
+    var status = policy("daily").getStatus();
+    assertThat(status.covered()).isEqualTo(2);
+    assertThat(status.refused())
+        .extracting(BackupPolicyStatus.Refusal::name)
+        .containsExactly("charlie");
+    assertThat(eventReasons("daily")).contains("SameDatacenter");
+
+    var cron = cronJob("daily", "alpha");
+    var spec = cron.getSpec();
+    assertThat(spec.getSchedule()).matches("\\d{1,2} [1-4] \\* \\* \\*");
+    assertThat(spec.getTimeZone()).isEqualTo("Etc/UTC");
+    assertThat(spec.getConcurrencyPolicy()).isEqualTo("Forbid");
+    var job = spec.getJobTemplate().getSpec();
+    assertThat(job.getBackoffLimit()).isEqualTo(2);
+    var container = job.getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getArgs())
+        .containsSubsequence("backup", "--vps", "alpha", "--method", "VirtualMachineExport")
+        .containsSubsequence("--retention-days", "15");
+    assertThat(Serialization.asJson(cron)).doesNotContain("not-a-real-secret-value");
+    assertThat(
+            container.getEnv().stream()
+                .filter(e -> e.getName().endsWith("SECRET_ACCESS_KEY"))
+                .findFirst()
+                .orElseThrow()
+                .getValueFrom()
+                .getSecretKeyRef()
+                .getName())
+        .isEqualTo("s3-lyon");
+    assertThat(cron.getMetadata().getOwnerReferences().get(0).getKind()).isEqualTo("BackupPolicy");
+    var account = BackupJobDesign.serviceAccountName("daily");
+    assertThat(client.serviceAccounts().inNamespace(namespace).withName(account).get()).isNotNull();
+    assertThat(
+            client.resources(Role.class).inNamespace(namespace).withName(account).get().getRules())
+        .hasSize(3);
+    assertThat(client.resources(RoleBinding.class).inNamespace(namespace).withName(account).get())
+        .isNotNull();
+    assertThat(entry("daily", "alpha").nextRun()).isNotNull();
+
+    // a VPS that leaves the selector loses its CronJob, and only that
+    client
+        .resources(BackupPolicy.class)
+        .inNamespace(namespace)
+        .withName("daily")
+        .edit(
+            p -> {
+              p.getSpec()
+                  .setVpsSelector(
+                      new LabelSelectorBuilder().withMatchLabels(Map.of("tier", "gold")).build());
+              return p;
+            });
+    editSpec("alpha", v -> v.getMetadata().setLabels(Map.of("tier", "gold")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(cronJob("daily", "bravo")).isNull());
+    assertThat(cronJob("daily", "alpha")).isNotNull();
+
+    var audit = ControlPlane.get().auditLog();
+    var mark = audit.mark();
+    await()
+        .pollDelay(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(audit.writesSince(mark, ControlPlane.OPERATOR_USER_AGENT))
+                    .as("writes by the operator during a quiet resync")
+                    .isEmpty());
+  }
+
+  @Test
+  void theApiServerRefusesABucketInACoveredDatacenterAndAShortRetention() {
+    assertThatThrownBy(
+            () ->
+                client
+                    .resource(policy("same", "paris-1", s -> s.setLocations(List.of("paris-1"))))
+                    .create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.target.location must be another datacenter");
+    assertThatThrownBy(
+            () -> client.resource(policy("short", "lyon-1", s -> s.setRetentionDays(10))).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.retentionDays");
+    var created =
+        client.resource(policy("fine", "lyon-1", s -> s.setLocations(List.of("paris-1")))).create();
+    assertThat(created.getSpec().getRetentionDays()).isEqualTo(15);
+    assertThat(created.getSpec().getMethod())
+        .isEqualTo(BackupPolicySpec.Method.VirtualMachineExport);
+  }
+
+  @Test
+  void aWeeklyScheduleOrMissingCredentialsBecomeConditionsAndEventsAndCreateNothing() {
+    create(VpsFixtures.vps(namespace, "alpha"));
+    client.resource(policy("weekly", "lyon-1", s -> s.setSchedule("0 3 * * 1"))).create();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(condition(policy("weekly"), "ScheduleValid"))
+                  .startsWith("False")
+                  .contains("day-of-week")
+                  .contains("every 24 hours");
+              assertThat(condition(policy("weekly"), "CredentialsFound"))
+                  .startsWith("False")
+                  .contains("spec.target.credentialsSecret");
+            });
+    assertThat(eventReasons("weekly")).contains("NotDaily", "SecretMissing");
+    assertThat(cronJob("weekly", "alpha")).isNull();
+  }
+
+  @Test
+  void aBackupRunGoesToS3ThroughTheCronJobsPodAndARestoreBringsTheSameBytesBackTwiceAMonth()
+      throws Exception {
+    var disk = new byte[3 * 1024 * 1024];
+    new Random(7).nextBytes(disk);
+    for (int i = 0; i < disk.length / 2; i++) {
+      disk[i] = (byte) (i % 7); // a compressible half, like a real disk
+    }
+    credentials("s3-lyon", bucket.accessKeyId(), bucket.secretAccessKey());
+    create(VpsFixtures.vps(namespace, "alpha"));
+    client.resource(policy("daily", "lyon-1", s -> {})).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
+
+    try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> disk);
+        var kubelet =
+            new TestKubelet(
+                client,
+                namespace,
+                clock,
+                (method, timeout) ->
+                    new VirtualMachineExportMethod(
+                        client, Clock.systemUTC(), timeout, timeout, Duration.ofMillis(100)))) {
+      runNow("daily", "alpha", "alpha-manual-1");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(() -> assertThat(entry("daily", "alpha").lastSuccess()).isNotNull());
+      var success = entry("daily", "alpha").lastSuccess();
+      assertThat(kubelet.runs()).hasSize(1);
+      assertThat(kubelet.runs().get(0).exitCode()).as(kubelet.runs().get(0).stderr()).isZero();
+      try (var s3client = bucket.client()) {
+        var stored =
+            s3client
+                .getObjectAsBytes(
+                    b ->
+                        b.bucket(bucket.bucket())
+                            .key("backups/alpha/" + success.backupId() + "/data"))
+                .asByteArray();
+        assertThat(success.sha256()).isEqualTo(sha256(stored));
+        assertThat(success.sizeBytes()).isEqualTo(stored.length);
+        assertThat(stored.length).as("gzip of a half-compressible disk").isLessThan(disk.length);
+      }
+      assertThat(entry("daily", "alpha").kept())
+          .extracting(BackupPolicyStatus.Backup::backupId)
+          .containsExactly(success.backupId());
+      assertThat(policy("daily").getStatus().lastSuccess()).isEqualTo(success.time());
+      assertThat(eventReasons("daily")).contains("BackupSucceeded");
+      assertThat(condition(policy("daily"), "Ready")).startsWith("True");
+
+      // restore: the VM is held stopped, the Job stages, verifies and writes the disk
+      var restoreRequest = restore("first", success.backupId());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> assertThat(restore("first").getStatus().phase()).isEqualTo(Phase.Succeeded));
+      assertThat(restoreRequest).isNotNull();
+      var restored = Files.readAllBytes(kubelet.claim("alpha-disk").resolve("disk.img"));
+      assertThat(sha256(restored)).as("restored disk").isEqualTo(sha256(disk));
+      var done = restore("first").getStatus();
+      assertThat(done.sha256()).isEqualTo(success.sha256());
+      assertThat(done.restoresLeftThisMonth()).isEqualTo(1);
+      assertThat(eventReasons("alpha")).contains("RestoreAccepted", "RestoreSucceeded");
+      var restoreRun =
+          kubelet.runs().stream().filter(r -> r.args().get(0).equals("restore")).findFirst();
+      assertThat(restoreRun).isPresent();
+      assertThat(restoreRun.get().stderr()).contains("SHA-256 verified");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(vm("alpha").getSpec().runStrategy())
+                      .isEqualTo(VirtualMachineSpec.RUN_ALWAYS));
+
+      restore("second", success.backupId());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> assertThat(restore("second").getStatus().phase()).isEqualTo(Phase.Succeeded));
+      restore("third", success.backupId());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> assertThat(restore("third").getStatus().phase()).isEqualTo(Phase.Rejected));
+      assertThat(restore("third").getStatus().message())
+          .contains("at most 2 restores per calendar month")
+          .contains("2026-04-01");
+      assertThat(eventReasons("third")).contains("RestoreRejected");
+
+      // a day and more without a new backup: the policy says the backup is stale
+      clock.advance(Duration.ofHours(27));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(condition(policy("daily"), "BackupsCurrent"))
+                      .startsWith("False")
+                      .contains("alpha"));
+    }
+  }
+
+  @Test
+  void aFailingRunIsRetriedABoundedNumberOfTimesThenReportedByConditionEventAndMetric() {
+    credentials("s3-lyon", bucket.accessKeyId(), "a-wrong-secret-key");
+    create(VpsFixtures.vps(namespace, "alpha"));
+    client.resource(policy("daily", "lyon-1", s -> s.setRetries(1))).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
+    try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> new byte[4096]);
+        var kubelet =
+            new TestKubelet(
+                client,
+                namespace,
+                clock,
+                (method, timeout) ->
+                    new VirtualMachineExportMethod(
+                        client, Clock.systemUTC(), timeout, timeout, Duration.ofMillis(100)))) {
+      runNow("daily", "alpha", "alpha-manual-1");
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .untilAsserted(() -> assertThat(entry("daily", "alpha").lastFailure()).isNotNull());
+      var failure = entry("daily", "alpha").lastFailure();
+      assertThat(failure.attempts()).as("one try and one retry").isEqualTo(2);
+      assertThat(kubelet.runs()).hasSize(2);
+      assertThat(failure.reason())
+          .contains("backup of alpha failed")
+          .contains("BackoffLimitExceeded");
+      assertThat(failure.reason()).doesNotContain("a-wrong-secret-key");
+      assertThat(condition(policy("daily"), "BackupsSucceeding"))
+          .startsWith("False")
+          .contains("alpha");
+      assertThat(eventReasons("daily")).contains("BackupFailed");
+      assertThat(eventReasons("alpha")).contains("BackupFailed");
+      assertThat(backups.metrics().failing(namespace, "daily")).isEqualTo(1);
+    }
+  }
+
+  private OdooVpsRestore restore(String name, String backupId) {
+    var restore = new OdooVpsRestore();
+    restore.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    restore.setSpec(new OdooVpsRestoreSpec("alpha", backupId, null));
+    return client.resource(restore).create();
+  }
+
+  private OdooVpsRestore restore(String name) {
+    return client.resources(OdooVpsRestore.class).inNamespace(namespace).withName(name).get();
+  }
+}
