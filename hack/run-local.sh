@@ -125,6 +125,7 @@ for _ in $(seq 1 60); do
 done
 echo
 kubectl get odoovps,virtualmachines -A
+kubectl get backuppolicies,cronjobs -A
 cat <<MSG
 
 The operator is running against this local control plane. In another shell:
@@ -134,6 +135,9 @@ The operator is running against this local control plane. In another shell:
 No KubeVirt runs here, so VMs stay Provisioning. Play virt-controller to see a VPS become Running
 (the operator then emails the customer the Odoo access codes):
   $BIN/kubectl patch vm -n odoo-customers acme --subresource=status --type=merge -p '{"status":{"ready":true,"printableStatus":"Running"}}'
+Backups: one CronJob per covered VPS (nothing runs them here: no kubelet). Run one now, or restore:
+  $BIN/kubectl create job -n odoo-customers --from=cronjob/backup-daily-offsite-acme acme-now
+  $BIN/kubectl get backuppolicy -n odoo-customers daily-offsite -o yaml
 Mail the operator sent (local SMTP catcher):
   curl -s http://127.0.0.1:$MAIL_API_PORT/api/user/alice@acme.example/messages/INBOX
 Operator metrics: http://127.0.0.1:$HTTP_PORT/q/metrics

@@ -10,9 +10,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * operator; otherwise it runs the operator.
  */
 @QuarkusMain
-public final class Main {
-
-  private Main() {}
+public class Main {
 
   public static void main(String... args) {
     if (args.length > 0 && BackupCommand.COMMANDS.contains(args[0])) {

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
+import io.odoovps.operator.backup.BackupReport;
+import io.odoovps.operator.backup.policy.BackupJobDesign;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.testing.ControlPlane;
+import io.odoovps.operator.testing.S3Server;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.VpsFixtures;
 import java.io.IOException;
@@ -87,5 +92,99 @@ class PackagedOperatorIT {
               assertThat(vps.getStatus().getPhase()).isEqualTo(VpsPhase.Provisioning);
             });
     assertThat(Files.readString(log)).doesNotContain("ERROR");
+  }
+
+  @Test
+  void thePackagedJarRunsTheBackupModeWithASmallHeap() throws Exception {
+    try (var s3 = new S3Server()) {
+      var target = s3.bucket("packaged-mode");
+      var source = Files.createTempFile("disk", ".img");
+      var bytes = new byte[20 * 1024 * 1024];
+      new java.util.Random(3).nextBytes(bytes);
+      Files.write(source, bytes);
+      var report = Files.createTempFile("report", ".json");
+      var builder =
+          new ProcessBuilder(
+                  "java",
+                  "-Xmx40m",
+                  "-jar",
+                  JAR.toString(),
+                  "backup",
+                  "--vps",
+                  "packaged",
+                  "--source",
+                  source.toString(),
+                  "--report",
+                  report.toString())
+              .redirectErrorStream(true);
+      builder.environment().putAll(S3Server.environment(target));
+      var process = builder.start();
+      var output = new String(process.getInputStream().readAllBytes());
+      assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+      assertThat(process.exitValue()).as(output).isZero();
+      var parsed = BackupReport.parse(Files.readString(report));
+      assertThat(parsed.backup().sizeBytes()).isEqualTo(bytes.length);
+      assertThat(parsed.backup().sha256())
+          .isEqualTo(
+              java.util.HexFormat.of()
+                  .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+      assertThat(parsed.keptCount()).isEqualTo(1);
+      assertThat(output).as("the operator did not start").doesNotContain("Installed features");
+    }
+  }
+
+  @Test
+  void thePackagedOperatorWritesTheBackupCronJobOfAPolicy() {
+    var namespace = TestNamespaces.create(client, "e2e-bkp");
+    client.resource(VpsFixtures.vps(namespace, "saved")).create();
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("s3")
+                .withNamespace(namespace)
+                .endMetadata()
+                .withStringData(java.util.Map.of("access-key-id", "a", "secret-access-key", "b"))
+                .build())
+        .create();
+    var policy = new BackupPolicy();
+    policy.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("daily")
+            .withNamespace(namespace)
+            .build());
+    var spec = new BackupPolicySpec();
+    var target = new BackupPolicySpec.Target();
+    target.setEndpoint("https://s3.lyon.example");
+    target.setBucket("backups");
+    target.setLocation("lyon-1");
+    target.setCredentialsSecret("s3");
+    spec.setTarget(target);
+    policy.setSpec(spec);
+    client.resource(policy).create();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .failFast("the operator process exited", () -> !operator.isAlive())
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      client
+                          .batch()
+                          .v1()
+                          .cronjobs()
+                          .inNamespace(namespace)
+                          .withName(BackupJobDesign.cronJobName("daily", "saved"))
+                          .get())
+                  .isNotNull();
+              var status =
+                  client
+                      .resources(BackupPolicy.class)
+                      .inNamespace(namespace)
+                      .withName("daily")
+                      .get()
+                      .getStatus();
+              assertThat(status.covered()).isEqualTo(1);
+            });
   }
 }
