@@ -212,4 +212,95 @@ class BackupStoreS3Test {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("ODOOVPS_BACKUP_ENDPOINT is required");
   }
+
+  private static int command(BackupTarget target, java.time.Clock clock, String... args) {
+    return BackupCommand.run(
+        args,
+        S3Server.environment(target),
+        InputStream.nullInputStream(),
+        new java.io.PrintStream(new ByteArrayOutputStream()),
+        new java.io.PrintStream(new ByteArrayOutputStream()),
+        clock,
+        (method, timeout) -> {
+          throw new AssertionError("no capture method in this test");
+        });
+  }
+
+  @Test
+  void aStagedRestoreDecodesAGzipBackupAndNeverOverwritesTheDiskWithACorruptOne() throws Exception {
+    var target = server.bucket("offsite-staged");
+    var clock = io.odoovps.operator.testing.MovableClock.at("2026-03-01T02:00:00Z");
+    var temp = Files.createTempDirectory("staged");
+    var disk = new byte[2 * 1024 * 1024];
+    new java.util.Random(11).nextBytes(disk);
+    var gz = temp.resolve("disk.img.gz");
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(disk);
+    }
+    var report = temp.resolve("report.json");
+    assertThat(
+            command(
+                target,
+                clock,
+                "backup",
+                "--vps",
+                "acme",
+                "--source",
+                gz.toString(),
+                "--format",
+                "gzip",
+                "--report",
+                report.toString()))
+        .isZero();
+    var made = BackupReport.parse(Files.readString(report)).backup();
+
+    var target0 = temp.resolve("disk.img");
+    var staging = temp.resolve("staging.img");
+    assertThat(
+            command(
+                target,
+                clock,
+                "restore",
+                "--vps",
+                "acme",
+                "--backup",
+                made.backupId(),
+                "--staging",
+                staging.toString(),
+                "--target",
+                target0.toString(),
+                "--report",
+                report.toString()))
+        .isZero();
+    assertThat(Files.readAllBytes(target0)).isEqualTo(disk);
+    assertThat(staging).as("staging removed").doesNotExist();
+    assertThat(BackupReport.parse(Files.readString(report)).restored().sha256())
+        .isEqualTo(made.sha256());
+
+    // the stored data is altered: the restore fails and the disk keeps its bytes
+    try (var s3 = target.client()) {
+      s3.putObject(
+          b -> b.bucket(target.bucket()).key("backups/acme/" + made.backupId() + "/data"),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[] {1, 2, 3}));
+    }
+    Files.write(target0, "the customer's current disk".getBytes(StandardCharsets.UTF_8));
+    assertThat(
+            command(
+                target,
+                clock,
+                "restore",
+                "--vps",
+                "acme",
+                "--backup",
+                made.backupId(),
+                "--staging",
+                staging.toString(),
+                "--target",
+                target0.toString(),
+                "--report",
+                report.toString()))
+        .isEqualTo(1);
+    assertThat(Files.readString(target0)).isEqualTo("the customer's current disk");
+    assertThat(Files.readString(report)).contains("is corrupt: SHA-256");
+  }
 }
