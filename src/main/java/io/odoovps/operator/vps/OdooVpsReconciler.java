@@ -20,6 +20,7 @@ import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.odoovps.BillingStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.config.OperatorConfig.SuspensionMode;
@@ -225,7 +226,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     var suspension = SuspensionPolicy.decide(vps.getSpec(), previous.getSuspension(), now);
     boolean suspended = suspension != null && Boolean.TRUE.equals(suspension.active());
     var mode = config.suspension().mode();
-    boolean halted = (suspended && mode == SuspensionMode.halt) || restoring(vps, context);
+    boolean restoring = restoring(vps, context);
+    boolean halted = (suspended && mode == SuspensionMode.halt) || restoring;
     boolean isolated =
         vps.getSpec().getIsolation() != null || (suspended && mode == SuspensionMode.isolate);
     new Enforcement(allocated.address(), halted, isolated, vmDesign, guestDesign, networkDesign)
@@ -300,12 +302,24 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             .min(Instant::compareTo)
             .map(t -> Duration.between(now, t).plusSeconds(1))
             .orElse(null);
-    return finish(vps, observation, events, wake);
+    return finish(vps, observation, events, wake, restoring && !suspended);
   }
 
   private UpdateControl<OdooVps> finish(
       OdooVps vps, VpsObservation observation, EventRecorder events, Duration wake) {
+    return finish(vps, observation, events, wake, false);
+  }
+
+  private UpdateControl<OdooVps> finish(
+      OdooVps vps,
+      VpsObservation observation,
+      EventRecorder events,
+      Duration wake,
+      boolean restoring) {
     var status = statusBuilder.build(observation);
+    if (restoring) {
+      status.setPhase(VpsPhase.Restoring);
+    }
     new VpsTransitions(events, notices).record(vps, status);
     metrics.reconciled(vps.getMetadata().getUid(), status.getPhase());
     var resync = config.deadlines().resync();

@@ -15,8 +15,8 @@ public class OdooVpsStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Lifecycle phase: Pending, Provisioning, Running, Suspended, Isolated, Terminating,"
-          + " Terminated, Invalid.")
+      "Lifecycle phase: Pending, Provisioning, Running, Suspended, Isolated, Restoring,"
+          + " Terminating, Terminated, Invalid.")
   private VpsPhase phase;
 
   @JsonPropertyDescription("The fixed IPv4 address allocated to the VPS.")

@@ -12,6 +12,8 @@ public enum VpsPhase {
   Suspended,
   /** Cut off from the Internet for security; the provider keeps access. */
   Isolated,
+  /** Stopped while an OdooVpsRestore writes a backup onto its disk. */
+  Restoring,
   /** The contract ended; the VM, disk, IPv4 and Secrets are being deleted. */
   Terminating,
   /** The contract ended and everything was deleted; only this record remains. */
