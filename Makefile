@@ -55,10 +55,14 @@ run: control-plane build $(GREENMAIL_JAR) ## Start a local control plane, the op
 	@bash hack/run-local.sh
 
 BENCH_VPS ?= 1000
+BENCH_BACKUP_MIB ?= 256
+BENCH_BACKUP_RUNS ?= 3
+BENCH ?= ScaleBenchmark,BackupThroughputBenchmark
 .PHONY: bench
-bench: control-plane build ## Benchmarks: N OdooVps on the local control plane (BENCH_VPS=1000) -> target/bench/
-	$(MVN) test -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dbench.vps=$(BENCH_VPS) $(MVN_PROPS)
-	@cat target/bench/scale.md
+bench: control-plane build s3proxy ## Benchmarks: N OdooVps (BENCH_VPS=1000), backup upload (BENCH_BACKUP_MIB=256) -> target/bench/
+	@mkdir -p target/bench && touch target/bench/.started
+	$(MVN) test -Dtest=$(BENCH) -Dsurefire.failIfNoSpecifiedTests=false -Dbench.vps=$(BENCH_VPS) -Dbench.backup.mib=$(BENCH_BACKUP_MIB) -Dbench.backup.runs=$(BENCH_BACKUP_RUNS) $(MVN_PROPS)
+	@find target/bench -maxdepth 1 -name '*.md' -newer target/bench/.started -exec cat {} +
 
 .PHONY: clean
 clean: ## Remove build output (the control-plane cache stays)
