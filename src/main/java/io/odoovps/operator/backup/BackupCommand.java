@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
@@ -28,6 +29,7 @@ import java.util.zip.GZIPInputStream;
  *     stream a backup back; with --staging, stage and verify it there first, then decode it
  *     onto the target, so a corrupt backup never overwrites the disk
  * prune   --vps NAME [--retention-days 15]   delete backups older than the retention
+ * purge   --vps NAME [--report FILE]         delete every backup (the end of the contract)
  * list    --vps NAME                         print the complete backups
  * </pre>
  *
@@ -38,7 +40,7 @@ import java.util.zip.GZIPInputStream;
 public final class BackupCommand {
 
   /** The first arguments that select the backup mode instead of the operator. */
-  public static final Set<String> COMMANDS = Set.of("backup", "restore", "prune", "list");
+  public static final Set<String> COMMANDS = Set.of("backup", "restore", "prune", "purge", "list");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -124,6 +126,13 @@ public final class BackupCommand {
           var days = Integer.parseInt(options.getOrDefault("retention-days", "15"));
           stdout.println(
               JSON.writeValueAsString(Map.of("pruned", store.prune(vps, Duration.ofDays(days)))));
+        }
+        case "purge" -> {
+          var purged = store.purge(vps);
+          stderr.println("deleted all " + purged.size() + " backups of " + vps);
+          var result = new BackupReport(null, List.of(), 0, purged, null);
+          write(report, result.toJson());
+          stdout.println(result.toJson());
         }
         case "list" -> stdout.println(JSON.writeValueAsString(store.list(vps)));
         default -> {

@@ -177,6 +177,21 @@ public class BackupStore {
     return pruned;
   }
 
+  /**
+   * Deletes every object of {@code vps} (the end of the contract, article 12): manifests first, so
+   * an interrupted purge leaves partial backups that the next purge or pruning removes. Returns the
+   * backup ids it deleted.
+   */
+  public List<String> purge(String vps) {
+    var all = objects(vps);
+    var ids = new TreeSet<String>();
+    all.forEach(o -> backupIdOf(vps, o.key()).ifPresent(ids::add));
+    all.stream()
+        .sorted(Comparator.comparing((S3Object o) -> !o.key().endsWith("manifest.json")))
+        .forEach(o -> s3.deleteObject(b -> b.bucket(bucket).key(o.key())));
+    return List.copyOf(ids);
+  }
+
   /** Streams a backup's data to {@code out} and verifies its SHA-256; returns the byte count. */
   public long restore(String vps, String backupId, OutputStream out) throws IOException {
     return restore(manifest(vps, backupId), out);

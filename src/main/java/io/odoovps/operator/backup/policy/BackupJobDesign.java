@@ -43,6 +43,7 @@ public final class BackupJobDesign {
 
   public static final String POLICY_LABEL = "odoovps.io/backup-policy";
   public static final String RESTORE_LABEL = "odoovps.io/restore";
+  public static final String PURGE_LABEL = "odoovps.io/purge";
   public static final String COMPONENT = "app.kubernetes.io/component";
   public static final String ACCESS_KEY_ID = "access-key-id";
   public static final String SECRET_ACCESS_KEY = "secret-access-key";
@@ -51,6 +52,15 @@ public final class BackupJobDesign {
   /** Selects the pods of backup and restore Jobs, whose termination messages carry results. */
   public static final String POD_SELECTOR =
       VpsLabels.MANAGED_BY_SELECTOR + "," + COMPONENT + " in (backup,restore)";
+
+  /** The image's user. */
+  static final long JOB_UID = 185L;
+
+  /**
+   * KubeVirt's qemu user, which owns the disk image in a VM's filesystem-mode volume: the restore
+   * pod writes it as that user, so the VM can open it again.
+   */
+  static final long QEMU_UID = 107L;
 
   private final OperatorConfig.Backup config;
 
@@ -94,7 +104,7 @@ public final class BackupJobDesign {
             "--report",
             REPORT_PATH);
     var pod =
-        podSpec(policy, args, List.of(), List.of())
+        podSpec(policy, args, List.of(), List.of(), JOB_UID)
             .withServiceAccountName(serviceAccountName(name))
             .withAutomountServiceAccountToken(true)
             .build();
@@ -243,10 +253,42 @@ public final class BackupJobDesign {
         .withLabels(labels)
         .endMetadata()
         .withSpec(
-            podSpec(policy, args, volumes, mounts).withAutomountServiceAccountToken(false).build())
+            podSpec(policy, args, volumes, mounts, QEMU_UID)
+                .withAutomountServiceAccountToken(false)
+                .build())
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * The Job that deletes every backup of a terminated VPS from the policy's bucket (contract
+   * article 12: at the end, all the data goes).
+   */
+  public Job purgeJob(BackupPolicy policy, String vps) {
+    var labels = labels(policy.getMetadata().getName(), vps);
+    labels.put(PURGE_LABEL, "true");
+    var args = List.of("purge", "--vps", vps, "--report", REPORT_PATH);
+    return new JobBuilder()
+        .withMetadata(meta(purgeJobName(policy.getMetadata().getName(), vps), policy, labels))
+        .withNewSpec()
+        .withBackoffLimit(policy.getSpec().getRetries())
+        .withActiveDeadlineSeconds(config.runDeadline().toSeconds())
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withSpec(
+            podSpec(policy, args, List.of(), List.of(), JOB_UID)
+                .withAutomountServiceAccountToken(false)
+                .build())
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  public static String purgeJobName(String policy, String vps) {
+    return bounded("purge-" + policy + "-" + vps, 63);
   }
 
   public static String restoreJobName(String restore) {
@@ -254,7 +296,11 @@ public final class BackupJobDesign {
   }
 
   private PodSpecBuilder podSpec(
-      BackupPolicy policy, List<String> args, List<Volume> volumes, List<VolumeMount> mounts) {
+      BackupPolicy policy,
+      List<String> args,
+      List<Volume> volumes,
+      List<VolumeMount> mounts,
+      long uid) {
     var target = policy.getSpec().getTarget();
     var env = new ArrayList<EnvVar>();
     env.add(new EnvVar("ODOOVPS_BACKUP_ENDPOINT", target.getEndpoint(), null));
@@ -300,8 +346,9 @@ public final class BackupJobDesign {
         .withContainers(container)
         .withVolumes(volumes)
         .withNewSecurityContext()
-        .withRunAsUser(185L)
-        .withFsGroup(185L)
+        .withRunAsUser(uid)
+        .withRunAsGroup(uid)
+        .withFsGroup(uid)
         .withNewSeccompProfile()
         .withType("RuntimeDefault")
         .endSeccompProfile()

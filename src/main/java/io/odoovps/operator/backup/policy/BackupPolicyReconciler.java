@@ -231,6 +231,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       entries.add(entry);
     }
 
+    entries.addAll(purge(policy, context, previousByVps, jobs, pods, usable, events));
+
     var staleAfter = config.backup().staleAfter();
     var failing = entries.stream().filter(e -> e.lastFailure() != null).toList();
     var stale =
@@ -350,6 +352,83 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
             .build());
     fresh.setStatus(status);
     return UpdateControl.patchStatus(fresh).rescheduleAfter(wake);
+  }
+
+  /**
+   * The backups of VPSs whose contract ended are deleted from the bucket by a purge Job (article
+   * 12); their entries stay in the status until it succeeded. Only termination leads here: a VPS
+   * cannot be deleted before it is terminated (deletion guard), and one that merely leaves the
+   * selector keeps its backups until retention.
+   */
+  private List<VpsBackups> purge(
+      BackupPolicy policy,
+      Context<BackupPolicy> context,
+      Map<String, VpsBackups> previousByVps,
+      List<Job> jobs,
+      List<Pod> pods,
+      boolean usable,
+      EventRecorder events) {
+    var present =
+        cached(context, OdooVps.class, VPS_SOURCE, policy).stream()
+            .collect(Collectors.toMap(v -> v.getMetadata().getName(), v -> v));
+    var pending = new ArrayList<VpsBackups>();
+    for (var entry : previousByVps.values()) {
+      var vps = present.get(entry.name());
+      boolean ended =
+          vps == null
+              || vps.getSpec().getTermination() != null
+              || (vps.getStatus() != null && vps.getStatus().getTermination() != null);
+      if (!ended) {
+        continue;
+      }
+      var jobName = BackupJobDesign.purgeJobName(policy.getMetadata().getName(), entry.name());
+      var job = jobs.stream().filter(j -> jobName.equals(j.getMetadata().getName())).findFirst();
+      if (job.isEmpty()) {
+        if (usable) {
+          context.getClient().resource(design.purgeJob(policy, entry.name())).create();
+        }
+        pending.add(withoutSchedule(entry, entry.lastFailure()));
+        continue;
+      }
+      var run = BackupRuns.finished(List.of(job.get()), pods).stream().findFirst();
+      if (run.isEmpty()) {
+        pending.add(withoutSchedule(entry, entry.lastFailure()));
+      } else if (run.get().succeeded()) {
+        var deleted = run.get().report().pruned();
+        events.normal(
+            policy,
+            "BackupsDeleted",
+            "VPS "
+                + entry.name()
+                + " was terminated: its "
+                + (deleted == null ? 0 : deleted.size())
+                + " backup(s) were deleted from the bucket in "
+                + policy.getSpec().getTarget().getLocation());
+      } else {
+        var failure = run.get().failure();
+        var reason = "deleting the backups of the terminated VPS failed: " + failure.reason();
+        if (entry.lastFailure() == null || !jobName.equals(entry.lastFailure().job())) {
+          events.warning(policy, "BackupDeletionFailed", "VPS " + entry.name() + ": " + reason);
+          metrics.failed();
+        }
+        pending.add(
+            withoutSchedule(
+                entry, new Failure(failure.time(), jobName, failure.attempts(), reason)));
+      }
+    }
+    return pending;
+  }
+
+  private static VpsBackups withoutSchedule(VpsBackups entry, Failure failure) {
+    return new VpsBackups(
+        entry.name(),
+        entry.location(),
+        null,
+        null,
+        null,
+        entry.lastSuccess(),
+        failure,
+        entry.kept());
   }
 
   /** One VPS's entry: the previous one advanced by the runs that finished since. */

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.TerminationSpec;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreSpec;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus.Phase;
@@ -389,6 +390,26 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
                   assertThat(condition(policy("daily"), "BackupsCurrent"))
                       .startsWith("False")
                       .contains("alpha"));
+
+      // the end of the contract: the backups go too, through a purge Job
+      editSpec("alpha", v -> v.getSpec().setTermination(new TerminationSpec("alpha")));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(policy("daily").getStatus().vps()).isNull();
+                assertThat(eventReasons("daily")).contains("BackupsDeleted");
+              });
+      try (var s3client = bucket.client()) {
+        assertThat(
+                s3client
+                    .listObjectsV2(b -> b.bucket(bucket.bucket()).prefix("backups/alpha/"))
+                    .contents())
+            .as("nothing of alpha left in the bucket")
+            .isEmpty();
+      }
+      assertThat(cronJob("daily", "alpha")).isNull();
     }
   }
 
