@@ -29,7 +29,9 @@ public enum Notice {
   /** The bandwidth is limited until the end of the billing cycle. */
   THROTTLED("vpsName", "cycleEnd"),
   /** Outgoing port 25 (SMTP) is blocked until the given time. */
-  SMTP_BLOCKED("vpsName", "blockedUntil");
+  SMTP_BLOCKED("vpsName", "blockedUntil"),
+  /** To the helpdesk: supervision opened (or reopened) a support ticket for a VPS. */
+  TICKET_OPENED("vpsName", "namespace", "ticket", "alert", "summary", "since");
 
   private final Set<String> placeholders;
 

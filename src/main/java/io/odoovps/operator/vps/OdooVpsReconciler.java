@@ -20,7 +20,12 @@ import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.odoovps.BillingStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.AvailabilityStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.SupportStatus;
+import io.odoovps.operator.contract.Availability;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
+import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
+import io.odoovps.operator.support.SupportMinutes;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.config.OperatorConfig.SuspensionMode;
@@ -82,6 +87,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   public static final String NAME = "odoovps";
   static final String IPV4_EVENT_SOURCE = "ipv4-allocations";
   static final String RESTORE_EVENT_SOURCE = "restores";
+  static final String TICKET_EVENT_SOURCE = "tickets";
 
   private final OperatorConfig config;
   private final Clock clock;
@@ -105,7 +111,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   @Inject
   public OdooVpsReconciler(
       OperatorConfig config, Clock clock, CustomerMailer mailer, MeterRegistry registry) {
-    this.metrics = new VpsMetrics(registry);
+    this.metrics = new VpsMetrics(registry, clock);
     this.config = config;
     this.clock = clock;
     this.vmDesign = new VirtualMachineDesign(config);
@@ -140,7 +146,33 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             .withSecondaryToPrimaryMapper(
                 r -> Set.of(new ResourceID(r.getSpec().getVps(), r.getMetadata().getNamespace())))
             .build();
-    return List.of(source, new InformerEventSource<>(restores, context));
+    var tickets =
+        InformerEventSourceConfiguration.from(SupportTicket.class, OdooVps.class)
+            .withName(TICKET_EVENT_SOURCE)
+            .withSecondaryToPrimaryMapper(
+                t ->
+                    Set.of(new ResourceID(t.getSpec().getVps(), t.getMetadata().getNamespace())))
+            .build();
+    return List.of(
+        source,
+        new InformerEventSource<>(restores, context),
+        new InformerEventSource<>(tickets, context));
+  }
+
+  /** Support minutes of the billing cycle, from the VPS's tickets. */
+  @SuppressWarnings("unchecked")
+  private static SupportStatus support(
+      OdooVps vps, Context<OdooVps> context, BillingCycle.Period period) {
+    var tickets =
+        ((InformerEventSource<SupportTicket, OdooVps>)
+                context
+                    .eventSourceRetriever()
+                    .getEventSourceFor(SupportTicket.class, TICKET_EVENT_SOURCE))
+            .list(
+                vps.getMetadata().getNamespace(),
+                t -> vps.getMetadata().getName().equals(t.getSpec().getVps()))
+            .toList();
+    return SupportMinutes.of(tickets, period.start(), period.end());
   }
 
   /** Whether a restore holds the VM of {@code vps} stopped (it streams a backup onto the disk). */
@@ -302,12 +334,29 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             .min(Instant::compareTo)
             .map(t -> Duration.between(now, t).plusSeconds(1))
             .orElse(null);
-    return finish(vps, observation, events, wake, restoring && !suspended);
+    // down while meant to run: ready once, not suspended, isolated or being restored
+    boolean meantToRun = accessCodesSentAt != null && !suspended && !isolated && !restoring;
+    var availability =
+        Availability.next(previous.getAvailability(), meantToRun && !vmReady, now);
+    metrics.availability(
+        vps.getMetadata().getUid(),
+        vps.getMetadata().getNamespace(),
+        vps.getMetadata().getName(),
+        availability,
+        vmReady);
+    return finish(
+        vps,
+        observation,
+        events,
+        wake,
+        restoring && !suspended,
+        support(vps, context, period),
+        availability);
   }
 
   private UpdateControl<OdooVps> finish(
       OdooVps vps, VpsObservation observation, EventRecorder events, Duration wake) {
-    return finish(vps, observation, events, wake, false);
+    return finish(vps, observation, events, wake, false, null, null);
   }
 
   private UpdateControl<OdooVps> finish(
@@ -315,11 +364,18 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
       VpsObservation observation,
       EventRecorder events,
       Duration wake,
-      boolean restoring) {
+      boolean restoring,
+      SupportStatus support,
+      AvailabilityStatus availability) {
     var status = statusBuilder.build(observation);
     if (restoring) {
       status.setPhase(VpsPhase.Restoring);
     }
+    // paths that do not measure them (invalid spec, no address, termination) keep the last values
+    var before = vps.getStatus();
+    status.setSupport(support != null || before == null ? support : before.getSupport());
+    status.setAvailability(
+        availability != null || before == null ? availability : before.getAvailability());
     new VpsTransitions(events, notices).record(vps, status);
     metrics.reconciled(vps.getMetadata().getUid(), status.getPhase());
     var resync = config.deadlines().resync();

@@ -23,6 +23,8 @@ final class StatusPatches {
     copy.setPlanChange(status.getPlanChange());
     copy.setSuspension(status.getSuspension());
     copy.setTermination(status.getTermination());
+    copy.setSupport(status.getSupport());
+    copy.setAvailability(status.getAvailability());
     copy.setConditions(new ArrayList<>(status.getConditions()));
     return copy;
   }

@@ -2,7 +2,10 @@ package io.odoovps.operator.vps;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.odoovps.operator.api.v1alpha1.odoovps.AvailabilityStatus;
+import java.util.List;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +21,24 @@ public class VpsMetrics {
   private final Counter failure;
   private final Map<String, VpsPhase> phases = new ConcurrentHashMap<>();
 
+  private final MeterRegistry registry;
+  private final java.time.Clock clock;
+  private final Map<String, Availability> availability = new ConcurrentHashMap<>();
+
+  /** One VPS's availability gauges and what they read. */
+  private static final class Availability {
+    volatile AvailabilityStatus status;
+    volatile boolean ready;
+    List<Meter> meters = List.of();
+  }
+
   public VpsMetrics(MeterRegistry registry) {
+    this(registry, java.time.Clock.systemUTC());
+  }
+
+  public VpsMetrics(MeterRegistry registry, java.time.Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
     success = reconciliations(registry, "success");
     failure = reconciliations(registry, "error");
     for (var phase : VpsPhase.values()) {
@@ -51,5 +71,54 @@ public class VpsMetrics {
 
   void forget(String uid) {
     phases.remove(uid);
+    var gone = availability.remove(uid);
+    if (gone != null) {
+      gone.meters.forEach(registry::remove);
+    }
+  }
+
+  /**
+   * Per-VPS gauges for the availability alerts: `odoovps_vps_ready`,
+   * `odoovps_vps_availability_ratio` and `odoovps_vps_error_budget_remaining_seconds`, tagged by
+   * namespace and VPS, computed live from the status (an ongoing outage grows between writes).
+   */
+  void availability(String uid, String namespace, String vps, AvailabilityStatus status, boolean ready) {
+    var holder =
+        availability.computeIfAbsent(
+            uid,
+            k -> {
+              var h = new Availability();
+              h.meters =
+                  List.of(
+                      Gauge.builder("odoovps.vps.ready", h, a -> a.ready ? 1 : 0)
+                          .description("1 when the VPS's VM is ready")
+                          .tags("namespace", namespace, "vps", vps)
+                          .register(registry),
+                      Gauge.builder(
+                              "odoovps.vps.availability.ratio",
+                              h,
+                              a -> io.odoovps.operator.contract.Availability.ratio(a.status, clock.instant()))
+                          .description("Availability of the calendar month so far (target 0.995)")
+                          .tags("namespace", namespace, "vps", vps)
+                          .register(registry),
+                      Gauge.builder(
+                              "odoovps.vps.error.budget.remaining.seconds",
+                              h,
+                              a ->
+                                  io.odoovps.operator.contract.Availability.budgetLeftSeconds(
+                                      a.status, clock.instant()))
+                          .description("Error budget left this month (0.5 % of the month)")
+                          .tags("namespace", namespace, "vps", vps)
+                          .register(registry));
+              return h;
+            });
+    holder.status = status;
+    holder.ready = ready;
+  }
+
+  /** The value of a VPS's budget gauge, for tests. */
+  public double budgetLeftSeconds(String uid) {
+    var h = availability.get(uid);
+    return h == null ? Double.NaN : io.odoovps.operator.contract.Availability.budgetLeftSeconds(h.status, clock.instant());
   }
 }

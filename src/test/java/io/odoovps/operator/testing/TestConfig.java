@@ -31,4 +31,13 @@ public final class TestConfig {
         .build()
         .getConfigMapping(OperatorConfig.class);
   }
+
+  /** The support settings (tickets, helpdesk, webhook) from their defaults plus overrides. */
+  public static io.odoovps.operator.support.SupportConfig support(Map<String, String> overrides) {
+    return new SmallRyeConfigBuilder()
+        .withMapping(io.odoovps.operator.support.SupportConfig.class)
+        .withSources(new PropertiesConfigSource(new HashMap<>(overrides), "test", 500))
+        .build()
+        .getConfigMapping(io.odoovps.operator.support.SupportConfig.class);
+  }
 }

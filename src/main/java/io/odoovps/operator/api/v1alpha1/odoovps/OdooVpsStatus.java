@@ -39,6 +39,26 @@ public class OdooVpsStatus {
 
   private TerminationStatus termination;
 
+  private SupportStatus support;
+
+  private AvailabilityStatus availability;
+
+  public AvailabilityStatus getAvailability() {
+    return availability;
+  }
+
+  public void setAvailability(AvailabilityStatus availability) {
+    this.availability = availability;
+  }
+
+  public SupportStatus getSupport() {
+    return support;
+  }
+
+  public void setSupport(SupportStatus support) {
+    this.support = support;
+  }
+
   @JsonPropertyDescription("Conditions: Ready and one per pending obligation.")
   private List<Condition> conditions = new ArrayList<>();
 
@@ -143,6 +163,8 @@ public class OdooVpsStatus {
         && Objects.equals(planChange, s.planChange)
         && Objects.equals(suspension, s.suspension)
         && Objects.equals(termination, s.termination)
+        && Objects.equals(support, s.support)
+        && Objects.equals(availability, s.availability)
         && Objects.equals(conditions, s.conditions);
   }
 

@@ -1,0 +1,29 @@
+package io.odoovps.operator.api.v1alpha1.ticket;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A support ticket on a VPS (contract article 3: supervision opens a ticket on an incident; 20
+ * minutes of support). Opened by the operator from a firing Alertmanager alert (one per incident,
+ * resolved with it, reopened if it fires again soon), or by support staff with kubectl. Staff
+ * record the minutes they spend in `spec.work`.
+ */
+@Group("odoovps.io")
+@Version("v1alpha1")
+@ShortNames("ticket")
+@AdditionalPrinterColumn(name = "VPS", jsonPath = ".spec.vps")
+@AdditionalPrinterColumn(name = "Alert", jsonPath = ".spec.alert.name")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Since", jsonPath = ".status.openedAt")
+@AdditionalPrinterColumn(
+    name = "Minutes",
+    jsonPath = ".status.minutesSpent",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Summary", jsonPath = ".spec.summary", priority = 1)
+public class SupportTicket extends CustomResource<SupportTicketSpec, SupportTicketStatus>
+    implements Namespaced {}

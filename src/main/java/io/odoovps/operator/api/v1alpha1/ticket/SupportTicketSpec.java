@@ -1,0 +1,106 @@
+package io.odoovps.operator.api.v1alpha1.ticket;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+import java.util.Map;
+
+/** What the ticket is about, and the work support staff recorded on it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SupportTicketSpec {
+
+  @Required
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @ValidationRule(value = "self == oldSelf", message = "spec.vps is immutable")
+  @JsonPropertyDescription("The OdooVps the ticket is about, in this namespace.")
+  private String vps;
+
+  @Required
+  @Size(max = 500)
+  @JsonPropertyDescription("What happened, in one line.")
+  private String summary;
+
+  @Size(max = 4000)
+  @JsonPropertyDescription("Details.")
+  private String description;
+
+  @JsonPropertyDescription("The alert that opened the ticket; absent for a ticket opened by hand.")
+  private Alert alert;
+
+  @Size(max = 200)
+  @JsonPropertyDescription(
+      "Minutes support staff spent on the ticket, one entry per intervention. They count against"
+          + " the VPS's 20 minutes of support of the billing cycle they were spent in.")
+  private List<Work> work;
+
+  /** The alert behind a ticket. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Alert(
+      @JsonPropertyDescription("The alert name (alertname label).") String name,
+      @JsonPropertyDescription("Alertmanager's fingerprint of the alert: one incident.")
+          String fingerprint,
+      @JsonPropertyDescription("cpu, memory, network, filesystem or availability.")
+          String indicator,
+      @JsonPropertyDescription("The alert's severity label.") String severity,
+      @JsonPropertyDescription("When the incident started (RFC 3339).") String startsAt,
+      @JsonPropertyDescription("The alert's labels.") Map<String, String> labels) {}
+
+  /** One intervention. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Work(
+      @Required @Min(1) @Max(480) @JsonPropertyDescription("Minutes spent (1 to 480).")
+          Integer minutes,
+      @Required
+          @Pattern(
+              "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
+          @JsonPropertyDescription("When (RFC 3339); decides the billing cycle it counts in.")
+          String at,
+      @Size(max = 100) @JsonPropertyDescription("Who did it.") String by,
+      @Size(max = 1000) @JsonPropertyDescription("What was done.") String note) {}
+
+  public String getVps() {
+    return vps;
+  }
+
+  public void setVps(String vps) {
+    this.vps = vps;
+  }
+
+  public String getSummary() {
+    return summary;
+  }
+
+  public void setSummary(String summary) {
+    this.summary = summary;
+  }
+
+  public String getDescription() {
+    return description;
+  }
+
+  public void setDescription(String description) {
+    this.description = description;
+  }
+
+  public Alert getAlert() {
+    return alert;
+  }
+
+  public void setAlert(Alert alert) {
+    this.alert = alert;
+  }
+
+  public List<Work> getWork() {
+    return work;
+  }
+
+  public void setWork(List<Work> work) {
+    this.work = work;
+  }
+}

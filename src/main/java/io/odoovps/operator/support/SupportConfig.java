@@ -1,0 +1,52 @@
+package io.odoovps.operator.support;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Support: tickets from Alertmanager, the helpdesk they go to, and the support minutes. */
+@ConfigMapping(prefix = "odoovps.support")
+public interface SupportConfig {
+
+  /** An incident that fires again within this time after it resolved reopens its ticket. */
+  @WithDefault("24h")
+  @WithConverter(DurationConverter.class)
+  Duration reopenWindow();
+
+  Helpdesk helpdesk();
+
+  Webhook webhook();
+
+  /** Where new and reopened tickets are forwarded. */
+  interface Helpdesk {
+    /** The helpdesk's address; no email when unset. */
+    Optional<String> email();
+
+    /** Language of the helpdesk email: `fr` or `en`. */
+    @WithDefault("en")
+    String language();
+
+    /** A URL that receives each new or reopened ticket as JSON (POST); none when unset. */
+    Optional<String> webhookUrl();
+  }
+
+  /** The Alertmanager webhook receiver served by the operator. */
+  interface Webhook {
+    /**
+     * The bearer token Alertmanager must send (`http_config.authorization`), from a Secret through
+     * the environment (`ODOOVPS_SUPPORT_WEBHOOK_TOKEN`). Unset: every request is refused.
+     */
+    Optional<String> token();
+
+    /** Largest request body accepted; a bigger one gets 413. */
+    @WithDefault("262144")
+    int maxBodyBytes();
+
+    /** Path of the receiver on the operator's HTTP port. */
+    @WithDefault("/alertmanager/webhook")
+    String path();
+  }
+}
