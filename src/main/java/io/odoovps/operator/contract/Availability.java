@@ -11,8 +11,8 @@ import java.time.ZoneOffset;
 /**
  * Contract article 10: 99.50 % availability per month. A VPS is down while it is meant to run (it
  * was ready once, and it is not suspended, isolated by the provider, being restored or terminated)
- * and its VM is not ready. The error budget is 0.5 % of the calendar month (3 h 36 min for 30
- * days, 3 h 43 min 12 s for 31).
+ * and its VM is not ready. The error budget is 0.5 % of the calendar month (3 h 36 min for 30 days,
+ * 3 h 43 min 12 s for 31).
  */
 public final class Availability {
 
@@ -20,7 +20,9 @@ public final class Availability {
 
   private Availability() {}
 
-  /** The next status: changes only on a transition or a new month, so a steady VPS writes nothing. */
+  /**
+   * The next status: changes only on a transition or a new month, so a steady VPS writes nothing.
+   */
   public static AvailabilityStatus next(AvailabilityStatus previous, boolean down, Instant now) {
     var month = YearMonth.from(now.atZone(ZoneOffset.UTC));
     var monthStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -63,7 +65,8 @@ public final class Availability {
     long closed = status.downSeconds() == null ? 0 : status.downSeconds();
     return status.downSince() == null
         ? closed
-        : closed + Math.max(0, Duration.between(Instant.parse(status.downSince()), now).toSeconds());
+        : closed
+            + Math.max(0, Duration.between(Instant.parse(status.downSince()), now).toSeconds());
   }
 
   /** The month's availability so far, 0 to 1, measured over the whole month. */

@@ -10,8 +10,7 @@ import java.time.Clock;
 @ApplicationScoped
 public class AlertWebhookRoute {
 
-  void mount(
-      @Observes Router router, SupportConfig config, KubernetesClient client, Clock clock) {
+  void mount(@Observes Router router, SupportConfig config, KubernetesClient client, Clock clock) {
     var webhook = config.webhook();
     new AlertWebhook(new TicketDesk(client, clock, config.reopenWindow()), webhook.token())
         .mount(router, webhook.path(), webhook.maxBodyBytes());

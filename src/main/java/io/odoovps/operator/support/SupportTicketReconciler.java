@@ -87,7 +87,9 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
         retry = Duration.ofMinutes(1);
       }
     }
-    var mine = new SupportTicketStatus(null, null, null, null, null, minutes, forwarded, forwardedAt, problem);
+    var mine =
+        new SupportTicketStatus(
+            null, null, null, null, null, minutes, forwarded, forwardedAt, problem);
     var current =
         status == null
             ? new SupportTicketStatus(null, null, null, null, null, null, null, null, null)
@@ -128,7 +130,9 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
     values.put("summary", spec.getSummary());
     values.put(
         "since",
-        alert != null && alert.startsAt() != null ? alert.startsAt() : ticket.getStatus().openedAt());
+        alert != null && alert.startsAt() != null
+            ? alert.startsAt()
+            : ticket.getStatus().openedAt());
     if (config.helpdesk().email().isPresent()) {
       mailer.send(
           config.helpdesk().email().get(),

@@ -58,7 +58,10 @@ public class TicketDesk {
     int resolved = 0;
     int unchanged = 0;
     int skipped = 0;
-    for (var alert : payload.alerts() == null ? java.util.List.<AlertmanagerPayload.Alert>of() : payload.alerts()) {
+    for (var alert :
+        payload.alerts() == null
+            ? java.util.List.<AlertmanagerPayload.Alert>of()
+            : payload.alerts()) {
       var namespace = alert.label("namespace");
       var vps = alert.label("vps");
       if (namespace == null || vps == null || !namespace.matches(NAME) || !vps.matches(NAME)) {
@@ -81,8 +84,7 @@ public class TicketDesk {
               .max(Comparator.comparing(t -> t.getMetadata().getCreationTimestamp()))
               .orElse(null);
       var now = clock.instant();
-      var phase =
-          latest == null || latest.getStatus() == null ? null : latest.getStatus().phase();
+      var phase = latest == null || latest.getStatus() == null ? null : latest.getStatus().phase();
       if ("firing".equals(alert.status())) {
         if (latest != null && phase != Phase.Resolved) {
           unchanged++;
@@ -134,9 +136,7 @@ public class TicketDesk {
     var suffix = "-" + fingerprint.substring(0, Math.min(6, fingerprint.length())) + "-" + number;
     var name =
         bounded(
-                vps
-                    + "-"
-                    + alertName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"),
+                vps + "-" + alertName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"),
                 63 - suffix.length())
             + suffix;
     var labels = new HashMap<String, String>();
@@ -184,8 +184,7 @@ public class TicketDesk {
         .withName(ticket.getMetadata().getName())
         .subresource("status")
         .patch(
-            PatchContext.of(PatchType.JSON_MERGE),
-            Serialization.asJson(Map.of("status", status)));
+            PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
   }
 
   static String fingerprintOf(Map<String, String> labels) {

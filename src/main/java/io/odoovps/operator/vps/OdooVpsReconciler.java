@@ -17,18 +17,17 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
+import io.odoovps.operator.api.v1alpha1.odoovps.AvailabilityStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.BillingStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
-import io.odoovps.operator.api.v1alpha1.odoovps.AvailabilityStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.SupportStatus;
-import io.odoovps.operator.contract.Availability;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
-import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
-import io.odoovps.operator.support.SupportMinutes;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
+import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.config.OperatorConfig.SuspensionMode;
+import io.odoovps.operator.contract.Availability;
 import io.odoovps.operator.contract.BillingCycle;
 import io.odoovps.operator.contract.IdentityCheckDeadline;
 import io.odoovps.operator.contract.PlanChangeTracker;
@@ -40,6 +39,7 @@ import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.notification.CustomerMailer;
 import io.odoovps.operator.restore.OdooVpsRestoreReconciler;
 import io.odoovps.operator.status.ConditionList;
+import io.odoovps.operator.support.SupportMinutes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,8 +150,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
         InformerEventSourceConfiguration.from(SupportTicket.class, OdooVps.class)
             .withName(TICKET_EVENT_SOURCE)
             .withSecondaryToPrimaryMapper(
-                t ->
-                    Set.of(new ResourceID(t.getSpec().getVps(), t.getMetadata().getNamespace())))
+                t -> Set.of(new ResourceID(t.getSpec().getVps(), t.getMetadata().getNamespace())))
             .build();
     return List.of(
         source,
@@ -336,8 +335,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             .orElse(null);
     // down while meant to run: ready once, not suspended, isolated or being restored
     boolean meantToRun = accessCodesSentAt != null && !suspended && !isolated && !restoring;
-    var availability =
-        Availability.next(previous.getAvailability(), meantToRun && !vmReady, now);
+    var availability = Availability.next(previous.getAvailability(), meantToRun && !vmReady, now);
     metrics.availability(
         vps.getMetadata().getUid(),
         vps.getMetadata().getNamespace(),

@@ -5,8 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.odoovps.operator.api.v1alpha1.odoovps.AvailabilityStatus;
-import java.util.List;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -82,7 +82,8 @@ public class VpsMetrics {
    * `odoovps_vps_availability_ratio` and `odoovps_vps_error_budget_remaining_seconds`, tagged by
    * namespace and VPS, computed live from the status (an ongoing outage grows between writes).
    */
-  void availability(String uid, String namespace, String vps, AvailabilityStatus status, boolean ready) {
+  void availability(
+      String uid, String namespace, String vps, AvailabilityStatus status, boolean ready) {
     var holder =
         availability.computeIfAbsent(
             uid,
@@ -97,7 +98,9 @@ public class VpsMetrics {
                       Gauge.builder(
                               "odoovps.vps.availability.ratio",
                               h,
-                              a -> io.odoovps.operator.contract.Availability.ratio(a.status, clock.instant()))
+                              a ->
+                                  io.odoovps.operator.contract.Availability.ratio(
+                                      a.status, clock.instant()))
                           .description("Availability of the calendar month so far (target 0.995)")
                           .tags("namespace", namespace, "vps", vps)
                           .register(registry),
@@ -119,6 +122,8 @@ public class VpsMetrics {
   /** The value of a VPS's budget gauge, for tests. */
   public double budgetLeftSeconds(String uid) {
     var h = availability.get(uid);
-    return h == null ? Double.NaN : io.odoovps.operator.contract.Availability.budgetLeftSeconds(h.status, clock.instant());
+    return h == null
+        ? Double.NaN
+        : io.odoovps.operator.contract.Availability.budgetLeftSeconds(h.status, clock.instant());
   }
 }

@@ -27,7 +27,9 @@ class AvailabilityTest {
     var down = Availability.next(up, true, clock.instant());
     assertThat(down.downSince()).isEqualTo("2026-04-10T05:00:00Z");
     clock.advance(Duration.ofHours(1));
-    assertThat(Availability.next(down, true, clock.instant())).as("still down: no write").isSameAs(down);
+    assertThat(Availability.next(down, true, clock.instant()))
+        .as("still down: no write")
+        .isSameAs(down);
     assertThat(Availability.budgetLeftSeconds(down, clock.instant())).isEqualTo(12960 - 3600);
 
     var back = Availability.next(down, false, clock.instant());
@@ -46,7 +48,8 @@ class AvailabilityTest {
   @Test
   void aNewMonthStartsAFreshBudgetAndAnOutageCrossingItCountsFromTheFirst() {
     var clock = MovableClock.at("2026-04-30T23:00:00Z");
-    var down = Availability.next(Availability.next(null, false, clock.instant()), true, clock.instant());
+    var down =
+        Availability.next(Availability.next(null, false, clock.instant()), true, clock.instant());
     clock.advance(Duration.ofHours(2)); // 2026-05-01T01:00Z
     var may = Availability.next(down, true, clock.instant());
     assertThat(may.month()).isEqualTo("2026-05");

@@ -47,7 +47,8 @@ class AlertmanagerTicketsApiServerTest extends VpsOperatorTestBase {
 
   @Override
   protected TestOperator newOperator() {
-    var support = TestConfig.support(Map.of("odoovps.support.helpdesk.email", "helpdesk@provider.example"));
+    var support =
+        TestConfig.support(Map.of("odoovps.support.helpdesk.email", "helpdesk@provider.example"));
     return TestOperator.start(
         namespace,
         new OdooVpsReconciler(config(), clock, mailbox.mailer()),
@@ -157,7 +158,8 @@ class AlertmanagerTicketsApiServerTest extends VpsOperatorTestBase {
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
-        .untilAsserted(() -> assertThat(tickets().get(0).getStatus().phase()).isEqualTo(Phase.Resolved));
+        .untilAsserted(
+            () -> assertThat(tickets().get(0).getStatus().phase()).isEqualTo(Phase.Resolved));
     assertThat(tickets().get(0).getStatus().resolvedAt()).isEqualTo("2026-03-01T10:00:00Z");
 
     // the same incident fires again within the window: reopened, forwarded again
@@ -177,11 +179,13 @@ class AlertmanagerTicketsApiServerTest extends VpsOperatorTestBase {
     assertThat(helpdeskMail()).hasSize(2);
 
     // resolved, then a day later it fires again: a new ticket
-    alertmanager.post(alert("alpha", Instant.now().minusSeconds(30), Instant.now().minusSeconds(1)));
+    alertmanager.post(
+        alert("alpha", Instant.now().minusSeconds(30), Instant.now().minusSeconds(1)));
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
-        .untilAsserted(() -> assertThat(tickets().get(0).getStatus().phase()).isEqualTo(Phase.Resolved));
+        .untilAsserted(
+            () -> assertThat(tickets().get(0).getStatus().phase()).isEqualTo(Phase.Resolved));
     clock.advance(Duration.ofHours(25));
     alertmanager.post(alert("alpha", Instant.now(), null));
     await()
@@ -259,7 +263,10 @@ class AlertmanagerTicketsApiServerTest extends VpsOperatorTestBase {
     assertThat(post("Basic " + TOKEN, "{\"alerts\":[]}").statusCode()).isEqualTo(401);
     assertThat(post("Bearer " + TOKEN, "x".repeat(70 * 1024)).statusCode()).isEqualTo(413);
     assertThat(post("Bearer " + TOKEN, "not json").statusCode()).isEqualTo(400);
-    var ok = post("Bearer " + TOKEN, "{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"Watchdog\"}}]}");
+    var ok =
+        post(
+            "Bearer " + TOKEN,
+            "{\"version\":\"4\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"Watchdog\"}}]}");
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.body()).contains("\"skipped\":1");
     assertThat(tickets()).isEmpty();

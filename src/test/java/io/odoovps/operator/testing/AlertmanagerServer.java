@@ -30,8 +30,9 @@ public final class AlertmanagerServer implements AutoCloseable {
       return Path.of(configured);
     }
     var tools =
-        System.getenv().getOrDefault(
-            "ODOOVPS_TOOLS_DIR", System.getProperty("user.home") + "/.cache/odoovps-tools");
+        System.getenv()
+            .getOrDefault(
+                "ODOOVPS_TOOLS_DIR", System.getProperty("user.home") + "/.cache/odoovps-tools");
     return Path.of(tools, "alertmanager-0.35.0", "alertmanager");
   }
 
@@ -97,7 +98,8 @@ public final class AlertmanagerServer implements AutoCloseable {
         Thread.sleep(100);
       }
       throw new IllegalStateException(
-          "Alertmanager did not become ready: " + Files.readString(dir.resolve("alertmanager.log")));
+          "Alertmanager did not become ready: "
+              + Files.readString(dir.resolve("alertmanager.log")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
