@@ -102,6 +102,11 @@ public interface OperatorConfig {
     @WithConverter(DurationConverter.class)
     Duration planChangeWarning();
 
+    /** Least time between the maintenance email to the customer and the reboot. */
+    @WithDefault("24h")
+    @WithConverter(DurationConverter.class)
+    Duration maintenanceNotice();
+
     /** Longest wait between two reconciles of a VPS (time rules are also woken on schedule). */
     @WithDefault("10m")
     @WithConverter(DurationConverter.class)

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.odoovps.AvailabilityStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.BillingStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.SupportStatus;
@@ -30,6 +31,7 @@ import io.odoovps.operator.config.OperatorConfig.SuspensionMode;
 import io.odoovps.operator.contract.Availability;
 import io.odoovps.operator.contract.BillingCycle;
 import io.odoovps.operator.contract.IdentityCheckDeadline;
+import io.odoovps.operator.contract.MaintenanceWindow;
 import io.odoovps.operator.contract.PlanChangeTracker;
 import io.odoovps.operator.contract.SuspensionPolicy;
 import io.odoovps.operator.contract.Timestamps;
@@ -37,6 +39,7 @@ import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.notification.CustomerMailer;
+import io.odoovps.operator.notification.Notice;
 import io.odoovps.operator.restore.OdooVpsRestoreReconciler;
 import io.odoovps.operator.status.ConditionList;
 import io.odoovps.operator.support.SupportMinutes;
@@ -46,6 +49,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -307,6 +311,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
       }
     }
 
+    var maintenance = maintain(vps, previous, halted, context, events, now);
+
     var observation =
         new VpsObservation(
             vps,
@@ -327,7 +333,14 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
                 Optional.ofNullable(planChange.nextCheck()),
                 IdentityCheckDeadline.pending(vps.getSpec().getIdentityCheck()),
                 Optional.of(period.end()),
-                Optional.ofNullable(accessCodesProblem).map(p -> now.plus(Duration.ofMinutes(5))))
+                Optional.ofNullable(accessCodesProblem).map(p -> now.plus(Duration.ofMinutes(5))),
+                Optional.ofNullable(maintenance)
+                    .filter(m -> m.rebootedAt() == null)
+                    .map(
+                        m ->
+                            m.scheduledFor() == null
+                                ? now.plus(Duration.ofMinutes(5))
+                                : Instant.parse(m.scheduledFor())))
             .flatMap(Optional::stream)
             .filter(t -> t.isAfter(now))
             .min(Instant::compareTo)
@@ -349,12 +362,73 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
         wake,
         restoring && !suspended,
         support(vps, context, period),
-        availability);
+        availability,
+        maintenance);
+  }
+
+  /**
+   * A maintenance reboot: the customer is emailed first; the VM restarts once the notice period has
+   * passed (not while it is halted: it then has nothing to reboot).
+   */
+  private MaintenanceStatus maintain(
+      OdooVps vps,
+      OdooVpsStatus previous,
+      boolean halted,
+      Context<OdooVps> context,
+      EventRecorder events,
+      Instant now) {
+    var request = vps.getSpec().getMaintenance();
+    var notice = config.deadlines().maintenanceNotice();
+    var step = MaintenanceWindow.next(request, previous.getMaintenance(), now, notice);
+    var status = step.status();
+    switch (step.action()) {
+      case SEND_NOTICE -> {
+        var rebootAt = MaintenanceWindow.rebootTime(request, now, notice);
+        var problem =
+            notices.send(
+                vps,
+                Notice.MAINTENANCE_SCHEDULED,
+                Map.of(
+                    "vpsName", vps.getMetadata().getName(),
+                    "rebootTime", Timestamps.format(rebootAt)));
+        if (problem.isPresent()) {
+          return new MaintenanceStatus(status.requestedAt(), null, null, null, problem.get());
+        }
+        events.normal(
+            vps,
+            "MaintenanceScheduled",
+            "Customer emailed: reboot at "
+                + Timestamps.format(rebootAt)
+                + " ("
+                + request.getReason()
+                + ")");
+        return new MaintenanceStatus(
+            status.requestedAt(), Timestamps.format(now), Timestamps.format(rebootAt), null, null);
+      }
+      case REBOOT -> {
+        var rebooted = !halted && guest.reboot(vps, context.getClient());
+        events.normal(
+            vps,
+            "MaintenanceDone",
+            rebooted
+                ? "VM rebooted for maintenance (" + request.getReason() + ")"
+                : "Maintenance due; the VM was not running, nothing to reboot");
+        return new MaintenanceStatus(
+            status.requestedAt(),
+            status.noticeSentAt(),
+            status.scheduledFor(),
+            Timestamps.format(now),
+            null);
+      }
+      default -> {
+        return status;
+      }
+    }
   }
 
   private UpdateControl<OdooVps> finish(
       OdooVps vps, VpsObservation observation, EventRecorder events, Duration wake) {
-    return finish(vps, observation, events, wake, false, null, null);
+    return finish(vps, observation, events, wake, false, null, null, null);
   }
 
   private UpdateControl<OdooVps> finish(
@@ -364,7 +438,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
       Duration wake,
       boolean restoring,
       SupportStatus support,
-      AvailabilityStatus availability) {
+      AvailabilityStatus availability,
+      MaintenanceStatus maintenance) {
     var status = statusBuilder.build(observation);
     if (restoring) {
       status.setPhase(VpsPhase.Restoring);
@@ -374,6 +449,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     status.setSupport(support != null || before == null ? support : before.getSupport());
     status.setAvailability(
         availability != null || before == null ? availability : before.getAvailability());
+    status.setMaintenance(
+        maintenance != null || before == null ? maintenance : before.getMaintenance());
     new VpsTransitions(events, notices).record(vps, status);
     metrics.reconciled(vps.getMetadata().getUid(), status.getPhase());
     var resync = config.deadlines().resync();

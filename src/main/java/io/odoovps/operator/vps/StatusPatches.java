@@ -25,6 +25,7 @@ final class StatusPatches {
     copy.setTermination(status.getTermination());
     copy.setSupport(status.getSupport());
     copy.setAvailability(status.getAvailability());
+    copy.setMaintenance(status.getMaintenance());
     copy.setConditions(new ArrayList<>(status.getConditions()));
     return copy;
   }

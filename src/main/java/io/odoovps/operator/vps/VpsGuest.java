@@ -71,4 +71,18 @@ class VpsGuest {
           "KubeVirt needs a restart to apply the plan: the VM instance was restarted");
     }
   }
+
+  /** Reboots the VM's instance; false when no instance runs. */
+  boolean reboot(OdooVps vps, KubernetesClient client) {
+    var instance =
+        client
+            .resources(VirtualMachineInstance.class)
+            .inNamespace(vps.getMetadata().getNamespace())
+            .withName(vps.getMetadata().getName());
+    if (instance.get() == null) {
+      return false;
+    }
+    instance.delete();
+    return true;
+  }
 }

@@ -55,6 +55,19 @@ public class OdooVpsSpec {
   private IsolationSpec isolation;
 
   @JsonPropertyDescription(
+      "A maintenance reboot (OS updates): the customer is emailed, the VM reboots after the notice"
+          + " period.")
+  private MaintenanceSpec maintenance;
+
+  public MaintenanceSpec getMaintenance() {
+    return maintenance;
+  }
+
+  public void setMaintenance(MaintenanceSpec maintenance) {
+    this.maintenance = maintenance;
+  }
+
+  @JsonPropertyDescription(
       "Ends the contract: the VM, its disk, its IPv4 and its Secrets are deleted. Irreversible.")
   private TerminationSpec termination;
 

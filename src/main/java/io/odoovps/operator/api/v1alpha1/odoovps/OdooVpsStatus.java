@@ -43,6 +43,16 @@ public class OdooVpsStatus {
 
   private AvailabilityStatus availability;
 
+  private MaintenanceStatus maintenance;
+
+  public MaintenanceStatus getMaintenance() {
+    return maintenance;
+  }
+
+  public void setMaintenance(MaintenanceStatus maintenance) {
+    this.maintenance = maintenance;
+  }
+
   public AvailabilityStatus getAvailability() {
     return availability;
   }
@@ -165,6 +175,7 @@ public class OdooVpsStatus {
         && Objects.equals(termination, s.termination)
         && Objects.equals(support, s.support)
         && Objects.equals(availability, s.availability)
+        && Objects.equals(maintenance, s.maintenance)
         && Objects.equals(conditions, s.conditions);
   }
 

@@ -1,0 +1,158 @@
+package io.odoovps.operator.vps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceSpec;
+import io.odoovps.operator.kubevirt.VirtualMachineStatus;
+import io.odoovps.operator.testing.TestOperator;
+import io.odoovps.operator.testing.VpsFixtures;
+import io.odoovps.operator.testing.VpsOperatorTestBase;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Maintenance reboots with notice, and the month's availability, on the real API server. */
+class SupervisionApiServerTest extends VpsOperatorTestBase {
+
+  private SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @Override
+  protected TestOperator newOperator() {
+    return TestOperator.start(
+        namespace, new OdooVpsReconciler(config(), clock, mailbox.mailer(), registry));
+  }
+
+  private void createVmInstance(String name) {
+    var vmi = new GenericKubernetesResource();
+    vmi.setApiVersion("kubevirt.io/v1");
+    vmi.setKind("VirtualMachineInstance");
+    vmi.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    vmi.setAdditionalProperty("spec", Map.of("domain", Map.of("devices", Map.of())));
+    client.resource(vmi).create();
+  }
+
+  private GenericKubernetesResource vmInstance(String name) {
+    return client
+        .genericKubernetesResources("kubevirt.io/v1", "VirtualMachineInstance")
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
+  }
+
+  private double gauge(String name, String vps) {
+    var gauge = registry.find(name).tag("vps", vps).tag("namespace", namespace).gauge();
+    return gauge == null ? Double.NaN : gauge.value();
+  }
+
+  @Test
+  void aMaintenanceRebootIsAnnouncedByEmailAndHappensOnlyAfterTheNoticePeriod() {
+    create(VpsFixtures.vps(namespace, "alpha"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> vm("alpha") != null);
+    markVmReady("alpha");
+    createVmInstance("alpha");
+    editSpec(
+        "alpha",
+        v ->
+            v.getSpec()
+                .setMaintenance(
+                    new MaintenanceSpec("2026-03-01T10:00:00Z", null, "kernel security update")));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var m = vps("alpha").getStatus().getMaintenance();
+              assertThat(m.noticeSentAt()).isEqualTo("2026-03-01T10:00:00Z");
+              assertThat(m.scheduledFor()).isEqualTo("2026-03-02T10:00:00Z");
+            });
+    var mail = mailbox.receivedBy("alpha@customer.example");
+    assertThat(mail).anySatisfy(m -> assertThat(m.body()).contains("2026-03-02T10:00:00Z"));
+    assertThat(eventReasons("alpha")).contains("MaintenanceScheduled");
+
+    clock.advance(Duration.ofHours(23));
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(vmInstance("alpha")).as("no reboot before the notice period").isNotNull();
+
+    clock.advance(Duration.ofHours(1));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(vmInstance("alpha")).as("rebooted").isNull();
+              assertThat(vps("alpha").getStatus().getMaintenance().rebootedAt())
+                  .isEqualTo("2026-03-02T10:00:00Z");
+            });
+    assertThat(eventReasons("alpha")).contains("MaintenanceDone");
+    assertThat(
+            mailbox.receivedBy("alpha@customer.example").stream()
+                .filter(m -> m.body().contains("2026-03-02T10:00:00Z")))
+        .as("one notice per request")
+        .hasSize(1);
+  }
+
+  @Test
+  void availabilityCountsDowntimeWhileTheVpsIsMeantToRunAndKeepsItInStatusAndMetrics() {
+    create(VpsFixtures.vps(namespace, "alpha"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> vm("alpha") != null);
+    markVmReady("alpha");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(vps("alpha").getStatus().getAvailability().month()).isEqualTo("2026-03");
+              assertThat(gauge("odoovps.vps.ready", "alpha")).isEqualTo(1.0);
+            });
+
+    setVmStatus("alpha", new VirtualMachineStatus(false, false, "Stopped"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(vps("alpha").getStatus().getAvailability().downSince())
+                    .isEqualTo("2026-03-01T10:00:00Z"));
+    clock.advance(Duration.ofHours(1));
+    // the ongoing outage shows in the metric between writes: 31-day budget 13392 s - 3600 s
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(gauge("odoovps.vps.error.budget.remaining.seconds", "alpha"))
+                    .isEqualTo(9792.0));
+    markVmReady("alpha");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var a = vps("alpha").getStatus().getAvailability();
+              assertThat(a.downSeconds()).isEqualTo(3600);
+              assertThat(a.downSince()).isNull();
+              assertThat(a.budgetLeftSeconds()).isEqualTo(9792);
+              assertThat(a.percent()).isEqualTo("99.865");
+            });
+
+    // an operator restart (a new process: new metrics) keeps it: it lives in the status
+    operator.close();
+    registry = new SimpleMeterRegistry();
+    operator = newOperator();
+    clock.advance(Duration.ofMinutes(5));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              // 3600 s down out of March's 2,678,400 s
+              assertThat(gauge("odoovps.vps.availability.ratio", "alpha"))
+                  .isCloseTo(1.0 - 3600.0 / 2_678_400, org.assertj.core.data.Offset.offset(1e-9));
+              assertThat(vps("alpha").getStatus().getAvailability().downSeconds()).isEqualTo(3600);
+            });
+  }
+}
