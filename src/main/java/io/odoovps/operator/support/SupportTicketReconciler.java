@@ -1,7 +1,8 @@
 package io.odoovps.operator.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -30,7 +31,10 @@ import java.util.Objects;
  * each opening (first opening and every reopening) to the helpdesk by email and/or webhook, retried
  * until it went. It writes only its own status fields; the phase belongs to the {@link TicketDesk}.
  */
-@ControllerConfiguration(name = SupportTicketReconciler.NAME)
+// status changes by the TicketDesk (opened, resolved, reopened) must reach this reconciler
+@ControllerConfiguration(
+    name = SupportTicketReconciler.NAME,
+    generationAwareEventProcessing = false)
 public class SupportTicketReconciler implements Reconciler<SupportTicket> {
 
   public static final String NAME = "supportticket";
@@ -51,7 +55,7 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
 
   @Override
   public UpdateControl<SupportTicket> reconcile(
-      SupportTicket ticket, Context<SupportTicket> context) {
+      SupportTicket ticket, Context<SupportTicket> context) throws Exception {
     var status = ticket.getStatus();
     var minutes =
         ticket.getSpec().getWork() == null
@@ -108,15 +112,24 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
           ? UpdateControl.noUpdate()
           : UpdateControl.<SupportTicket>noUpdate().rescheduleAfter(retry);
     }
-    var fresh = new SupportTicket();
-    fresh.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(ticket.getMetadata().getName())
-            .withNamespace(ticket.getMetadata().getNamespace())
-            .build());
-    fresh.setStatus(mine);
-    var control = UpdateControl.patchStatus(fresh);
-    return retry == null ? control : control.rescheduleAfter(retry);
+    // a merge patch of this reconciler's fields only: the phase belongs to the TicketDesk
+    var patch = new LinkedHashMap<String, Object>();
+    patch.put("minutesSpent", minutes);
+    patch.put("forwarded", forwarded);
+    patch.put("forwardedAt", forwardedAt);
+    patch.put("forwardProblem", problem);
+    context
+        .getClient()
+        .resources(SupportTicket.class)
+        .inNamespace(ticket.getMetadata().getNamespace())
+        .withName(ticket.getMetadata().getName())
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            JSON.writeValueAsString(Map.of("status", patch)));
+    return retry == null
+        ? UpdateControl.noUpdate()
+        : UpdateControl.<SupportTicket>noUpdate().rescheduleAfter(retry);
   }
 
   private void forward(SupportTicket ticket) throws Exception {
