@@ -50,6 +50,7 @@ class PackagedOperatorIT {
     builder.environment().put("KUBECONFIG", controlPlane.kubeconfig().toString());
     builder.environment().put("QUARKUS_HTTP_PORT", "0");
     builder.environment().put("ODOOVPS_OVERCOMMIT_CPU_RATIO", "2");
+    builder.environment().put("ODOOVPS_SUPPORT_WEBHOOK_TOKEN", "packaged-token");
     operator = builder.start();
   }
 
@@ -186,5 +187,56 @@ class PackagedOperatorIT {
                       .getStatus();
               assertThat(status.covered()).isEqualTo(1);
             });
+  }
+
+  @Test
+  void thePackagedOperatorServesTheAlertmanagerReceiverAndOpensATicket() throws Exception {
+    var namespace = TestNamespaces.create(client, "e2e-am");
+    var port =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  var m =
+                      java.util.regex.Pattern.compile("Listening on: http://[^:]+:(\\d+)")
+                          .matcher(Files.readString(log));
+                  return m.find() ? Integer.parseInt(m.group(1)) : null;
+                },
+                java.util.Objects::nonNull);
+    var http = java.net.http.HttpClient.newHttpClient();
+    var url = java.net.URI.create("http://127.0.0.1:" + port + "/alertmanager/webhook");
+    var body =
+        "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[{\"status\":\"firing\","
+            + "\"labels\":{\"alertname\":\"OdooVpsDown\",\"namespace\":\""
+            + namespace
+            + "\",\"vps\":\"web\",\"indicator\":\"availability\"},"
+            + "\"fingerprint\":\"0123456789abcdef\",\"startsAt\":\"2026-03-01T10:00:00Z\"}]}";
+    var refused =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(url)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(401);
+    var accepted =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(url)
+                .header("Authorization", "Bearer packaged-token")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+    assertThat(accepted.body()).contains("\"opened\":1");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resources(io.odoovps.operator.api.v1alpha1.ticket.SupportTicket.class)
+                            .inNamespace(namespace)
+                            .list()
+                            .getItems())
+                    .hasSize(1));
   }
 }
