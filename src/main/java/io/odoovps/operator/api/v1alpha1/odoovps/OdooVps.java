@@ -24,6 +24,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(
+    name = "Availability",
+    jsonPath = ".status.availability.percent",
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Support Left",
+    jsonPath = ".status.support.minutesLeft",
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    priority = 1)
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
