@@ -6,18 +6,29 @@ K8S_VERSION ?= 1.34.4
 ETCD_VERSION ?= 3.6.16
 KUBE_API_TEST_DIR ?= $(HOME)/.kubeapitest
 MVN ?= mvn -B -ntp
-export K8S_VERSION ETCD_VERSION KUBE_API_TEST_DIR
+PROMETHEUS_VERSION ?= 3.16.0
+ALERTMANAGER_VERSION ?= 0.35.0
+ODOOVPS_TOOLS_DIR ?= $(HOME)/.cache/odoovps-tools
+export K8S_VERSION ETCD_VERSION KUBE_API_TEST_DIR PROMETHEUS_VERSION ALERTMANAGER_VERSION ODOOVPS_TOOLS_DIR
 
 CONTROL_PLANE := $(KUBE_API_TEST_DIR)/k8s/$(K8S_VERSION)-linux-amd64
-MVN_PROPS := -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dk8s.version=$(K8S_VERSION)
+PROMTOOL := $(ODOOVPS_TOOLS_DIR)/promtool-$(PROMETHEUS_VERSION)/promtool
+ALERTMANAGER := $(ODOOVPS_TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)/alertmanager
+AMTOOL := $(ODOOVPS_TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)/amtool
+MVN_PROPS := -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dk8s.version=$(K8S_VERSION) \
+	-Dpromtool.path=$(PROMTOOL) -Dalertmanager.path=$(ALERTMANAGER) -Damtool.path=$(AMTOOL)
 
 .PHONY: help
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
 .PHONY: control-plane
 control-plane: ## Build etcd, kube-apiserver, kube-controller-manager, kubectl from Go modules (cached)
 	@bash hack/build-control-plane.sh
+
+.PHONY: monitoring-tools
+monitoring-tools: ## Build promtool, alertmanager and amtool from Go modules (cached)
+	@bash hack/build-monitoring-tools.sh
 
 .PHONY: build
 build: ## Compile, generate the CRDs and package the operator (no tests)
@@ -43,7 +54,7 @@ $(S3PROXY_CLASSPATH): hack/s3proxy/pom.xml
 s3proxy: $(S3PROXY_CLASSPATH) ## Resolve S3Proxy, the S3 server the backup tests run
 
 .PHONY: test
-test: control-plane s3proxy ## Run every test tier: unit, real API server, end to end
+test: control-plane monitoring-tools s3proxy ## Run every test tier: unit, real API server, end to end
 	$(MVN) verify $(MVN_PROPS)
 
 GREENMAIL_JAR := target/tools/greenmail-standalone.jar

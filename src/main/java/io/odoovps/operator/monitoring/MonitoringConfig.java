@@ -1,0 +1,112 @@
+package io.odoovps.operator.monitoring;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The supervision of every VPS (contract article 3: CPU, network cards, file systems, memory;
+ * article 10: 99.50 % availability), under `odoovps.monitoring.`: the thresholds and `for`
+ * durations of the alert rules, by default and per plan name. A plan entry only overrides the keys
+ * it sets: `odoovps.monitoring.plans.business-4.cpu-ratio=0.95` keeps every other default.
+ */
+@ConfigMapping(prefix = "odoovps.monitoring")
+public interface MonitoringConfig {
+
+  /** Thresholds of every plan that `plans` does not name, and of the keys a plan leaves unset. */
+  Thresholds defaults();
+
+  /** Overrides by plan name (the value of `spec.plan.name`). */
+  Map<String, PlanThresholds> plans();
+
+  /** How often Prometheus evaluates the rule group of a VPS. */
+  @WithDefault("1m")
+  @WithConverter(DurationConverter.class)
+  Duration evaluationInterval();
+
+  /** The range of the `rate()` over KubeVirt's counters (CPU seconds, network errors). */
+  @WithDefault("5m")
+  @WithConverter(DurationConverter.class)
+  Duration rateWindow();
+
+  /** The availability promise and its alerts. */
+  Availability availability();
+
+  /** Thresholds with their defaults. */
+  interface Thresholds {
+    /** CPU time used per second over the plan's vCPUs (0.9: a 2-vCPU VPS busy at 1.8 CPU). */
+    @WithDefault("0.9")
+    double cpuRatio();
+
+    @WithDefault("15m")
+    @WithConverter(DurationConverter.class)
+    Duration cpuFor();
+
+    /** Guest memory in use (not available to applications) over the guest's memory. */
+    @WithDefault("0.9")
+    double memoryRatio();
+
+    @WithDefault("10m")
+    @WithConverter(DurationConverter.class)
+    Duration memoryFor();
+
+    /** Errored plus dropped packets per second on one network interface of the VM. */
+    @WithDefault("1")
+    double networkErrorsPerSecond();
+
+    @WithDefault("10m")
+    @WithConverter(DurationConverter.class)
+    Duration networkFor();
+
+    /** Used bytes over the capacity of one guest file system. */
+    @WithDefault("0.9")
+    double filesystemRatio();
+
+    @WithDefault("5m")
+    @WithConverter(DurationConverter.class)
+    Duration filesystemFor();
+  }
+
+  /** The same keys as {@link Thresholds}, each optional: unset keys keep the defaults. */
+  interface PlanThresholds {
+    Optional<Double> cpuRatio();
+
+    @WithConverter(DurationConverter.class)
+    Optional<Duration> cpuFor();
+
+    Optional<Double> memoryRatio();
+
+    @WithConverter(DurationConverter.class)
+    Optional<Duration> memoryFor();
+
+    Optional<Double> networkErrorsPerSecond();
+
+    @WithConverter(DurationConverter.class)
+    Optional<Duration> networkFor();
+
+    Optional<Double> filesystemRatio();
+
+    @WithConverter(DurationConverter.class)
+    Optional<Duration> filesystemFor();
+  }
+
+  /** Availability (contract article 10). */
+  interface Availability {
+    /** The promised monthly availability: 0.995 leaves 3h36m of a 30-day month as budget. */
+    @WithDefault("0.995")
+    double target();
+
+    /** OdooVpsAvailabilityBudgetBurn fires when less than this fraction of the budget is left. */
+    @WithDefault("0.25")
+    double budgetRemainingFraction();
+
+    /** OdooVpsDown fires when the VPS has not been ready for this long. */
+    @WithDefault("5m")
+    @WithConverter(DurationConverter.class)
+    Duration downFor();
+  }
+}
