@@ -17,6 +17,14 @@ import java.util.Optional;
 @ConfigMapping(prefix = "odoovps.monitoring")
 public interface MonitoringConfig {
 
+  /** Every default, for code paths without Quarkus configuration (tests, tools). */
+  static MonitoringConfig withDefaults() {
+    return new io.smallrye.config.SmallRyeConfigBuilder()
+        .withMapping(MonitoringConfig.class)
+        .build()
+        .getConfigMapping(MonitoringConfig.class);
+  }
+
   /** Thresholds of every plan that `plans` does not name, and of the keys a plan leaves unset. */
   Thresholds defaults();
 

@@ -2,6 +2,7 @@ package io.odoovps.operator.vps;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.monitoring.AlertRuleDesign;
 
 /**
  * What the contract requires of a VPS's objects right now, decided by the reconciler before it runs
@@ -14,7 +15,8 @@ public record Enforcement(
     boolean isolated,
     VirtualMachineDesign vmDesign,
     GuestDesign guestDesign,
-    NetworkDesign networkDesign) {
+    NetworkDesign networkDesign,
+    AlertRuleDesign alertRuleDesign) {
 
   static Enforcement of(Context<OdooVps> context) {
     return context

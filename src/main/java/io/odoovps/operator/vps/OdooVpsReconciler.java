@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.CRDPresentActivationCondition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -38,6 +39,8 @@ import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
+import io.odoovps.operator.monitoring.AlertRuleDesign;
+import io.odoovps.operator.monitoring.MonitoringConfig;
 import io.odoovps.operator.notification.CustomerMailer;
 import io.odoovps.operator.notification.Notice;
 import io.odoovps.operator.restore.OdooVpsRestoreReconciler;
@@ -81,6 +84,10 @@ import java.util.stream.Stream;
           type = OdooVpsIsolationNetworkPolicyDependentResource.class,
           reconcilePrecondition = IsolationRequired.class),
       @Dependent(
+          name = "prometheus-rule",
+          type = OdooVpsPrometheusRuleDependentResource.class,
+          activationCondition = CRDPresentActivationCondition.class),
+      @Dependent(
           name = "virtual-machine",
           type = OdooVpsVirtualMachineDependentResource.class,
           dependsOn = {"cloud-init-secret", "provider-ssh-secret"})
@@ -104,6 +111,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   private final CustomerNotices notices;
 
   private final VpsMetrics metrics;
+  private final AlertRuleDesign alertRuleDesign;
   private final VpsEnding ending;
   private final VpsGuest guest;
 
@@ -112,9 +120,19 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     this(config, clock, mailer, new SimpleMeterRegistry());
   }
 
-  @Inject
   public OdooVpsReconciler(
       OperatorConfig config, Clock clock, CustomerMailer mailer, MeterRegistry registry) {
+    this(config, MonitoringConfig.withDefaults(), clock, mailer, registry);
+  }
+
+  @Inject
+  public OdooVpsReconciler(
+      OperatorConfig config,
+      MonitoringConfig monitoring,
+      Clock clock,
+      CustomerMailer mailer,
+      MeterRegistry registry) {
+    this.alertRuleDesign = new AlertRuleDesign(monitoring);
     this.metrics = new VpsMetrics(registry, clock);
     this.config = config;
     this.clock = clock;
@@ -265,7 +283,14 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     boolean halted = (suspended && mode == SuspensionMode.halt) || restoring;
     boolean isolated =
         vps.getSpec().getIsolation() != null || (suspended && mode == SuspensionMode.isolate);
-    new Enforcement(allocated.address(), halted, isolated, vmDesign, guestDesign, networkDesign)
+    new Enforcement(
+            allocated.address(),
+            halted,
+            isolated,
+            vmDesign,
+            guestDesign,
+            networkDesign,
+            alertRuleDesign)
         .putInto(context);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
@@ -354,7 +379,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
         vps.getMetadata().getNamespace(),
         vps.getMetadata().getName(),
         availability,
-        vmReady);
+        !(meantToRun && !vmReady));
     return finish(
         vps,
         observation,

@@ -92,7 +92,8 @@ public class VpsMetrics {
               h.meters =
                   List.of(
                       Gauge.builder("odoovps.vps.ready", h, a -> a.ready ? 1 : 0)
-                          .description("1 when the VPS's VM is ready")
+                          .description(
+                              "0 while the VPS is down although meant to run (counts against availability)")
                           .tags("namespace", namespace, "vps", vps)
                           .register(registry),
                       Gauge.builder(

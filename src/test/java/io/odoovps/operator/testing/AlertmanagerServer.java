@@ -23,17 +23,9 @@ public final class AlertmanagerServer implements AutoCloseable {
   private final Path dir;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  /** The binary: `-Dalertmanager.path`, else the cache `make monitoring-tools` fills. */
+  /** The binary that `make monitoring-tools` builds. */
   public static Path binary() {
-    var configured = System.getProperty("alertmanager.path");
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
-    }
-    var tools =
-        System.getenv()
-            .getOrDefault(
-                "ODOOVPS_TOOLS_DIR", System.getProperty("user.home") + "/.cache/odoovps-tools");
-    return Path.of(tools, "alertmanager-0.35.0", "alertmanager");
+    return MonitoringTools.alertmanager();
   }
 
   /**

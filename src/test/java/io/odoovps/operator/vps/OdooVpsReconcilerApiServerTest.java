@@ -217,14 +217,15 @@ class OdooVpsReconcilerApiServerTest extends VpsOperatorTestBase {
               var writes = audit.writesSince(mark, ControlPlane.OPERATOR_USER_AGENT);
               var objectWrites =
                   writes.stream().filter(w -> !w.resource().equals("events")).toList();
-              // The floor: one write per owned object (VM, Service, 3 Secrets, IPv4Allocation),
-              // one for the finalizer that guards the data, one status write.
+              // The floor: one write per owned object (VM, Service, 3 Secrets, IPv4Allocation,
+              // PrometheusRule), one for the finalizer that guards the data, one status write.
               assertThat(objectWrites)
                   .as(writes.toString())
                   .extracting(
                       w -> w.resource() + (w.subresource().isEmpty() ? "" : "/" + w.subresource()))
                   .containsExactlyInAnyOrder(
                       "virtualmachines",
+                      "prometheusrules",
                       "services",
                       "secrets",
                       "secrets",

@@ -1,0 +1,29 @@
+package io.odoovps.operator.vps;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.monitoring.PrometheusRule;
+
+/**
+ * The VPS's supervision rules (contract article 3: CPU, network, file systems, memory; article 10:
+ * availability), whose alerts Alertmanager sends to the operator's ticket webhook. Active only
+ * where prometheus-operator's CRD is installed.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = VpsLabels.MANAGED_BY_SELECTOR))
+public class OdooVpsPrometheusRuleDependentResource
+    extends CRUDKubernetesDependentResource<PrometheusRule, OdooVps> {
+
+  public OdooVpsPrometheusRuleDependentResource() {
+    super(PrometheusRule.class);
+  }
+
+  @Override
+  protected PrometheusRule desired(OdooVps vps, Context<OdooVps> context) {
+    var generic = Enforcement.of(context).alertRuleDesign().prometheusRule(vps);
+    return Serialization.unmarshal(Serialization.asJson(generic), PrometheusRule.class);
+  }
+}
