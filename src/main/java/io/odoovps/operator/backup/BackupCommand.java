@@ -34,8 +34,9 @@ import java.util.zip.GZIPInputStream;
  * </pre>
  *
  * The bucket comes from the environment ({@link BackupTarget#fromEnvironment}), the namespace from
- * `ODOOVPS_NAMESPACE` (or --namespace). Exit code 0 on success, 1 on failure (with the reason on
- * stderr and in the report file, never a credential), 2 on bad usage.
+ * `ODOOVPS_NAMESPACE` (or --namespace); with a namespace, keys live under `backups/<namespace>/`.
+ * Exit code 0 on success, 1 on failure (with the reason on stderr and in the report file, never a
+ * credential), 2 on bad usage.
  */
 public final class BackupCommand {
 
@@ -101,7 +102,12 @@ public final class BackupCommand {
     }
     var report = options.get("report");
     try (var s3 = BackupTarget.fromEnvironment(env).client()) {
-      var store = new BackupStore(s3, BackupTarget.fromEnvironment(env).bucket(), clock);
+      var store =
+          new BackupStore(
+              s3,
+              BackupTarget.fromEnvironment(env).bucket(),
+              clock,
+              options.getOrDefault("namespace", env.get("ODOOVPS_NAMESPACE")));
       switch (args[0]) {
         case "backup" -> {
           var result = backup(vps, options, env, stdin, store, methods, stderr);
@@ -130,7 +136,8 @@ public final class BackupCommand {
         case "purge" -> {
           var purged = store.purge(vps);
           stderr.println("deleted all " + purged.size() + " backups of " + vps);
-          var result = new BackupReport(null, List.of(), 0, purged, null);
+          // the count, not the ids: a long retention would not fit a termination message
+          var result = new BackupReport(null, List.of(), purged.size(), List.of(), null);
           write(report, result.toJson());
           stdout.println(result.toJson());
         }

@@ -12,7 +12,7 @@ import java.util.List;
  * What a backup or restore run reports to the operator, as its pod's termination message (at most
  * 4096 bytes, so the list of backups kept is cut to the newest that fit; {@code keptCount} is
  * always the full count). The operator needs no access to the bucket to fill the BackupPolicy
- * status.
+ * status. For a purge, {@code keptCount} is the number of backups deleted.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)

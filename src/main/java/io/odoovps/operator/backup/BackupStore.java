@@ -46,14 +46,25 @@ public class BackupStore {
   private final String bucket;
   private final Clock clock;
 
+  private final String scope;
+
   public BackupStore(S3Client s3, String bucket, Clock clock) {
+    this(s3, bucket, clock, null);
+  }
+
+  /**
+   * A store whose keys live under `backups/<namespace>/`, so that VPSs of the same name in two
+   * namespaces sharing a bucket never see, prune or purge each other's backups.
+   */
+  public BackupStore(S3Client s3, String bucket, Clock clock, String namespace) {
     this.s3 = s3;
     this.bucket = bucket;
     this.clock = clock;
+    this.scope = namespace == null ? "backups/" : "backups/" + namespace + "/";
   }
 
-  static String prefix(String vps) {
-    return "backups/" + vps + "/";
+  String prefix(String vps) {
+    return scope + vps + "/";
   }
 
   /** Streams {@code data} to a new backup of {@code vps}; returns its manifest. */
@@ -247,7 +258,7 @@ public class BackupStore {
   }
 
   /** The backup id in a key `backups/<vps>/<backupId>/...`, if it has one. */
-  private static java.util.Optional<String> backupIdOf(String vps, String key) {
+  private java.util.Optional<String> backupIdOf(String vps, String key) {
     var rest = key.substring(prefix(vps).length());
     var slash = rest.indexOf('/');
     return slash > 0 ? java.util.Optional.of(rest.substring(0, slash)) : java.util.Optional.empty();

@@ -63,6 +63,9 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
   /** Acceptances not yet seen in the informer cache, so that two requests cannot both slip in. */
   private final Map<String, Map<String, Instant>> accepted = new ConcurrentHashMap<>();
 
+  /** The restore that holds each VPS (namespace/name), as accepted here. */
+  private final Map<String, String> holding = new ConcurrentHashMap<>();
+
   @Inject
   public OdooVpsRestoreReconciler(OperatorConfig config, Clock clock) {
     this.clock = clock;
@@ -174,26 +177,45 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
                       + ")"),
           events);
     }
-    var busy =
-        context
-            .getPrimaryCache()
-            .list(namespace)
-            .filter(r -> !r.getMetadata().getName().equals(restore.getMetadata().getName()))
-            .filter(r -> spec.getVps().equals(r.getSpec().getVps()))
-            .filter(
-                r ->
-                    r.getStatus() != null
-                        && r.getStatus().phase() != null
-                        && r.getStatus().phase().holdsVm())
-            .findFirst();
-    if (busy.isPresent()) {
-      var waiting =
-          "waiting for restore " + busy.get().getMetadata().getName() + " of this VPS to finish";
-      return write(
-          restore, status, withPhase(status, Phase.Pending, waiting), Duration.ofSeconds(10));
-    }
     var customer = vps.getSpec().getCustomer().getEmail().toLowerCase(Locale.ROOT);
     synchronized (accepted) {
+      // one restore of a VPS at a time: the cache, and acceptances the cache may not show yet
+      var holder0 = holding.get(namespace + "/" + spec.getVps());
+      if (holder0 != null
+          && !holder0.equals(restore.getMetadata().getUid())
+          && context
+              .getPrimaryCache()
+              .list(namespace)
+              .anyMatch(
+                  r ->
+                      r.getMetadata().getUid().equals(holder0)
+                          && (r.getStatus() == null
+                              || r.getStatus().phase() == null
+                              || !r.getStatus().phase().isFinal()))) {
+        return write(
+            restore,
+            status,
+            withPhase(status, Phase.Pending, "waiting for another restore of this VPS to finish"),
+            Duration.ofSeconds(10));
+      }
+      var busy =
+          context
+              .getPrimaryCache()
+              .list(namespace)
+              .filter(r -> !r.getMetadata().getName().equals(restore.getMetadata().getName()))
+              .filter(r -> spec.getVps().equals(r.getSpec().getVps()))
+              .filter(
+                  r ->
+                      r.getStatus() != null
+                          && r.getStatus().phase() != null
+                          && r.getStatus().phase().holdsVm())
+              .findFirst();
+      if (busy.isPresent()) {
+        var waiting =
+            "waiting for restore " + busy.get().getMetadata().getName() + " of this VPS to finish";
+        return write(
+            restore, status, withPhase(status, Phase.Pending, waiting), Duration.ofSeconds(10));
+      }
       var carriedOut = new ArrayList<Instant>();
       context
           .getPrimaryCache()
@@ -238,6 +260,7 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
         return write(restore, status, rejected, null);
       }
       recent.put(restore.getMetadata().getUid(), now);
+      holding.put(namespace + "/" + spec.getVps(), restore.getMetadata().getUid());
       var left = RestoreAllowance.left(carriedOut, now) - 1;
       var next =
           new OdooVpsRestoreStatus(
@@ -311,22 +334,14 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
       client.resource(job).create();
     }
     var next =
-        new OdooVpsRestoreStatus(
-            Phase.Restoring,
+        status.started(
             "Job "
                 + job.getMetadata().getName()
                 + " streams backup "
                 + restore.getSpec().getBackupId()
                 + " back",
-            status.customer(),
-            status.policy(),
-            status.acceptedAt(),
-            status.restoresLeftThisMonth(),
             job.getMetadata().getName(),
-            Timestamps.format(now),
-            null,
-            null,
-            null);
+            Timestamps.format(now));
     events.normal(restore, "RestoreStarted", next.message());
     return write(restore, status, next, null);
   }
@@ -345,7 +360,22 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
             .filter(r -> r.job().getMetadata().getName().equals(status.job()))
             .reduce((a, b) -> b);
     if (run.isEmpty()) {
-      return UpdateControl.noUpdate();
+      var present =
+          jobs.stream().anyMatch(j -> j.getMetadata().getName().equals(status.job()))
+              || context
+                      .getClient()
+                      .batch()
+                      .v1()
+                      .jobs()
+                      .inNamespace(restore.getMetadata().getNamespace())
+                      .withName(status.job())
+                      .get()
+                  != null;
+      if (!present) {
+        return fail(
+            restore, status, "the restore Job " + status.job() + " disappeared", events, vps);
+      }
+      return UpdateControl.<OdooVpsRestore>noUpdate().rescheduleAfter(Duration.ofMinutes(1));
     }
     if (!run.get().succeeded()) {
       return fail(
@@ -353,19 +383,13 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
     }
     var restored = run.get().report().restored();
     var next =
-        new OdooVpsRestoreStatus(
+        status.ended(
             Phase.Succeeded,
             "backup "
                 + restore.getSpec().getBackupId()
                 + " restored onto the disk of "
                 + vps.getMetadata().getName()
                 + " (SHA-256 verified); the VM starts again",
-            status.customer(),
-            status.policy(),
-            status.acceptedAt(),
-            status.restoresLeftThisMonth(),
-            status.job(),
-            status.startedAt(),
             Timestamps.format(now),
             restored == null ? null : restored.sizeBytes(),
             restored == null ? null : restored.sha256());
@@ -406,24 +430,18 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
       events.warning(
           vps,
           "RestoreFailed",
-          why + "; the disk was not overwritten unless the checksum had matched");
+          why
+              + "; a backup whose checksum did not match never reaches the disk, but a run that"
+              + " failed while copying a verified backup leaves it partly written: check the"
+              + " Job's log before relying on the disk");
     }
-    return write(
-        restore,
-        status,
-        new OdooVpsRestoreStatus(
-            Phase.Failed,
-            why,
-            status == null ? null : status.customer(),
-            status == null ? null : status.policy(),
-            status == null ? null : status.acceptedAt(),
-            status == null ? null : status.restoresLeftThisMonth(),
-            status == null ? null : status.job(),
-            status == null ? null : status.startedAt(),
-            Timestamps.format(clock.instant()),
-            null,
-            null),
-        null);
+    var at = Timestamps.format(clock.instant());
+    var failed =
+        status == null
+            ? new OdooVpsRestoreStatus(
+                Phase.Failed, why, null, null, null, null, null, null, at, null, null)
+            : status.ended(Phase.Failed, why, at, null, null);
+    return write(restore, status, failed, null);
   }
 
   private static OdooVpsRestoreStatus withPhase(
@@ -431,18 +449,7 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
     return status == null
         ? new OdooVpsRestoreStatus(
             phase, message, null, null, null, null, null, null, null, null, null)
-        : new OdooVpsRestoreStatus(
-            phase,
-            message,
-            status.customer(),
-            status.policy(),
-            status.acceptedAt(),
-            status.restoresLeftThisMonth(),
-            status.job(),
-            status.startedAt(),
-            status.completedAt(),
-            status.sizeBytes(),
-            status.sha256());
+        : status.moved(phase, message);
   }
 
   private static UpdateControl<OdooVpsRestore> write(

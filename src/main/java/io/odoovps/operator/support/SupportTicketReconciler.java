@@ -83,7 +83,14 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
         new EventRecorder(context.getClient(), clock)
             .normal(ticket, "Forwarded", "Forwarded to the helpdesk (opening " + openings + ")");
       } catch (Exception e) {
-        var message = "forwarding to the helpdesk failed: " + e.getMessage();
+        // the class and our own messages only: a URL or relay error may carry a credential
+        var message =
+            "forwarding to the helpdesk failed: "
+                + (e instanceof HelpdeskRefused
+                    ? e.getMessage()
+                    : e instanceof io.odoovps.operator.notification.MailDeliveryException
+                        ? "the mail relay did not take the email"
+                        : e.getClass().getSimpleName());
         if (!message.equals(problem)) {
           new EventRecorder(context.getClient(), clock).warning(ticket, "ForwardFailed", message);
         }
@@ -166,9 +173,15 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
                   .build(),
               HttpResponse.BodyHandlers.discarding());
       if (response.statusCode() / 100 != 2) {
-        throw new IllegalStateException(
-            "the helpdesk webhook answered HTTP " + response.statusCode());
+        throw new HelpdeskRefused("the helpdesk webhook answered HTTP " + response.statusCode());
       }
+    }
+  }
+
+  /** The helpdesk webhook answered, but not with 2xx. */
+  static final class HelpdeskRefused extends Exception {
+    HelpdeskRefused(String message) {
+      super(message);
     }
   }
 }

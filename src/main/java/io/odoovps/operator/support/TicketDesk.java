@@ -101,13 +101,13 @@ public class TicketDesk {
                   + 1);
           patchStatus(latest, status);
           reopened++;
-        } else if (open(namespace, vps, fingerprint, alert, tickets.size() + 1, now)) {
+        } else if (open(namespace, vps, fingerprint, alert, nextNumber(tickets), now)) {
           opened++;
         } else {
           unchanged++;
         }
       } else if ("resolved".equals(alert.status())) {
-        if (latest != null && phase == Phase.Open) {
+        if (latest != null && phase != Phase.Resolved) { // no phase: its opening half-failed
           var status = new LinkedHashMap<String, Object>();
           status.put("phase", Phase.Resolved.name());
           status.put("resolvedAt", Timestamps.format(now));
@@ -185,6 +185,21 @@ public class TicketDesk {
         .subresource("status")
         .patch(
             PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
+  }
+
+  /** One more than the highest ticket number of the incident (tickets may have been deleted). */
+  static int nextNumber(java.util.List<SupportTicket> tickets) {
+    int highest = 0;
+    for (var ticket : tickets) {
+      var name = ticket.getMetadata().getName();
+      var dash = name.lastIndexOf('-');
+      try {
+        highest = Math.max(highest, Integer.parseInt(name.substring(dash + 1)));
+      } catch (NumberFormatException e) {
+        highest = Math.max(highest, tickets.size());
+      }
+    }
+    return highest + 1;
   }
 
   static String fingerprintOf(Map<String, String> labels) {

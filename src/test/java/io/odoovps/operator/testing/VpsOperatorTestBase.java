@@ -144,4 +144,27 @@ public abstract class VpsOperatorTestBase {
   protected List<String> eventReasons(String name) {
     return events(name).stream().map(Event::getReason).toList();
   }
+
+  /** Plays virt-controller: a running VirtualMachineInstance of the VM. */
+  protected void createVmInstance(String name) {
+    var vmi = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+    vmi.setApiVersion("kubevirt.io/v1");
+    vmi.setKind("VirtualMachineInstance");
+    vmi.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(namespace)
+            .build());
+    vmi.setAdditionalProperty(
+        "spec", java.util.Map.of("domain", java.util.Map.of("devices", java.util.Map.of())));
+    client.resource(vmi).create();
+  }
+
+  protected io.fabric8.kubernetes.api.model.GenericKubernetesResource vmInstance(String name) {
+    return client
+        .genericKubernetesResources("kubevirt.io/v1", "VirtualMachineInstance")
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
+  }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.odoovps.BillingSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
@@ -18,7 +16,6 @@ import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,23 +26,6 @@ class OdooVpsContractApiServerTest extends VpsOperatorTestBase {
   @Override
   protected boolean guardedNamespace() {
     return true;
-  }
-
-  private void createVmInstance(String name) {
-    var vmi = new GenericKubernetesResource();
-    vmi.setApiVersion("kubevirt.io/v1");
-    vmi.setKind("VirtualMachineInstance");
-    vmi.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    vmi.setAdditionalProperty("spec", Map.of("domain", Map.of("devices", Map.of())));
-    client.resource(vmi).create();
-  }
-
-  private GenericKubernetesResource vmInstance(String name) {
-    return client
-        .genericKubernetesResources("kubevirt.io/v1", "VirtualMachineInstance")
-        .inNamespace(namespace)
-        .withName(name)
-        .get();
   }
 
   @Test

@@ -3,8 +3,6 @@ package io.odoovps.operator.vps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceSpec;
 import io.odoovps.operator.kubevirt.VirtualMachineStatus;
@@ -12,7 +10,6 @@ import io.odoovps.operator.testing.TestOperator;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Maintenance reboots with notice, and the month's availability, on the real API server. */
@@ -24,23 +21,6 @@ class SupervisionApiServerTest extends VpsOperatorTestBase {
   protected TestOperator newOperator() {
     return TestOperator.start(
         namespace, new OdooVpsReconciler(config(), clock, mailbox.mailer(), registry));
-  }
-
-  private void createVmInstance(String name) {
-    var vmi = new GenericKubernetesResource();
-    vmi.setApiVersion("kubevirt.io/v1");
-    vmi.setKind("VirtualMachineInstance");
-    vmi.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    vmi.setAdditionalProperty("spec", Map.of("domain", Map.of("devices", Map.of())));
-    client.resource(vmi).create();
-  }
-
-  private GenericKubernetesResource vmInstance(String name) {
-    return client
-        .genericKubernetesResources("kubevirt.io/v1", "VirtualMachineInstance")
-        .inNamespace(namespace)
-        .withName(name)
-        .get();
   }
 
   private double gauge(String name, String vps) {

@@ -160,7 +160,7 @@ public final class BackupJobDesign {
             new PolicyRuleBuilder()
                 .withApiGroups("")
                 .withResources("secrets")
-                .withVerbs("create", "get", "update", "delete")
+                .withVerbs("create", "get", "update", "patch", "delete")
                 .build())
         .build();
   }
@@ -227,7 +227,7 @@ public final class BackupJobDesign {
                 .withNewSpec()
                 .withAccessModes("ReadWriteOnce")
                 .withNewResources()
-                .withRequests(Map.of("storage", diskSize))
+                .withRequests(Map.of("storage", stagingSize(diskSize)))
                 .endResources()
                 .endSpec()
                 .endVolumeClaimTemplate()
@@ -248,6 +248,7 @@ public final class BackupJobDesign {
         .withNewSpec()
         .withBackoffLimit(1)
         .withActiveDeadlineSeconds(config.runDeadline().toSeconds())
+        .withTtlSecondsAfterFinished(24 * 3600)
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
@@ -289,6 +290,17 @@ public final class BackupJobDesign {
 
   public static String purgeJobName(String policy, String vps) {
     return bounded("purge-" + policy + "-" + vps, 63);
+  }
+
+  /** The disk plus a tenth and 1 GiB: a raw image plus file-system overhead fits. */
+  static Quantity stagingSize(Quantity disk) {
+    var bytes = disk.getNumericalAmount();
+    var staging =
+        bytes
+            .multiply(new java.math.BigDecimal("1.1"))
+            .add(java.math.BigDecimal.valueOf(1L << 30))
+            .setScale(0, java.math.RoundingMode.CEILING);
+    return new Quantity(staging.toPlainString());
   }
 
   public static String restoreJobName(String restore) {

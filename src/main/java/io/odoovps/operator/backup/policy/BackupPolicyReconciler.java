@@ -35,7 +35,6 @@ import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.status.ConditionList;
 import io.odoovps.operator.vps.VpsLabels;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -394,14 +393,14 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       if (run.isEmpty()) {
         pending.add(withoutSchedule(entry, entry.lastFailure()));
       } else if (run.get().succeeded()) {
-        var deleted = run.get().report().pruned();
+        var deleted = run.get().report().keptCount();
         events.normal(
             policy,
             "BackupsDeleted",
             "VPS "
                 + entry.name()
                 + " was terminated: its "
-                + (deleted == null ? 0 : deleted.size())
+                + (deleted == null ? 0 : deleted)
                 + " backup(s) were deleted from the bucket in "
                 + policy.getSpec().getTarget().getLocation());
       } else {
@@ -636,12 +635,17 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
 
   static String hash(HasMetadata desired) {
     try {
-      var digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(Serialization.asJson(desired).getBytes(StandardCharsets.UTF_8));
+      var digest = MessageDigest.getInstance("SHA-256").digest(SORTED.writeValueAsBytes(desired));
       return HexFormat.of().formatHex(digest).substring(0, 16);
-    } catch (NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException | java.io.IOException e) {
       throw new IllegalStateException(e);
     }
   }
+
+  /** Map keys sorted, so that the hash of an unchanged object is the same in every JVM. */
+  private static final com.fasterxml.jackson.databind.ObjectMapper SORTED =
+      Serialization.jsonMapper()
+          .copy()
+          .configure(
+              com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 }

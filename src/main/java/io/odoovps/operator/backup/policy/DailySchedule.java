@@ -79,11 +79,12 @@ public final class DailySchedule {
   /** The first run strictly after {@code after}, in {@code zone}. */
   public Instant next(Instant after, ZoneId zone) {
     var start = ZonedDateTime.ofInstant(after, zone).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
-    var day = start.truncatedTo(ChronoUnit.DAYS);
+    var day = start.toLocalDate();
     for (int d = 0; d < 3; d++, day = day.plusDays(1)) {
       for (int h = hours.nextSetBit(0); h >= 0; h = hours.nextSetBit(h + 1)) {
         for (int m = minutes.nextSetBit(0); m >= 0; m = minutes.nextSetBit(m + 1)) {
-          var candidate = day.plusHours(h).plusMinutes(m);
+          // wall-clock time of that day (a daylight-saving day is 23 or 25 hours long)
+          var candidate = day.atTime(h, m).atZone(zone);
           if (!candidate.isBefore(start)) {
             return candidate.toInstant();
           }

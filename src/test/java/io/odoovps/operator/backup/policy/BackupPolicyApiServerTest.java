@@ -326,7 +326,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
                 .getObjectAsBytes(
                     b ->
                         b.bucket(bucket.bucket())
-                            .key("backups/alpha/" + success.backupId() + "/data"))
+                            .key("backups/" + namespace + "/alpha/" + success.backupId() + "/data"))
                 .asByteArray();
         assertThat(success.sha256()).isEqualTo(sha256(stored));
         assertThat(success.sizeBytes()).isEqualTo(stored.length);
@@ -404,7 +404,8 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
       try (var s3client = bucket.client()) {
         assertThat(
                 s3client
-                    .listObjectsV2(b -> b.bucket(bucket.bucket()).prefix("backups/alpha/"))
+                    .listObjectsV2(
+                        b -> b.bucket(bucket.bucket()).prefix("backups/" + namespace + "/alpha/"))
                     .contents())
             .as("nothing of alpha left in the bucket")
             .isEmpty();

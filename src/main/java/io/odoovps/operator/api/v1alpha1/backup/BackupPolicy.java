@@ -14,6 +14,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * backups kept.
  */
 @Group("odoovps.io")
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "self.metadata.name.size() <= 63",
+    message =
+        "metadata.name of a BackupPolicy must be at most 63 characters: it labels the Jobs it runs")
 @Version("v1alpha1")
 @ShortNames("bkp")
 @AdditionalPrinterColumn(name = "Target", jsonPath = ".spec.target.location")

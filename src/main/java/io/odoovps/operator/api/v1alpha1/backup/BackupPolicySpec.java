@@ -30,7 +30,10 @@ public class BackupPolicySpec {
 
   @Default("Etc/UTC")
   @Size(max = 64)
-  @JsonPropertyDescription("Time zone of the schedule (an IANA name). Default Etc/UTC.")
+  @Pattern("^[A-Za-z][A-Za-z_-]*(/[A-Za-z0-9_+-]+)*$")
+  @JsonPropertyDescription(
+      "Time zone of the schedule, an IANA region name such as Europe/Paris (offsets such as"
+          + " +02:00 are refused, as CronJobs refuse them). Default Etc/UTC.")
   private String timeZone = "Etc/UTC";
 
   @Default("15")

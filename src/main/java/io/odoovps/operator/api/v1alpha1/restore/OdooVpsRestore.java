@@ -15,6 +15,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * VM again.
  */
 @Group("odoovps.io")
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "self.metadata.name.size() <= 63",
+    message =
+        "metadata.name of a OdooVpsRestore must be at most 63 characters: it labels the Jobs it runs")
 @Version("v1alpha1")
 @ShortNames("vpsrestore")
 @ValidationRule(

@@ -24,6 +24,55 @@ public record OdooVpsRestoreStatus(
     @JsonPropertyDescription("Bytes restored.") Long sizeBytes,
     @JsonPropertyDescription("The verified SHA-256 of the backup.") String sha256) {
 
+  /** This status in {@code phase} with {@code message}, everything else kept. */
+  public OdooVpsRestoreStatus moved(Phase phase, String message) {
+    return new OdooVpsRestoreStatus(
+        phase,
+        message,
+        customer,
+        policy,
+        acceptedAt,
+        restoresLeftThisMonth,
+        job,
+        startedAt,
+        completedAt,
+        sizeBytes,
+        sha256);
+  }
+
+  /** This status once {@code job} started at {@code at}. */
+  public OdooVpsRestoreStatus started(String message, String job, String at) {
+    return new OdooVpsRestoreStatus(
+        Phase.Restoring,
+        message,
+        customer,
+        policy,
+        acceptedAt,
+        restoresLeftThisMonth,
+        job,
+        at,
+        null,
+        null,
+        null);
+  }
+
+  /** This status once the restore ended at {@code at}, with what it restored if it did. */
+  public OdooVpsRestoreStatus ended(
+      Phase phase, String message, String at, Long sizeBytes, String sha256) {
+    return new OdooVpsRestoreStatus(
+        phase,
+        message,
+        customer,
+        policy,
+        acceptedAt,
+        restoresLeftThisMonth,
+        job,
+        startedAt,
+        at,
+        sizeBytes,
+        sha256);
+  }
+
   /** Phases of a restore. */
   public enum Phase {
     Pending,
