@@ -28,10 +28,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Off-site backups of VPSs in an S3 bucket:
- * `backups/<vps>/<backupId>/{data,data.sha256,manifest.json}`. Uploads stream with multipart upload
- * through one part-sized buffer (the whole backup is never in memory), compute SHA-256 on the way,
- * and write the manifest last. Retention pruning and restores read manifests; a restore verifies
- * the checksum.
+ * `backups/[<namespace>/]<vps>/<backupId>/{data,data.sha256,manifest.json}`. Uploads stream with
+ * multipart upload through one part-sized buffer (the whole backup is never in memory), compute
+ * SHA-256 on the way, and write the manifest last. Retention pruning and restores read manifests; a
+ * restore verifies the checksum.
  */
 public class BackupStore {
 
@@ -257,7 +257,7 @@ public class BackupStore {
     return ids;
   }
 
-  /** The backup id in a key `backups/<vps>/<backupId>/...`, if it has one. */
+  /** The backup id in a key `<prefix><vps>/<backupId>/...`, if it has one. */
   private java.util.Optional<String> backupIdOf(String vps, String key) {
     var rest = key.substring(prefix(vps).length());
     var slash = rest.indexOf('/');
