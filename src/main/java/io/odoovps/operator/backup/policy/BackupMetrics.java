@@ -3,6 +3,7 @@ package io.odoovps.operator.backup.policy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,13 +49,14 @@ public class BackupMetrics {
   }
 
   void forget(String namespace, String policy) {
-    var failingGauge = failing.remove(namespace + "/" + policy);
-    if (failingGauge != null) {
-      failingGauge.set(0);
-    }
-    var staleGauge = stale.remove(namespace + "/" + policy);
-    if (staleGauge != null) {
-      staleGauge.set(0);
+    var key = namespace + "/" + policy;
+    failing.remove(key);
+    stale.remove(key);
+    for (var name : List.of("odoovps.backup.failing.vps", "odoovps.backup.stale.vps")) {
+      var meter = registry.find(name).tag("namespace", namespace).tag("policy", policy).meter();
+      if (meter != null) {
+        registry.remove(meter);
+      }
     }
   }
 
@@ -70,6 +72,17 @@ public class BackupMetrics {
               .register(registry);
           return value;
         });
+  }
+
+  /** The stale count of a policy as its gauge reads, 0 once forgotten; for tests. */
+  public int stale(String namespace, String policy) {
+    var gauge =
+        registry
+            .find("odoovps.backup.stale.vps")
+            .tag("namespace", namespace)
+            .tag("policy", policy)
+            .gauge();
+    return gauge == null ? 0 : (int) gauge.value();
   }
 
   /** The failing count of a policy, for tests. */

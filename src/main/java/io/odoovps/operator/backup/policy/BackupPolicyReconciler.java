@@ -61,7 +61,9 @@ import java.util.stream.Collectors;
  * CronJobs as they were and says why in a condition and an Event.
  */
 @ControllerConfiguration(name = BackupPolicyReconciler.NAME)
-public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
+public class BackupPolicyReconciler
+    implements Reconciler<BackupPolicy>,
+        io.javaoperatorsdk.operator.api.reconciler.Cleaner<BackupPolicy> {
 
   public static final String NAME = "backuppolicy";
   static final String HASH = "odoovps.io/applied-hash";
@@ -234,12 +236,24 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
 
     var staleAfter = config.backup().staleAfter();
     var failing = entries.stream().filter(e -> e.lastFailure() != null).toList();
+    // stale: the last success is too old, or there was none since the CronJob was made that long
+    // ago
+    var createdAt =
+        cronJobs.stream()
+            .filter(c -> c.getMetadata().getCreationTimestamp() != null)
+            .collect(
+                Collectors.toMap(
+                    c -> c.getMetadata().getName(),
+                    c -> Instant.parse(c.getMetadata().getCreationTimestamp())));
     var stale =
         entries.stream()
             .filter(
                 e ->
                     e.lastSuccess() != null
-                        && Instant.parse(e.lastSuccess().time()).plus(staleAfter).isBefore(now))
+                        ? Instant.parse(e.lastSuccess().time()).plus(staleAfter).isBefore(now)
+                        : e.cronJob() != null
+                            && createdAt.containsKey(e.cronJob())
+                            && createdAt.get(e.cronJob()).plus(staleAfter).isBefore(now))
             .toList();
     metrics.observe(namespace, name, failing.size(), stale.size());
 
@@ -351,6 +365,14 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
             .build());
     fresh.setStatus(status);
     return UpdateControl.patchStatus(fresh).rescheduleAfter(wake);
+  }
+
+  /** A deleted policy's gauges go with it (its CronJobs go by garbage collection). */
+  @Override
+  public io.javaoperatorsdk.operator.api.reconciler.DeleteControl cleanup(
+      BackupPolicy policy, Context<BackupPolicy> context) {
+    metrics.forget(policy.getMetadata().getNamespace(), policy.getMetadata().getName());
+    return io.javaoperatorsdk.operator.api.reconciler.DeleteControl.defaultDelete();
   }
 
   /**

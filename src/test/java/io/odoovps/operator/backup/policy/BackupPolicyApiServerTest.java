@@ -248,6 +248,23 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
                 assertThat(audit.writesSince(mark, ControlPlane.OPERATOR_USER_AGENT))
                     .as("writes by the operator during a quiet resync")
                     .isEmpty());
+
+    // no backup ever succeeded a day and more after the CronJob was made: stale too
+    clock.set(java.time.Instant.now().plus(Duration.ofHours(27)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(condition(policy("daily"), "BackupsCurrent"))
+                    .startsWith("False")
+                    .contains("alpha"));
+    assertThat(backups.metrics().stale(namespace, "daily")).isEqualTo(1);
+
+    // a deleted policy takes its gauges along
+    client.resources(BackupPolicy.class).inNamespace(namespace).withName("daily").delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(backups.metrics().stale(namespace, "daily")).isZero());
   }
 
   @Test
