@@ -107,6 +107,14 @@ public interface OperatorConfig {
     @WithConverter(DurationConverter.class)
     Duration maintenanceNotice();
 
+    /**
+     * After a maintenance reboot, how long the VM may take to be ready again before its downtime
+     * counts against the month's availability.
+     */
+    @WithDefault("15m")
+    @WithConverter(DurationConverter.class)
+    Duration maintenanceGrace();
+
     /** Longest wait between two reconciles of a VPS (time rules are also woken on schedule). */
     @WithDefault("10m")
     @WithConverter(DurationConverter.class)

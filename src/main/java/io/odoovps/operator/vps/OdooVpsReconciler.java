@@ -371,8 +371,16 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             .min(Instant::compareTo)
             .map(t -> Duration.between(now, t).plusSeconds(1))
             .orElse(null);
-    // down while meant to run: ready once, not suspended, isolated or being restored
-    boolean meantToRun = accessCodesSentAt != null && !suspended && !isolated && !restoring;
+    // down while meant to run: ready once, not suspended, isolated, being restored, or within
+    // the grace of an announced maintenance reboot
+    boolean rebooting =
+        maintenance != null
+            && maintenance.rebootedAt() != null
+            && now.isBefore(
+                Instant.parse(maintenance.rebootedAt())
+                    .plus(config.deadlines().maintenanceGrace()));
+    boolean meantToRun =
+        accessCodesSentAt != null && !suspended && !isolated && !restoring && !rebooting;
     var availability = Availability.next(previous.getAvailability(), meantToRun && !vmReady, now);
     metrics.availability(
         vps.getMetadata().getUid(),

@@ -69,6 +69,19 @@ class SupervisionApiServerTest extends VpsOperatorTestBase {
                   .isEqualTo("2026-03-02T10:00:00Z");
             });
     assertThat(eventReasons("alpha")).contains("MaintenanceDone");
+
+    // the announced reboot does not count against availability for its grace period
+    setVmStatus("alpha", new VirtualMachineStatus(false, false, "Starting"));
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(vps("alpha").getStatus().getAvailability().downSince()).isNull();
+    clock.advance(Duration.ofMinutes(16));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(vps("alpha").getStatus().getAvailability().downSince())
+                    .isEqualTo("2026-03-02T10:16:00Z"));
     assertThat(
             mailbox.receivedBy("alpha@customer.example").stream()
                 .filter(m -> m.body().contains("2026-03-02T10:00:00Z")))
