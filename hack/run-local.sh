@@ -138,6 +138,9 @@ No KubeVirt runs here, so VMs stay Provisioning. Play virt-controller to see a V
 Backups: one CronJob per covered VPS (nothing runs them here: no kubelet). Run one now, or restore:
   $BIN/kubectl create job -n odoo-customers --from=cronjob/backup-daily-offsite-acme acme-now
   $BIN/kubectl get backuppolicy -n odoo-customers daily-offsite -o yaml
+Open a support ticket as Alertmanager would (demo token), then list tickets:
+  curl -s -H 'Authorization: Bearer local-demo-token' -d '{"version":"4","alerts":[{"status":"firing","labels":{"alertname":"OdooVpsCpuSaturated","namespace":"odoo-customers","vps":"acme","indicator":"cpu"},"annotations":{"summary":"CPU of acme above 90%"},"fingerprint":"1a2b3c4d5e6f"}]}' http://127.0.0.1:$HTTP_PORT/alertmanager/webhook
+  $BIN/kubectl get supporttickets -n odoo-customers
 Mail the operator sent (local SMTP catcher):
   curl -s http://127.0.0.1:$MAIL_API_PORT/api/user/alice@acme.example/messages/INBOX
 Operator metrics: http://127.0.0.1:$HTTP_PORT/q/metrics
