@@ -77,6 +77,8 @@ public class BackupPolicyReconciler
   private final Clock clock;
   private final BackupJobDesign design;
   private final BackupMetrics metrics;
+  private final Map<String, Instant> swept = new java.util.concurrent.ConcurrentHashMap<>();
+  static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
 
   public BackupPolicyReconciler(OperatorConfig config, Clock clock) {
     this(config, clock, new SimpleMeterRegistry());
@@ -209,6 +211,8 @@ public class BackupPolicyReconciler
           .filter(n -> !wanted.containsKey(n))
           .forEach(n -> client.resource(actual.get(n)).delete());
     }
+
+    sweep(client, namespace, now, events, policy);
 
     var jobs = cached(context, Job.class, JOB_SOURCE, policy);
     var pods = cached(context, Pod.class, POD_SOURCE, policy);
@@ -365,6 +369,53 @@ public class BackupPolicyReconciler
             .build());
     fresh.setStatus(status);
     return UpdateControl.patchStatus(fresh).rescheduleAfter(wake);
+  }
+
+  /**
+   * Deletes the VM snapshots and exports a backup pod left behind (killed before it could clean
+   * up): ours by label, and older than a run may last, so no running backup still uses them. At
+   * most once per {@link #SWEEP_EVERY} and namespace.
+   */
+  private void sweep(
+      KubernetesClient client,
+      String namespace,
+      Instant now,
+      EventRecorder events,
+      BackupPolicy policy) {
+    var last = swept.get(namespace);
+    if (last != null && last.plus(SWEEP_EVERY).isAfter(now)) {
+      return;
+    }
+    swept.put(namespace, now);
+    var cutoff = now.minus(config.backup().runDeadline()).minus(Duration.ofHours(1));
+    for (var kind :
+        List.of(
+            io.odoovps.operator.backup.VirtualMachineExportMethod.EXPORTS,
+            io.odoovps.operator.backup.VirtualMachineExportMethod.SNAPSHOTS)) {
+      try {
+        for (var leftover :
+            client
+                .genericKubernetesResources(kind)
+                .inNamespace(namespace)
+                .withLabel(VpsLabels.MANAGED_BY, VpsLabels.OPERATOR)
+                .list()
+                .getItems()) {
+          var created = leftover.getMetadata().getCreationTimestamp();
+          if (created != null && Instant.parse(created).isBefore(cutoff)) {
+            client.resource(leftover).delete();
+            events.normal(
+                policy,
+                "LeftoverDeleted",
+                kind.getKind()
+                    + " "
+                    + leftover.getMetadata().getName()
+                    + " outlived any backup run; deleted");
+          }
+        }
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        // KubeVirt's snapshot or export API absent here: nothing of ours to sweep
+      }
+    }
   }
 
   /** A deleted policy's gauges go with it (its CronJobs go by garbage collection). */

@@ -260,6 +260,39 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
                     .contains("alpha"));
     assertThat(backups.metrics().stale(namespace, "daily")).isEqualTo(1);
 
+    // a snapshot a killed backup pod left behind is swept once no run can still use it
+    var leftover = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+    leftover.setApiVersion("snapshot.kubevirt.io/v1beta1");
+    leftover.setKind("VirtualMachineSnapshot");
+    leftover.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("alpha-backup-left")
+            .withNamespace(namespace)
+            .withLabels(
+                Map.of(
+                    "app.kubernetes.io/managed-by", "odoovps-operator", "odoovps.io/vps", "alpha"))
+            .build());
+    leftover.setAdditionalProperty(
+        "spec",
+        Map.of(
+            "source",
+            Map.of("apiGroup", "kubevirt.io", "kind", "VirtualMachine", "name", "alpha")));
+    client.resource(leftover).create();
+    clock.advance(
+        Duration.ofMinutes(20)); // past the sweep interval; the clock is already a day ahead
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .genericKubernetesResources(VirtualMachineExportMethod.SNAPSHOTS)
+                            .inNamespace(namespace)
+                            .withName("alpha-backup-left")
+                            .get())
+                    .isNull());
+    assertThat(eventReasons("daily")).contains("LeftoverDeleted");
+
     // a deleted policy takes its gauges along
     client.resources(BackupPolicy.class).inNamespace(namespace).withName("daily").delete();
     await()
