@@ -60,8 +60,8 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
   private final Clock clock;
   private final BackupJobDesign design;
 
-  /** Acceptances not yet seen in the informer cache, so that two requests cannot both slip in. */
-  private final Map<String, Map<String, Instant>> accepted = new ConcurrentHashMap<>();
+  /** One acceptance decision at a time in this process; the ledger's lock covers the rest. */
+  private final Object acceptLock = new Object();
 
   /** The restore that holds each VPS (namespace/name), as accepted here. */
   private final Map<String, String> holding = new ConcurrentHashMap<>();
@@ -120,7 +120,7 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
       if (phase == Phase.Pending) {
         return reject(restore, status, why, events);
       }
-      return fail(restore, status, why, events, vps);
+      return fail(client, restore, status, why, events, vps);
     }
     return switch (phase) {
       case Pending -> accept(restore, status, vps, context, events, now);
@@ -178,7 +178,7 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
           events);
     }
     var customer = vps.getSpec().getCustomer().getEmail().toLowerCase(Locale.ROOT);
-    synchronized (accepted) {
+    synchronized (acceptLock) {
       // one restore of a VPS at a time: the cache, and acceptances the cache may not show yet
       var holder0 = holding.get(namespace + "/" + spec.getVps());
       if (holder0 != null
@@ -226,21 +226,19 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
           .filter(
               r -> r.getStatus().phase() != Phase.Failed && r.getStatus().phase() != Phase.Rejected)
           .forEach(r -> carriedOut.add(Instant.parse(r.getStatus().acceptedAt())));
-      var recent = accepted.computeIfAbsent(customer, c -> new ConcurrentHashMap<>());
-      recent.forEach(
-          (uid, at) -> {
-            if (!uid.equals(restore.getMetadata().getUid())
-                && context
-                    .getPrimaryCache()
-                    .list()
-                    .noneMatch(
-                        r ->
-                            r.getMetadata().getUid().equals(uid)
-                                && r.getStatus() != null
-                                && r.getStatus().acceptedAt() != null)) {
-              carriedOut.add(at);
-            }
-          });
+      // the ledger also remembers restores whose objects were deleted, across restarts
+      var ledger = RestoreLedger.read(context.getClient(), namespace);
+      var seen = new java.util.HashSet<String>();
+      context
+          .getPrimaryCache()
+          .list()
+          .filter(r -> r.getStatus() != null && r.getStatus().acceptedAt() != null)
+          .forEach(r -> seen.add(r.getMetadata().getUid()));
+      for (var entry : RestoreLedger.entries(ledger, customer)) {
+        if (!entry.uid().equals(restore.getMetadata().getUid()) && !seen.contains(entry.uid())) {
+          carriedOut.add(entry.acceptedAt());
+        }
+      }
       var refusal = RestoreAllowance.refusal(carriedOut, now);
       if (refusal.isPresent()) {
         var rejected =
@@ -259,7 +257,17 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
         events.warning(restore, "RestoreRejected", refusal.get());
         return write(restore, status, rejected, null);
       }
-      recent.put(restore.getMetadata().getUid(), now);
+      if (!RestoreLedger.write(
+          context.getClient(),
+          namespace,
+          ledger,
+          customer,
+          restore.getMetadata().getUid(),
+          now,
+          true)) {
+        // another acceptance changed the ledger meanwhile: decide again with it
+        return UpdateControl.<OdooVpsRestore>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+      }
       holding.put(namespace + "/" + spec.getVps(), restore.getMetadata().getUid());
       var left = RestoreAllowance.left(carriedOut, now) - 1;
       var next =
@@ -312,7 +320,8 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
     var policy =
         client.resources(BackupPolicy.class).inNamespace(namespace).withName(status.policy()).get();
     if (policy == null) {
-      return fail(restore, status, "BackupPolicy " + status.policy() + " was deleted", events, vps);
+      return fail(
+          client, restore, status, "BackupPolicy " + status.policy() + " was deleted", events, vps);
     }
     var job =
         design.restoreJob(
@@ -373,13 +382,23 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
                   != null;
       if (!present) {
         return fail(
-            restore, status, "the restore Job " + status.job() + " disappeared", events, vps);
+            context.getClient(),
+            restore,
+            status,
+            "the restore Job " + status.job() + " disappeared",
+            events,
+            vps);
       }
       return UpdateControl.<OdooVpsRestore>noUpdate().rescheduleAfter(Duration.ofMinutes(1));
     }
     if (!run.get().succeeded()) {
       return fail(
-          restore, status, "the restore Job failed: " + run.get().failure().reason(), events, vps);
+          context.getClient(),
+          restore,
+          status,
+          "the restore Job failed: " + run.get().failure().reason(),
+          events,
+          vps);
     }
     var restored = run.get().report().restored();
     var next =
@@ -420,12 +439,25 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
   }
 
   private UpdateControl<OdooVpsRestore> fail(
+      io.fabric8.kubernetes.client.KubernetesClient client,
       OdooVpsRestore restore,
       OdooVpsRestoreStatus status,
       String why,
       EventRecorder events,
       OdooVps vps) {
     events.warning(restore, "RestoreFailed", why);
+    if (status != null && status.customer() != null) {
+      // a failed restore was not carried out: it does not count against the month
+      var namespace = restore.getMetadata().getNamespace();
+      RestoreLedger.write(
+          client,
+          namespace,
+          RestoreLedger.read(client, namespace),
+          status.customer(),
+          restore.getMetadata().getUid(),
+          clock.instant(),
+          false);
+    }
     if (vps != null) {
       events.warning(
           vps,

@@ -430,6 +430,19 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
           .contains("at most 2 restores per calendar month")
           .contains("2026-04-01");
       assertThat(eventReasons("third")).contains("RestoreRejected");
+      // deleting the requests does not give restores back: the ledger remembers them
+      client.resources(OdooVpsRestore.class).inNamespace(namespace).withName("first").delete();
+      client.resources(OdooVpsRestore.class).inNamespace(namespace).withName("second").delete();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> restore("first") == null && restore("second") == null);
+      restore("fourth", success.backupId());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> assertThat(restore("fourth").getStatus().phase()).isEqualTo(Phase.Rejected));
+      assertThat(restore("fourth").getStatus().message()).contains("2 already carried out");
 
       // a day and more without a new backup: the policy says the backup is stale
       clock.advance(Duration.ofHours(27));
