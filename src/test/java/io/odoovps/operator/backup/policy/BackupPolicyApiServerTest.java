@@ -136,6 +136,17 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     return status.vps().stream().filter(v -> v.name().equals(vps)).findFirst().orElseThrow();
   }
 
+  /** A kubelet whose backup pods capture VMs through the simulated KubeVirt export. */
+  private TestKubelet kubelet() {
+    return new TestKubelet(
+        client,
+        namespace,
+        clock,
+        (method, timeout) ->
+            new VirtualMachineExportMethod(
+                client, Clock.systemUTC(), timeout, timeout, Duration.ofMillis(100)));
+  }
+
   /** What `kubectl create job --from=cronjob/NAME` does. */
   private String runNow(String policy, String vps, String jobName) {
     var cronJob = cronJob(policy, vps);
@@ -354,14 +365,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
 
     try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> disk);
-        var kubelet =
-            new TestKubelet(
-                client,
-                namespace,
-                clock,
-                (method, timeout) ->
-                    new VirtualMachineExportMethod(
-                        client, Clock.systemUTC(), timeout, timeout, Duration.ofMillis(100)))) {
+        var kubelet = kubelet()) {
       runNow("daily", "alpha", "alpha-manual-1");
       await()
           .atMost(Duration.ofSeconds(60))
@@ -484,14 +488,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     client.resource(policy("daily", "lyon-1", s -> s.setRetries(1))).create();
     await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
     try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> new byte[4096]);
-        var kubelet =
-            new TestKubelet(
-                client,
-                namespace,
-                clock,
-                (method, timeout) ->
-                    new VirtualMachineExportMethod(
-                        client, Clock.systemUTC(), timeout, timeout, Duration.ofMillis(100)))) {
+        var kubelet = kubelet()) {
       runNow("daily", "alpha", "alpha-manual-1");
       await()
           .atMost(Duration.ofSeconds(90))
