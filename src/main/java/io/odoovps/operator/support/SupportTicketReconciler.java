@@ -43,6 +43,11 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
   private final SupportConfig config;
   private final Clock clock;
   private final CustomerMailer mailer;
+
+  /** Openings forwarded by this process, per ticket uid (bounded by the tickets it saw). */
+  private final java.util.Map<String, Integer> forwardedHere =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -69,6 +74,11 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
             ? 0
             : 1 + (status.reopenCount() == null ? 0 : status.reopenCount());
     Integer forwarded = status == null ? null : status.forwarded();
+    // a reconcile on a cache that has not seen our last status patch yet must not send again
+    var sentHere = forwardedHere.get(ticket.getMetadata().getUid());
+    if (sentHere != null && (forwarded == null || sentHere > forwarded)) {
+      forwarded = sentHere;
+    }
     String forwardedAt = status == null ? null : status.forwardedAt();
     String problem = status == null ? null : status.forwardProblem();
     Duration retry = null;
@@ -78,6 +88,7 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
       try {
         forward(ticket);
         forwarded = openings;
+        forwardedHere.put(ticket.getMetadata().getUid(), openings);
         forwardedAt = Timestamps.format(clock.instant());
         problem = null;
         new EventRecorder(context.getClient(), clock)

@@ -10,6 +10,7 @@ import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketSpec;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketStatus.Phase;
 import io.odoovps.operator.contract.Timestamps;
+import io.odoovps.operator.naming.KubeNames;
 import io.odoovps.operator.vps.VpsLabels;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -135,7 +136,7 @@ public class TicketDesk {
     var alertName = alert.label("alertname") == null ? "alert" : alert.label("alertname");
     var suffix = "-" + fingerprint.substring(0, Math.min(6, fingerprint.length())) + "-" + number;
     var name =
-        bounded(
+        KubeNames.bounded(
                 vps + "-" + alertName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"),
                 63 - suffix.length())
             + suffix;
@@ -212,17 +213,6 @@ public class TicketDesk {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String bounded(String name, int max) {
-    if (name.length() <= max) {
-      return name;
-    }
-    var cut = name.substring(0, max);
-    while (cut.endsWith("-")) {
-      cut = cut.substring(0, cut.length() - 1);
-    }
-    return cut;
   }
 
   private static String trim(String text, int max) {

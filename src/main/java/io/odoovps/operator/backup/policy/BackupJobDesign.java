@@ -24,12 +24,9 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.naming.KubeNames;
 import io.odoovps.operator.vps.VpsLabels;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -400,25 +397,7 @@ public final class BackupJobDesign {
         .build();
   }
 
-  /** {@code name} if short enough, else a prefix and a hash of the whole, still unique. */
   static String bounded(String name, int max) {
-    if (name.length() <= max) {
-      return name;
-    }
-    try {
-      var hash =
-          HexFormat.of()
-              .formatHex(
-                  MessageDigest.getInstance("SHA-256")
-                      .digest(name.getBytes(StandardCharsets.UTF_8)))
-              .substring(0, 8);
-      var prefix = name.substring(0, max - 9);
-      while (prefix.endsWith("-")) {
-        prefix = prefix.substring(0, prefix.length() - 1);
-      }
-      return prefix + "-" + hash;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return KubeNames.bounded(name, max);
   }
 }
