@@ -16,6 +16,9 @@ import java.util.function.Consumer;
  */
 public final class TestOperator implements AutoCloseable {
 
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(TestOperator.class);
+
   private final Operator operator;
   private final AtomicInteger reconciles = new AtomicInteger();
 
@@ -27,6 +30,12 @@ public final class TestOperator implements AutoCloseable {
                 o.withKubernetesClient(client)
                     .withCloseClientOnStop(true)
                     .withStopOnInformerErrorDuringStartup(true)
+                    // JOSDK's default handler calls System.exit(1) when a watch ends for good,
+                    // which kills the surefire fork when a watch is still being opened as the
+                    // test closes the client. Production keeps the default (the pod restarts).
+                    .withInformerStoppedHandler(
+                        (informer, cause) ->
+                            LOG.debug("informer stopped after the test operator closed", cause))
                     .withCacheSyncTimeout(Duration.ofSeconds(60))
                     .withMetrics(
                         new Metrics() {
