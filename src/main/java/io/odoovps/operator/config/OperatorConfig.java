@@ -46,6 +46,132 @@ public interface OperatorConfig {
   /** The backup and restore Jobs. */
   Backup backup();
 
+  /** Bandwidth, the monthly quota, port filtering, port 25 and DDoS mitigation. */
+  Traffic traffic();
+
+  /** Traffic rules (contract articles 3, 6, 7 and 9). */
+  interface Traffic {
+    /** The guaranteed bandwidth of every VPS, in Mbit/s, both ways (contract: 100 Mbps). */
+    @WithDefault("100")
+    int bandwidthMbps();
+
+    /** The bandwidth past the monthly quota, in Mbit/s, until the billing cycle ends. */
+    @WithDefault("1")
+    int throttledMbps();
+
+    /**
+     * Outbound bytes per billing cycle before the throttle (contract: 10 TB, decimal). The operator
+     * refuses to start on a value at or below zero.
+     */
+    @WithDefault("10000000000000")
+    long quotaBytes();
+
+    /**
+     * Annotations that a CNI reads on the running virt-launcher pod and applies without a restart,
+     * with `{mbps}` replaced by the bandwidth in Mbit/s; for Kube-OVN
+     * `ovn.kubernetes.io/ingress_rate={mbps},ovn.kubernetes.io/egress_rate={mbps}`. The operator
+     * patches them onto the VM's pods. Empty: only the standard `kubernetes.io/*-bandwidth`
+     * annotations, which take effect when the VM next starts.
+     */
+    Map<String, String> liveAnnotations();
+
+    /** Where outbound byte counters are read. */
+    Prometheus prometheus();
+
+    /** The per-VPS traffic filter (NetworkPolicy). */
+    Filter filter();
+
+    /** Port 25 on spam. */
+    Smtp smtp();
+
+    /** DDoS mitigation. */
+    Mitigation mitigation();
+  }
+
+  /** The Prometheus that scrapes KubeVirt's `kubevirt_vmi_network_transmit_bytes_total`. */
+  interface Prometheus {
+    /**
+     * Base URL of its HTTP API (`http://prometheus-operated.monitoring:9090`). Unset: no quota
+     * accounting, and the VPS status says so.
+     */
+    Optional<String> url();
+
+    /** How often the counters are read. */
+    @WithDefault("5m")
+    @WithConverter(DurationConverter.class)
+    Duration interval();
+
+    /** Timeout of one query. */
+    @WithDefault("30s")
+    @WithConverter(DurationConverter.class)
+    Duration timeout();
+
+    /**
+     * Least time between two writes of the ledger to a VPS's status while nothing else changes; the
+     * ledger in memory is exact, and a crossing of the quota is written at once.
+     */
+    @WithDefault("30m")
+    @WithConverter(DurationConverter.class)
+    Duration recordInterval();
+  }
+
+  /** The traffic filter. */
+  interface Filter {
+    /**
+     * TCP ports denied both ways (except to and from the provider's networks): remote shells and
+     * file sharing that must not face the Internet, IRC, BitTorrent, Tor and open proxies (contract
+     * article 6).
+     */
+    @WithDefault(
+        "23,135-139,445,1080,3128,6660-6669,6697,6881-6889,6969,7000,9001,9030,9050,9051,12000")
+    List<String> deniedTcpPorts();
+
+    /** The only UDP ports a VPS may send to (DNS, NTP): UDP is limited (contract article 3). */
+    @WithDefault("53,123")
+    List<String> allowedUdpEgressPorts();
+
+    /** The only UDP ports a VPS may receive on; none by default. */
+    Optional<List<String>> allowedUdpIngressPorts();
+  }
+
+  /** Port 25. */
+  interface Smtp {
+    /** The port blocked on spam. */
+    @WithDefault("25")
+    int port();
+
+    /** Alert names (alertname label) that report spam from a VPS. */
+    @WithDefault("OdooVpsSpamSuspected")
+    List<String> spamAlerts();
+
+    /** Durations of the 1st, 2nd, 3rd... block; the last one repeats. */
+    @WithDefault("24h,7d,30d")
+    @WithConverter(DurationConverter.class)
+    List<Duration> blockLadder();
+  }
+
+  /** DDoS mitigation. */
+  interface Mitigation {
+    /**
+     * Alert names that report an attack on a VPS; the alert's `level` label (1 to 3) sets the
+     * level, 1 if absent.
+     */
+    @WithDefault("OdooVpsDDoSAttack")
+    List<String> attackAlerts();
+
+    /**
+     * Annotations put on the VPS's Service while mitigation is on (level 1 and up): the scrubbing
+     * route, for example a load balancer address pool announced through the scrubbing centre.
+     */
+    Map<String, String> serviceAnnotations();
+
+    /**
+     * From level 3, the only sources of inbound traffic besides the provider's networks: the
+     * scrubbing centre's return path. Level 3 is refused while this is empty.
+     */
+    Optional<List<String>> scrubbingCidrs();
+  }
+
   /** A datacenter. */
   interface Location {
     /** Public IPv4 addresses: CIDR blocks, `first-last` ranges or single addresses. */

@@ -32,11 +32,18 @@ public class NetworkDesign {
   }
 
   /** Pods of the VPS: KubeVirt copies the template's labels onto its virt-launcher pod. */
-  static Map<String, String> podSelector(OdooVps vps) {
+  public static Map<String, String> podSelector(OdooVps vps) {
     return Map.of(VpsLabels.VPS, vps.getMetadata().getName());
   }
 
   public Service service(OdooVps vps, String ipv4) {
+    return service(vps, ipv4, Map.of());
+  }
+
+  /** The Service, with extra annotations (the scrubbing route while DDoS mitigation is on). */
+  public Service service(OdooVps vps, String ipv4, Map<String, String> extraAnnotations) {
+    var annotations = new java.util.TreeMap<>(extraAnnotations);
+    annotations.put(config.service().addressAnnotation(), ipv4);
     var serviceConfig = config.service();
     List<ServicePort> ports =
         serviceConfig.ports().stream()
@@ -54,7 +61,7 @@ public class NetworkDesign {
         .withName(vps.getMetadata().getName())
         .withNamespace(vps.getMetadata().getNamespace())
         .withLabels(VpsLabels.of(vps))
-        .withAnnotations(Map.of(serviceConfig.addressAnnotation(), ipv4))
+        .withAnnotations(annotations)
         .endMetadata()
         .withNewSpec()
         .withType("LoadBalancer")

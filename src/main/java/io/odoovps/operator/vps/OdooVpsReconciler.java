@@ -1,5 +1,6 @@
 package io.odoovps.operator.vps;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -15,15 +16,20 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.CRDPresentActiv
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfiguration;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
+import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
+import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.AvailabilityStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.BillingStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.SupportStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.TrafficStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
@@ -46,6 +52,10 @@ import io.odoovps.operator.notification.Notice;
 import io.odoovps.operator.restore.OdooVpsRestoreReconciler;
 import io.odoovps.operator.status.ConditionList;
 import io.odoovps.operator.support.SupportMinutes;
+import io.odoovps.operator.traffic.FilterRules;
+import io.odoovps.operator.traffic.PortRange;
+import io.odoovps.operator.traffic.PrometheusTraffic;
+import io.odoovps.operator.traffic.TrafficMeter;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,6 +94,10 @@ import java.util.stream.Stream;
           type = OdooVpsIsolationNetworkPolicyDependentResource.class,
           reconcilePrecondition = IsolationRequired.class),
       @Dependent(
+          name = "traffic-network-policy",
+          type = OdooVpsTrafficNetworkPolicyDependentResource.class,
+          reconcilePrecondition = FilterRequired.class),
+      @Dependent(
           name = "prometheus-rule",
           type = OdooVpsPrometheusRuleDependentResource.class,
           activationCondition = CRDPresentActivationCondition.class),
@@ -99,6 +113,9 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   static final String IPV4_EVENT_SOURCE = "ipv4-allocations";
   static final String RESTORE_EVENT_SOURCE = "restores";
   static final String TICKET_EVENT_SOURCE = "tickets";
+  static final String MITIGATION_EVENT_SOURCE = "mitigations";
+  static final String POD_EVENT_SOURCE = "vm-pods";
+  static final String TRAFFIC_EVENT_SOURCE = "traffic";
 
   private final OperatorConfig config;
   private final Clock clock;
@@ -114,6 +131,12 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   private final AlertRuleDesign alertRuleDesign;
   private final VpsEnding ending;
   private final VpsGuest guest;
+  private final VpsTraffic traffic;
+  private final TrafficMeter meter;
+  private final List<PortRange> deniedTcp;
+  private final List<PortRange> allowedUdpEgress;
+  private final List<PortRange> allowedUdpIngress;
+  private final Map<String, String> liveAnnotations;
 
   /** Without metrics, for tests that do not read them. */
   public OdooVpsReconciler(OperatorConfig config, Clock clock, CustomerMailer mailer) {
@@ -145,6 +168,25 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     this.notices = new CustomerNotices(mailer);
     this.ending = new VpsEnding(clock, statusBuilder, notices);
     this.guest = new VpsGuest(notices);
+    var trafficConfig = config.traffic();
+    this.traffic = new VpsTraffic(trafficConfig, notices);
+    this.meter =
+        trafficConfig
+            .prometheus()
+            .url()
+            .map(
+                url ->
+                    new TrafficMeter(
+                        new PrometheusTraffic(
+                            java.net.URI.create(url),
+                            trafficConfig.prometheus().timeout(),
+                            Optional.empty())))
+            .orElse(null);
+    this.deniedTcp = PortRange.parseList(trafficConfig.filter().deniedTcpPorts());
+    this.allowedUdpEgress = PortRange.parseList(trafficConfig.filter().allowedUdpEgressPorts());
+    this.allowedUdpIngress =
+        PortRange.parseList(trafficConfig.filter().allowedUdpIngressPorts().orElse(List.of()));
+    this.liveAnnotations = new java.util.TreeMap<>(trafficConfig.liveAnnotations());
   }
 
   @Override
@@ -174,10 +216,171 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             .withSecondaryToPrimaryMapper(
                 t -> Set.of(new ResourceID(t.getSpec().getVps(), t.getMetadata().getNamespace())))
             .build();
-    return List.of(
-        source,
-        new InformerEventSource<>(restores, context),
-        new InformerEventSource<>(tickets, context));
+    var mitigations =
+        InformerEventSourceConfiguration.from(MitigationState.class, OdooVps.class)
+            .withName(MITIGATION_EVENT_SOURCE)
+            .withSecondaryToPrimaryMapper(
+                m -> Set.of(new ResourceID(m.getSpec().getVps(), m.getMetadata().getNamespace())))
+            .build();
+    var sources = new ArrayList<EventSource<?, OdooVps>>();
+    sources.add(source);
+    sources.add(new InformerEventSource<>(restores, context));
+    sources.add(new InformerEventSource<>(tickets, context));
+    sources.add(new InformerEventSource<>(mitigations, context));
+    if (!liveAnnotations.isEmpty()) {
+      // the VM's virt-launcher pods carry the template's labels, the VPS label among them
+      var pods =
+          InformerEventSourceConfiguration.from(Pod.class, OdooVps.class)
+              .withName(POD_EVENT_SOURCE)
+              .withLabelSelector(VpsLabels.VPS)
+              .withSecondaryToPrimaryMapper(
+                  p ->
+                      Set.of(
+                          new ResourceID(
+                              p.getMetadata().getLabels().get(VpsLabels.VPS),
+                              p.getMetadata().getNamespace())))
+              .build();
+      sources.add(new InformerEventSource<>(pods, context));
+    }
+    if (meter != null) {
+      sources.add(
+          new PollingEventSource<>(
+              PrometheusTraffic.Reading.class,
+              new PollingConfiguration<PrometheusTraffic.Reading, String>(
+                  TRAFFIC_EVENT_SOURCE,
+                  meter,
+                  config.traffic().prometheus().interval(),
+                  r -> "transmit")));
+    }
+    return sources;
+  }
+
+  /** The VPS's MitigationState, if it has one. */
+  @SuppressWarnings("unchecked")
+  private static Optional<MitigationState> mitigation(OdooVps vps, Context<OdooVps> context) {
+    var source =
+        (InformerEventSource<MitigationState, OdooVps>)
+            context
+                .eventSourceRetriever()
+                .getEventSourceFor(MitigationState.class, MITIGATION_EVENT_SOURCE);
+    return source
+        .list(
+            vps.getMetadata().getNamespace(),
+            m -> vps.getMetadata().getName().equals(m.getSpec().getVps()))
+        .findFirst();
+  }
+
+  /**
+   * A spam or attack alert fires on a VPS that has no MitigationState yet: create it (owned by the
+   * VPS), for the mitigation reconciler to act on. It is never deleted but with the VPS.
+   */
+  @SuppressWarnings("unchecked")
+  private void ensureMitigationState(
+      OdooVps vps, Context<OdooVps> context, boolean present, EventRecorder events) {
+    if (present) {
+      return;
+    }
+    var abuse = new java.util.HashSet<String>(config.traffic().smtp().spamAlerts());
+    abuse.addAll(config.traffic().mitigation().attackAlerts());
+    var tickets =
+        (InformerEventSource<SupportTicket, OdooVps>)
+            context
+                .eventSourceRetriever()
+                .getEventSourceFor(SupportTicket.class, TICKET_EVENT_SOURCE);
+    var alert =
+        tickets
+            .list(
+                vps.getMetadata().getNamespace(),
+                t ->
+                    vps.getMetadata().getName().equals(t.getSpec().getVps())
+                        && t.getSpec().getAlert() != null
+                        && abuse.contains(t.getSpec().getAlert().name())
+                        && t.getStatus() != null
+                        && t.getStatus().phase()
+                            == io.odoovps.operator.api.v1alpha1.ticket.SupportTicketStatus.Phase
+                                .Open)
+            .findFirst();
+    if (alert.isEmpty()) {
+      return;
+    }
+    var state = new MitigationState();
+    state.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(vps.getMetadata().getName())
+            .withNamespace(vps.getMetadata().getNamespace())
+            .withLabels(VpsLabels.of(vps))
+            .withOwnerReferences(
+                new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                    .withApiVersion(vps.getApiVersion())
+                    .withKind(vps.getKind())
+                    .withName(vps.getMetadata().getName())
+                    .withUid(vps.getMetadata().getUid())
+                    .build())
+            .build());
+    var spec = new io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateSpec();
+    spec.setVps(vps.getMetadata().getName());
+    state.setSpec(spec);
+    try {
+      context.getClient().resource(state).create();
+      events.warning(
+          vps,
+          "MitigationStateCreated",
+          "Alert " + alert.get().getSpec().getAlert().name() + " fires: MitigationState created");
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Live bandwidth: the configured annotations, which the CNI applies on the running pod, patched
+   * onto the VM's virt-launcher pods when they differ (a merge patch of those keys only).
+   */
+  @SuppressWarnings("unchecked")
+  private void applyLiveBandwidth(OdooVps vps, Context<OdooVps> context, int mbps) {
+    if (liveAnnotations.isEmpty()) {
+      return;
+    }
+    var desired = new java.util.TreeMap<String, String>();
+    liveAnnotations.forEach((k, v) -> desired.put(k, v.replace("{mbps}", Integer.toString(mbps))));
+    var pods =
+        (InformerEventSource<Pod, OdooVps>)
+            context.eventSourceRetriever().getEventSourceFor(Pod.class, POD_EVENT_SOURCE);
+    pods.list(
+            vps.getMetadata().getNamespace(),
+            p -> vps.getMetadata().getName().equals(p.getMetadata().getLabels().get(VpsLabels.VPS)))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(
+            p -> {
+              var current = p.getMetadata().getAnnotations();
+              return desired.entrySet().stream()
+                  .anyMatch(e -> current == null || !e.getValue().equals(current.get(e.getKey())));
+            })
+        .forEach(
+            p -> {
+              try {
+                context
+                    .getClient()
+                    .pods()
+                    .inNamespace(p.getMetadata().getNamespace())
+                    .withName(p.getMetadata().getName())
+                    .patch(
+                        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                            Map.of("metadata", Map.of("annotations", desired))));
+              } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                  throw e;
+                }
+              }
+            });
+  }
+
+  /** The VM's counter reading, from the polling source. */
+  private Optional<PrometheusTraffic.Reading> reading(Context<OdooVps> context) {
+    return context.getSecondaryResource(PrometheusTraffic.Reading.class, TRAFFIC_EVENT_SOURCE);
   }
 
   /** Support minutes of the billing cycle, from the VPS's tickets. */
@@ -283,6 +486,39 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     boolean halted = (suspended && mode == SuspensionMode.halt) || restoring;
     boolean isolated =
         vps.getSpec().getIsolation() != null || (suspended && mode == SuspensionMode.isolate);
+    var period = BillingCycle.current(vps.getSpec().getBilling(), now);
+    var trafficStatus =
+        meter == null
+            ? traffic.unmetered(period)
+            : traffic.next(
+                vps, previous.getTraffic(), reading(context), meter.problem(), period, now, events);
+    var mitigationState = mitigation(vps, context);
+    var mitigationStatus = mitigationState.map(MitigationState::getStatus);
+    boolean smtpBlocked =
+        mitigationStatus
+            .map(MitigationStateStatus::smtp)
+            .filter(smtp -> Boolean.TRUE.equals(smtp.blocked()) && smtp.blockedUntil() != null)
+            .map(smtp -> now.isBefore(Instant.parse(smtp.blockedUntil())))
+            .orElse(false);
+    int mitigationLevel =
+        mitigationStatus
+            .map(MitigationStateStatus::ddos)
+            .filter(d -> Boolean.TRUE.equals(d.active()) && d.level() != null)
+            .map(MitigationStateStatus.DdosStatus::level)
+            .orElse(0);
+    var trafficConfig = config.traffic();
+    var filter =
+        new FilterRules(
+            NetworkDesign.podSelector(vps),
+            config.provider().adminCidrs(),
+            deniedTcp,
+            allowedUdpEgress,
+            allowedUdpIngress,
+            smtpBlocked,
+            trafficConfig.smtp().port(),
+            mitigationLevel,
+            config.service().ports(),
+            trafficConfig.mitigation().scrubbingCidrs().orElse(List.of()));
     new Enforcement(
             allocated.address(),
             halted,
@@ -290,9 +526,16 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             vmDesign,
             guestDesign,
             networkDesign,
-            alertRuleDesign)
+            alertRuleDesign,
+            filter,
+            trafficStatus.bandwidthMbps(),
+            mitigationLevel > 0
+                ? new java.util.TreeMap<>(trafficConfig.mitigation().serviceAnnotations())
+                : Map.of())
         .putInto(context);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    applyLiveBandwidth(vps, context, trafficStatus.bandwidthMbps());
+    ensureMitigationState(vps, context, mitigationState.isPresent(), events);
 
     var vm = context.getSecondaryResource(VirtualMachine.class);
     var vmRunsPlan = vm.map(v -> VpsGuest.runsPlan(v, vps)).orElse(false);
@@ -309,7 +552,6 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             vmRunsPlan,
             now,
             config.deadlines().planChangeWarning());
-    var period = BillingCycle.current(vps.getSpec().getBilling(), now);
     var billing =
         new BillingStatus(
             Timestamps.format(period.start()), Timestamps.format(period.end()), period.renewals());
@@ -382,6 +624,12 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     boolean meantToRun =
         accessCodesSentAt != null && !suspended && !isolated && !restoring && !rebooting;
     var availability = Availability.next(previous.getAvailability(), meantToRun && !vmReady, now);
+    metrics.traffic(
+        vps.getMetadata().getUid(),
+        vps.getMetadata().getNamespace(),
+        vps.getMetadata().getName(),
+        trafficStatus,
+        traffic.bytesUsed(vps.getMetadata().getUid()));
     metrics.availability(
         vps.getMetadata().getUid(),
         vps.getMetadata().getNamespace(),
@@ -396,7 +644,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
         restoring && !suspended,
         support(vps, context, period),
         availability,
-        maintenance);
+        maintenance,
+        trafficStatus);
   }
 
   /**
@@ -461,7 +710,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
 
   private UpdateControl<OdooVps> finish(
       OdooVps vps, VpsObservation observation, EventRecorder events, Duration wake) {
-    return finish(vps, observation, events, wake, false, null, null, null);
+    return finish(vps, observation, events, wake, false, null, null, null, null);
   }
 
   private UpdateControl<OdooVps> finish(
@@ -472,7 +721,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
       boolean restoring,
       SupportStatus support,
       AvailabilityStatus availability,
-      MaintenanceStatus maintenance) {
+      MaintenanceStatus maintenance,
+      TrafficStatus trafficStatus) {
     var status = statusBuilder.build(observation);
     if (restoring) {
       status.setPhase(VpsPhase.Restoring);
@@ -484,6 +734,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
         availability != null || before == null ? availability : before.getAvailability());
     status.setMaintenance(
         maintenance != null || before == null ? maintenance : before.getMaintenance());
+    status.setTraffic(
+        trafficStatus != null || before == null ? trafficStatus : before.getTraffic());
     new VpsTransitions(events, notices).record(vps, status);
     metrics.reconciled(vps.getMetadata().getUid(), status.getPhase());
     var resync = config.deadlines().resync();
@@ -500,6 +752,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
         ending.onDelete(vps, context.getClient(), new EventRecorder(context.getClient(), clock));
     if (control.isRemoveFinalizer()) {
       metrics.forget(vps.getMetadata().getUid());
+      traffic.forget(vps.getMetadata().getUid());
     }
     return control;
   }

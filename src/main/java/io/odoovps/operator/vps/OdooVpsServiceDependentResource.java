@@ -19,6 +19,8 @@ public class OdooVpsServiceDependentResource
   @Override
   protected Service desired(OdooVps vps, Context<OdooVps> context) {
     var enforcement = Enforcement.of(context);
-    return enforcement.networkDesign().service(vps, enforcement.ipv4());
+    return enforcement
+        .networkDesign()
+        .service(vps, enforcement.ipv4(), enforcement.serviceAnnotations());
   }
 }

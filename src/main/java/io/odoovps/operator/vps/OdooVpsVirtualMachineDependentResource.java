@@ -19,6 +19,6 @@ public class OdooVpsVirtualMachineDependentResource
   @Override
   protected VirtualMachine desired(OdooVps vps, Context<OdooVps> context) {
     var enforcement = Enforcement.of(context);
-    return enforcement.vmDesign().render(vps, enforcement.halted());
+    return enforcement.vmDesign().render(vps, enforcement.halted(), enforcement.bandwidthMbps());
   }
 }

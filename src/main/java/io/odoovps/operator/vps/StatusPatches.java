@@ -26,6 +26,7 @@ final class StatusPatches {
     copy.setSupport(status.getSupport());
     copy.setAvailability(status.getAvailability());
     copy.setMaintenance(status.getMaintenance());
+    copy.setTraffic(status.getTraffic());
     copy.setConditions(new ArrayList<>(status.getConditions()));
     return copy;
   }

@@ -61,8 +61,18 @@ public class VirtualMachineDesign {
     return render(vps, false);
   }
 
-  /** The VM of the VPS; a halted VM keeps its disk and address but does not run. */
+  /** The VM of the VPS at the guaranteed bandwidth. */
   public VirtualMachine render(OdooVps vps, boolean halted) {
+    return render(vps, halted, config.traffic().bandwidthMbps());
+  }
+
+  /**
+   * The VM of the VPS; a halted VM keeps its disk and address but does not run. Its pod carries the
+   * bandwidth plugin's annotations at {@code bandwidthMbps}; that plugin reads them when the pod
+   * starts, so a change applies at the VM's next start (KubeVirt does not mark a VM RestartRequired
+   * for template metadata, so the operator does not reboot it for this).
+   */
+  public VirtualMachine render(OdooVps vps, boolean halted, int bandwidthMbps) {
     var plan = vps.getSpec().getPlan();
     var labels = VpsLabels.of(vps);
 
@@ -77,7 +87,7 @@ public class VirtualMachineDesign {
         new VirtualMachineSpec(
             halted ? VirtualMachineSpec.RUN_HALTED : VirtualMachineSpec.RUN_ALWAYS,
             List.of(disk(vps, plan, labels)),
-            template(vps, plan, labels)));
+            template(vps, plan, labels, bandwidthMbps)));
     return vm;
   }
 
@@ -98,8 +108,18 @@ public class VirtualMachineDesign {
                 vmConfig.storageClass().orElse(null))));
   }
 
+  /** The standard bandwidth plugin's pod annotations, in Mbit/s. */
+  public static Map<String, String> bandwidthAnnotations(int mbps) {
+    return Map.of(
+        INGRESS_BANDWIDTH, mbps + "M",
+        EGRESS_BANDWIDTH, mbps + "M");
+  }
+
+  public static final String INGRESS_BANDWIDTH = "kubernetes.io/ingress-bandwidth";
+  public static final String EGRESS_BANDWIDTH = "kubernetes.io/egress-bandwidth";
+
   private VirtualMachineInstanceTemplate template(
-      OdooVps vps, PlanSpec plan, Map<String, String> labels) {
+      OdooVps vps, PlanSpec plan, Map<String, String> labels, int bandwidthMbps) {
     var domain =
         new Domain(
             new Cpu(plan.getVcpu(), 1, 1, null),
@@ -115,7 +135,10 @@ public class VirtualMachineDesign {
                     new Disk(CLOUD_INIT, new DiskTarget("virtio"), null)),
                 List.of(new Interface(POD_NETWORK, Map.of(), "virtio"))));
     return new VirtualMachineInstanceTemplate(
-        new ObjectMetaBuilder().withLabels(labels).build(),
+        new ObjectMetaBuilder()
+            .withLabels(labels)
+            .withAnnotations(new java.util.TreeMap<>(bandwidthAnnotations(bandwidthMbps)))
+            .build(),
         new VirtualMachineInstanceTemplate.Spec(
             domain,
             List.of(new Network(POD_NETWORK, Map.of())),

@@ -28,7 +28,9 @@ public class VpsMetrics {
   /** One VPS's availability gauges and what they read. */
   private static final class Availability {
     volatile AvailabilityStatus status;
-    volatile boolean ready;
+    volatile boolean ready = true;
+    volatile io.odoovps.operator.api.v1alpha1.odoovps.TrafficStatus traffic;
+    volatile long bytesUsed;
     List<Meter> meters = List.of();
   }
 
@@ -84,40 +86,99 @@ public class VpsMetrics {
    */
   void availability(
       String uid, String namespace, String vps, AvailabilityStatus status, boolean ready) {
-    var holder =
-        availability.computeIfAbsent(
-            uid,
-            k -> {
-              var h = new Availability();
-              h.meters =
-                  List.of(
-                      Gauge.builder("odoovps.vps.ready", h, a -> a.ready ? 1 : 0)
-                          .description(
-                              "0 while the VPS is down although meant to run (counts against availability)")
-                          .tags("namespace", namespace, "vps", vps)
-                          .register(registry),
-                      Gauge.builder(
-                              "odoovps.vps.availability.ratio",
-                              h,
-                              a ->
-                                  io.odoovps.operator.contract.Availability.ratio(
-                                      a.status, clock.instant()))
-                          .description("Availability of the calendar month so far (target 0.995)")
-                          .tags("namespace", namespace, "vps", vps)
-                          .register(registry),
-                      Gauge.builder(
-                              "odoovps.vps.error.budget.remaining.seconds",
-                              h,
-                              a ->
-                                  io.odoovps.operator.contract.Availability.budgetLeftSeconds(
-                                      a.status, clock.instant()))
-                          .description("Error budget left this month (0.5 % of the month)")
-                          .tags("namespace", namespace, "vps", vps)
-                          .register(registry));
-              return h;
-            });
+    var holder = holder(uid, namespace, vps);
     holder.status = status;
     holder.ready = ready;
+  }
+
+  /**
+   * Per-VPS traffic gauges: `odoovps_vps_traffic_bytes` (outbound bytes of the cycle, live),
+   * `odoovps_vps_traffic_quota_bytes`, `odoovps_vps_throttled` and
+   * `odoovps_vps_traffic_cycle_end_timestamp_seconds`.
+   */
+  void traffic(
+      String uid,
+      String namespace,
+      String vps,
+      io.odoovps.operator.api.v1alpha1.odoovps.TrafficStatus status,
+      long bytesUsed) {
+    var holder = holder(uid, namespace, vps);
+    holder.traffic = status;
+    holder.bytesUsed = bytesUsed;
+  }
+
+  private Availability holder(String uid, String namespace, String vps) {
+    return availability.computeIfAbsent(
+        uid,
+        k -> {
+          var h = new Availability();
+          h.meters =
+              List.of(
+                  Gauge.builder("odoovps.vps.traffic.bytes", h, a -> a.bytesUsed)
+                      .description("Outbound bytes of the billing cycle")
+                      .tags("namespace", namespace, "vps", vps)
+                      .register(registry),
+                  Gauge.builder(
+                          "odoovps.vps.traffic.quota.bytes",
+                          h,
+                          a ->
+                              a.traffic == null || a.traffic.quotaBytes() == null
+                                  ? Double.NaN
+                                  : a.traffic.quotaBytes())
+                      .description("Outbound bytes allowed per billing cycle before the throttle")
+                      .tags("namespace", namespace, "vps", vps)
+                      .register(registry),
+                  Gauge.builder(
+                          "odoovps.vps.throttled",
+                          h,
+                          a ->
+                              a.traffic != null && Boolean.TRUE.equals(a.traffic.throttled())
+                                  ? 1
+                                  : 0)
+                      .description("1 while the VPS is throttled past its monthly quota")
+                      .tags("namespace", namespace, "vps", vps)
+                      .register(registry),
+                  Gauge.builder(
+                          "odoovps.vps.traffic.cycle.end.timestamp.seconds",
+                          h,
+                          a ->
+                              a.traffic == null || a.traffic.cycleEnd() == null
+                                  ? Double.NaN
+                                  : java.time.Instant.parse(a.traffic.cycleEnd()).getEpochSecond())
+                      .description("End of the billing cycle the traffic is counted in")
+                      .tags("namespace", namespace, "vps", vps)
+                      .register(registry),
+                  Gauge.builder("odoovps.vps.ready", h, a -> a.ready ? 1 : 0)
+                      .description(
+                          "0 while the VPS is down although meant to run (counts against availability)")
+                      .tags("namespace", namespace, "vps", vps)
+                      .register(registry),
+                  Gauge.builder(
+                          "odoovps.vps.availability.ratio",
+                          h,
+                          a ->
+                              io.odoovps.operator.contract.Availability.ratio(
+                                  a.status, clock.instant()))
+                      .description("Availability of the calendar month so far (target 0.995)")
+                      .tags("namespace", namespace, "vps", vps)
+                      .register(registry),
+                  Gauge.builder(
+                          "odoovps.vps.error.budget.remaining.seconds",
+                          h,
+                          a ->
+                              io.odoovps.operator.contract.Availability.budgetLeftSeconds(
+                                  a.status, clock.instant()))
+                      .description("Error budget left this month (0.5 % of the month)")
+                      .tags("namespace", namespace, "vps", vps)
+                      .register(registry));
+          return h;
+        });
+  }
+
+  /** The value of a VPS's traffic gauge, for tests. */
+  public double trafficBytes(String uid) {
+    var h = availability.get(uid);
+    return h == null ? Double.NaN : h.bytesUsed;
   }
 
   /** The value of a VPS's budget gauge, for tests. */

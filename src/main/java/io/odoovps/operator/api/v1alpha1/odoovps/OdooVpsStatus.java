@@ -45,6 +45,16 @@ public class OdooVpsStatus {
 
   private MaintenanceStatus maintenance;
 
+  private TrafficStatus traffic;
+
+  public TrafficStatus getTraffic() {
+    return traffic;
+  }
+
+  public void setTraffic(TrafficStatus traffic) {
+    this.traffic = traffic;
+  }
+
   public MaintenanceStatus getMaintenance() {
     return maintenance;
   }
@@ -176,6 +186,7 @@ public class OdooVpsStatus {
         && Objects.equals(support, s.support)
         && Objects.equals(availability, s.availability)
         && Objects.equals(maintenance, s.maintenance)
+        && Objects.equals(traffic, s.traffic)
         && Objects.equals(conditions, s.conditions);
   }
 

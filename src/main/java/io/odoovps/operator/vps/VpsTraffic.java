@@ -1,0 +1,178 @@
+package io.odoovps.operator.vps;
+
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.api.v1alpha1.odoovps.TrafficStatus;
+import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.contract.BillingCycle;
+import io.odoovps.operator.contract.Timestamps;
+import io.odoovps.operator.contract.TrafficLedger;
+import io.odoovps.operator.event.EventRecorder;
+import io.odoovps.operator.notification.Notice;
+import io.odoovps.operator.traffic.PrometheusTraffic;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The monthly quota of each VPS (contract article 3): the ledger advanced by each counter reading,
+ * the throttle past the quota until the cycle ends, the customer's email when it starts. The exact
+ * ledger is kept in memory between status writes; the status copy is written when the throttle or
+ * the cycle changes and otherwise at most every record interval, so readings cost few writes; after
+ * an operator restart the ledger resumes from status, and the counter's growth since then is
+ * counted in full (unless the counter was also reset meanwhile).
+ */
+final class VpsTraffic {
+
+  private final OperatorConfig.Traffic config;
+  private final CustomerNotices notices;
+  private final Map<String, TrafficLedger.State> ledgers = new ConcurrentHashMap<>();
+
+  VpsTraffic(OperatorConfig.Traffic config, CustomerNotices notices) {
+    this.config = config;
+    this.notices = notices;
+  }
+
+  /**
+   * The traffic status after this reconcile.
+   *
+   * @param reading the VM's counter reading, if Prometheus has one
+   * @param meterProblem why readings are not available ({@code null} when they are)
+   */
+  TrafficStatus next(
+      OdooVps vps,
+      TrafficStatus previous,
+      Optional<PrometheusTraffic.Reading> reading,
+      String meterProblem,
+      BillingCycle.Period period,
+      Instant now,
+      EventRecorder events) {
+    var uid = vps.getMetadata().getUid();
+    var base = ledgers.get(uid);
+    if (base == null && previous != null && previous.lastReadingAt() != null) {
+      base =
+          new TrafficLedger.State(
+              Timestamps.parse(previous.cycleStart()),
+              previous.bytesUsed() == null ? 0 : previous.bytesUsed(),
+              previous.lastCounter() == null ? 0 : previous.lastCounter(),
+              Timestamps.parse(previous.lastReadingAt()));
+    }
+    var state = base;
+    if (reading.isPresent()) {
+      state = TrafficLedger.next(base, reading.get().bytes(), reading.get().at(), period.start());
+    }
+    if (state != null && !state.cycleStart().equals(period.start())) {
+      state =
+          new TrafficLedger.State(period.start(), 0, state.lastCounter(), state.lastReadingAt());
+    }
+    if (state != null) {
+      ledgers.put(uid, state);
+    }
+    boolean throttled = TrafficLedger.throttled(state, config.quotaBytes());
+    String problem = meterProblem;
+    if (problem == null && reading.isEmpty()) {
+      problem =
+          "Prometheus has no "
+              + PrometheusTraffic.METRIC
+              + " series for this VM yet: outbound traffic is not being counted";
+    }
+    var cycleStart = Timestamps.format(period.start());
+    var noticeSentAt =
+        previous == null
+                || previous.throttleNoticeSentAt() == null
+                || Timestamps.parse(previous.throttleNoticeSentAt()).isBefore(period.start())
+            ? null
+            : previous.throttleNoticeSentAt();
+    boolean wasThrottled =
+        previous != null
+            && Boolean.TRUE.equals(previous.throttled())
+            && cycleStart.equals(previous.cycleStart());
+    if (throttled && !wasThrottled) {
+      events.warning(
+          vps,
+          "Throttled",
+          "Outbound traffic of the cycle passed the quota of "
+              + config.quotaBytes()
+              + " bytes: bandwidth limited to "
+              + config.throttledMbps()
+              + " Mbit/s until "
+              + Timestamps.format(period.end()));
+    } else if (!throttled && previous != null && Boolean.TRUE.equals(previous.throttled())) {
+      events.normal(
+          vps,
+          "ThrottleLifted",
+          "New billing cycle: bandwidth back to " + config.bandwidthMbps() + " Mbit/s");
+    }
+    if (throttled && noticeSentAt == null) {
+      var failure =
+          notices.send(vps, Notice.THROTTLED, Map.of("cycleEnd", Timestamps.format(period.end())));
+      if (failure.isEmpty()) {
+        noticeSentAt = Timestamps.format(now);
+      } else if (problem == null) {
+        problem = "The throttle email could not be sent (retried): " + failure.get();
+      }
+    }
+    var candidate =
+        new TrafficStatus(
+            cycleStart,
+            Timestamps.format(period.end()),
+            state == null ? null : state.bytesUsed(),
+            config.quotaBytes(),
+            throttled,
+            throttled ? config.throttledMbps() : config.bandwidthMbps(),
+            state == null ? null : state.lastCounter(),
+            state == null ? null : Timestamps.format(state.lastReadingAt()),
+            noticeSentAt,
+            problem);
+    if (previous != null
+        && previous.lastReadingAt() != null
+        && state != null
+        && sameButLedger(previous, candidate)
+        && state
+            .lastReadingAt()
+            .isBefore(
+                Timestamps.parse(previous.lastReadingAt())
+                    .plus(config.prometheus().recordInterval()))) {
+      return previous; // only the counts moved, and were written recently: no write now
+    }
+    return candidate;
+  }
+
+  /** The two differ at most in the ledger's running numbers. */
+  private static boolean sameButLedger(TrafficStatus a, TrafficStatus b) {
+    return Objects.equals(a.cycleStart(), b.cycleStart())
+        && Objects.equals(a.cycleEnd(), b.cycleEnd())
+        && Objects.equals(a.quotaBytes(), b.quotaBytes())
+        && Objects.equals(a.throttled(), b.throttled())
+        && Objects.equals(a.bandwidthMbps(), b.bandwidthMbps())
+        && Objects.equals(a.throttleNoticeSentAt(), b.throttleNoticeSentAt())
+        && Objects.equals(a.problem(), b.problem());
+  }
+
+  /** Without quota accounting (no Prometheus configured). */
+  TrafficStatus unmetered(BillingCycle.Period period) {
+    return new TrafficStatus(
+        Timestamps.format(period.start()),
+        Timestamps.format(period.end()),
+        null,
+        config.quotaBytes(),
+        false,
+        config.bandwidthMbps(),
+        null,
+        null,
+        null,
+        "No Prometheus configured (odoovps.traffic.prometheus.url): outbound traffic is not"
+            + " counted");
+  }
+
+  /** Bytes of the cycle in the in-memory ledger (ahead of status between writes). */
+  long bytesUsed(String uid) {
+    var state = ledgers.get(uid);
+    return state == null ? 0 : state.bytesUsed();
+  }
+
+  void forget(String uid) {
+    ledgers.remove(uid);
+  }
+}
