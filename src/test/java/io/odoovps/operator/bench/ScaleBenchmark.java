@@ -28,8 +28,11 @@ import org.junit.jupiter.api.Test;
  */
 class ScaleBenchmark {
 
-  /** One write per owned object (VM, Service, 3 Secrets, IPv4Allocation) and one status write. */
-  static final int FLOOR = 7;
+  /**
+   * One write per owned object (VM, Service, 3 Secrets, IPv4Allocation, traffic NetworkPolicy)
+   * and one status write.
+   */
+  static final int FLOOR = 8;
 
   @Test
   void scale() throws Exception {

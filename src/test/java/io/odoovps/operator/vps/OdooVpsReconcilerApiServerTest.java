@@ -218,7 +218,8 @@ class OdooVpsReconcilerApiServerTest extends VpsOperatorTestBase {
               var objectWrites =
                   writes.stream().filter(w -> !w.resource().equals("events")).toList();
               // The floor: one write per owned object (VM, Service, 3 Secrets, IPv4Allocation,
-              // PrometheusRule), one for the finalizer that guards the data, one status write.
+              // PrometheusRule, traffic NetworkPolicy), one for the finalizer that guards the
+              // data, one status write.
               assertThat(objectWrites)
                   .as(writes.toString())
                   .extracting(
@@ -226,6 +227,7 @@ class OdooVpsReconcilerApiServerTest extends VpsOperatorTestBase {
                   .containsExactlyInAnyOrder(
                       "virtualmachines",
                       "prometheusrules",
+                      "networkpolicies",
                       "services",
                       "secrets",
                       "secrets",
