@@ -49,6 +49,11 @@ public final class CrdInstaller {
               + " validate KubeVirt or prometheus-operator objects in this run");
       files.addAll(yamlFiles(Paths.get("config", "fallback-crds")));
     }
+    install(client, files);
+  }
+
+  /** Installs the CRDs of {@code files} by server-side apply and waits until they are served. */
+  public static void install(KubernetesClient client, List<Path> files) {
     var names = new ArrayList<String>();
     for (var file : files) {
       try (var in = Files.newInputStream(file)) {
@@ -70,6 +75,7 @@ public final class CrdInstaller {
               c ->
                   c != null
                       && c.getStatus() != null
+                      && c.getStatus().getConditions() != null
                       && c.getStatus().getConditions().stream()
                           .anyMatch(
                               cond ->
