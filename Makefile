@@ -9,14 +9,17 @@ MVN ?= mvn -B -ntp
 PROMETHEUS_VERSION ?= 3.16.0
 ALERTMANAGER_VERSION ?= 0.35.0
 ODOOVPS_TOOLS_DIR ?= $(HOME)/.cache/odoovps-tools
-export K8S_VERSION ETCD_VERSION KUBE_API_TEST_DIR PROMETHEUS_VERSION ALERTMANAGER_VERSION ODOOVPS_TOOLS_DIR
+CILIUM_VERSION ?= 1.18.6
+export K8S_VERSION ETCD_VERSION KUBE_API_TEST_DIR PROMETHEUS_VERSION ALERTMANAGER_VERSION ODOOVPS_TOOLS_DIR CILIUM_VERSION
 
 CONTROL_PLANE := $(KUBE_API_TEST_DIR)/k8s/$(K8S_VERSION)-linux-amd64
 PROMTOOL := $(ODOOVPS_TOOLS_DIR)/promtool-$(PROMETHEUS_VERSION)/promtool
 ALERTMANAGER := $(ODOOVPS_TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)/alertmanager
 AMTOOL := $(ODOOVPS_TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)/amtool
+CILIUM_CRDS := $(ODOOVPS_TOOLS_DIR)/cilium-$(CILIUM_VERSION)
 MVN_PROPS := -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dk8s.version=$(K8S_VERSION) \
-	-Dpromtool.path=$(PROMTOOL) -Dalertmanager.path=$(ALERTMANAGER) -Damtool.path=$(AMTOOL)
+	-Dpromtool.path=$(PROMTOOL) -Dalertmanager.path=$(ALERTMANAGER) -Damtool.path=$(AMTOOL) \
+	-Dcilium.crds=$(CILIUM_CRDS)
 
 .PHONY: help
 help: ## List the targets
@@ -29,6 +32,10 @@ control-plane: ## Build etcd, kube-apiserver, kube-controller-manager, kubectl f
 .PHONY: monitoring-tools
 monitoring-tools: ## Build promtool, alertmanager and amtool from Go modules (cached)
 	@bash hack/build-monitoring-tools.sh
+
+.PHONY: cni-crds
+cni-crds: ## Fetch Cilium's CiliumNetworkPolicy CRD through the Go module proxy (cached)
+	@bash hack/fetch-cni-crds.sh
 
 .PHONY: build
 build: ## Compile, generate the CRDs and package the operator (no tests)
@@ -54,7 +61,7 @@ $(S3PROXY_CLASSPATH): hack/s3proxy/pom.xml
 s3proxy: $(S3PROXY_CLASSPATH) ## Resolve S3Proxy, the S3 server the backup tests run
 
 .PHONY: test
-test: control-plane monitoring-tools s3proxy ## Run every test tier: unit, real API server, end to end
+test: control-plane monitoring-tools cni-crds s3proxy ## Run every test tier: unit, real API server, end to end
 	$(MVN) verify $(MVN_PROPS)
 
 GREENMAIL_JAR := target/tools/greenmail-standalone.jar

@@ -98,6 +98,11 @@ import java.util.stream.Stream;
           type = OdooVpsTrafficNetworkPolicyDependentResource.class,
           reconcilePrecondition = FilterRequired.class),
       @Dependent(
+          name = "cilium-policy",
+          type = OdooVpsCiliumPolicyDependentResource.class,
+          activationCondition = CiliumPresent.class,
+          reconcilePrecondition = CiliumFilterRequired.class),
+      @Dependent(
           name = "prometheus-rule",
           type = OdooVpsPrometheusRuleDependentResource.class,
           activationCondition = CRDPresentActivationCondition.class),

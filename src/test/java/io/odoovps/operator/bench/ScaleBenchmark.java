@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 class ScaleBenchmark {
 
   /**
-   * One write per owned object (VM, Service, 3 Secrets, IPv4Allocation, traffic NetworkPolicy)
-   * and one status write.
+   * One write per owned object (VM, Service, 3 Secrets, IPv4Allocation, traffic NetworkPolicy) and
+   * one status write.
    */
   static final int FLOOR = 8;
 

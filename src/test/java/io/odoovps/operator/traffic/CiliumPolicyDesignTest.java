@@ -237,9 +237,13 @@ class CiliumPolicyDesignTest {
     return client;
   }
 
+  /**
+   * Removes the CRD again: other tests' operators would otherwise start writing Cilium policies.
+   */
   @AfterAll
   static void tearDown() {
     if (client != null) {
+      CiliumCrd.remove(client);
       client.close();
     }
   }
