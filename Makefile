@@ -14,12 +14,13 @@ export K8S_VERSION ETCD_VERSION KUBE_API_TEST_DIR PROMETHEUS_VERSION ALERTMANAGE
 
 CONTROL_PLANE := $(KUBE_API_TEST_DIR)/k8s/$(K8S_VERSION)-linux-amd64
 PROMTOOL := $(ODOOVPS_TOOLS_DIR)/promtool-$(PROMETHEUS_VERSION)/promtool
+PROMETHEUS := $(ODOOVPS_TOOLS_DIR)/prometheus-$(PROMETHEUS_VERSION)/prometheus
 ALERTMANAGER := $(ODOOVPS_TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)/alertmanager
 AMTOOL := $(ODOOVPS_TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)/amtool
 CILIUM_CRDS := $(ODOOVPS_TOOLS_DIR)/cilium-$(CILIUM_VERSION)
 MVN_PROPS := -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dk8s.version=$(K8S_VERSION) \
-	-Dpromtool.path=$(PROMTOOL) -Dalertmanager.path=$(ALERTMANAGER) -Damtool.path=$(AMTOOL) \
-	-Dcilium.crds=$(CILIUM_CRDS)
+	-Dpromtool.path=$(PROMTOOL) -Dprometheus.path=$(PROMETHEUS) -Dalertmanager.path=$(ALERTMANAGER) \
+	-Damtool.path=$(AMTOOL) -Dcilium.crds=$(CILIUM_CRDS)
 
 .PHONY: help
 help: ## List the targets

@@ -2,6 +2,7 @@
 # Builds the monitoring tools the alert-rule tests run, from their official Go modules with the
 # machine's Go toolchain, and caches them outside the repository:
 #   $ODOOVPS_TOOLS_DIR/promtool-<version>/promtool
+#   $ODOOVPS_TOOLS_DIR/prometheus-<version>/prometheus
 #   $ODOOVPS_TOOLS_DIR/alertmanager-<version>/{alertmanager,amtool}
 # A second run builds nothing. Nothing is downloaded except through the Go module proxy.
 set -euo pipefail
@@ -10,17 +11,18 @@ PROMETHEUS_VERSION="${PROMETHEUS_VERSION:-3.16.0}"
 ALERTMANAGER_VERSION="${ALERTMANAGER_VERSION:-0.35.0}"
 ODOOVPS_TOOLS_DIR="${ODOOVPS_TOOLS_DIR:-$HOME/.cache/odoovps-tools}"
 PROMTOOL_DIR="$ODOOVPS_TOOLS_DIR/promtool-${PROMETHEUS_VERSION}"
+PROMETHEUS_DIR="$ODOOVPS_TOOLS_DIR/prometheus-${PROMETHEUS_VERSION}"
 ALERTMANAGER_DIR="$ODOOVPS_TOOLS_DIR/alertmanager-${ALERTMANAGER_VERSION}"
 
-if [ -x "$PROMTOOL_DIR/promtool" ] && [ -x "$ALERTMANAGER_DIR/alertmanager" ] \
-  && [ -x "$ALERTMANAGER_DIR/amtool" ]; then
-  echo "promtool ${PROMETHEUS_VERSION}, alertmanager and amtool ${ALERTMANAGER_VERSION} cached in $ODOOVPS_TOOLS_DIR"
+if [ -x "$PROMTOOL_DIR/promtool" ] && [ -x "$PROMETHEUS_DIR/prometheus" ] \
+  && [ -x "$ALERTMANAGER_DIR/alertmanager" ] && [ -x "$ALERTMANAGER_DIR/amtool" ]; then
+  echo "prometheus and promtool ${PROMETHEUS_VERSION}, alertmanager and amtool ${ALERTMANAGER_VERSION} cached in $ODOOVPS_TOOLS_DIR"
   exit 0
 fi
 command -v go >/dev/null || { echo "error: the Go toolchain is needed to build the monitoring tools" >&2; exit 1; }
 
 WORK="${MONITORING_TOOLS_BUILD_DIR:-$ODOOVPS_TOOLS_DIR/build}"
-mkdir -p "$PROMTOOL_DIR" "$ALERTMANAGER_DIR" "$WORK"
+mkdir -p "$PROMTOOL_DIR" "$PROMETHEUS_DIR" "$ALERTMANAGER_DIR" "$WORK"
 export GOFLAGS="-mod=mod -buildvcs=false"
 export CGO_ENABLED=0
 
@@ -32,9 +34,9 @@ version_ldflags() {
 # --- promtool. Prometheus 3.x publishes its Go module as v0.<major><minor 2 digits>.<patch>
 # (3.16.0 is v0.316.0); its go.mod has no replace directive, so `go install module@version`
 # builds it with exactly the released dependency versions.
+IFS=. read -r major minor patch <<<"$PROMETHEUS_VERSION"
+module_version="v0.${major}$(printf '%02d' "$minor").${patch}"
 if [ ! -x "$PROMTOOL_DIR/promtool" ]; then
-  IFS=. read -r major minor patch <<<"$PROMETHEUS_VERSION"
-  module_version="v0.${major}$(printf '%02d' "$minor").${patch}"
   echo "building promtool ${PROMETHEUS_VERSION} (github.com/prometheus/prometheus@${module_version})"
   start=$(date +%s)
   GOBIN="$WORK/promtool-bin" go install -trimpath -ldflags "$(version_ldflags "$PROMETHEUS_VERSION")" \
@@ -42,6 +44,20 @@ if [ ! -x "$PROMTOOL_DIR/promtool" ]; then
   mv "$WORK/promtool-bin/promtool" "$PROMTOOL_DIR/promtool"
   rmdir "$WORK/promtool-bin"
   echo "promtool built in $(( $(date +%s) - start ))s: $PROMTOOL_DIR/promtool"
+fi
+
+# --- the Prometheus server, the same way. Only the `builtinassets` build tag embeds the web UI
+# (web/ui/assets_embed.go, which the published module lacks the compiled assets for); without the
+# tag, web/ui/ui.go serves the UI from ./web/ui/static on disk, so the plain build compiles and the
+# HTTP API (/api/v1/query, /-/ready) is complete. The tests use nothing else.
+if [ ! -x "$PROMETHEUS_DIR/prometheus" ]; then
+  echo "building prometheus ${PROMETHEUS_VERSION} (github.com/prometheus/prometheus@${module_version})"
+  start=$(date +%s)
+  GOBIN="$WORK/prometheus-bin" go install -trimpath -ldflags "$(version_ldflags "$PROMETHEUS_VERSION")" \
+    "github.com/prometheus/prometheus/cmd/prometheus@${module_version}"
+  mv "$WORK/prometheus-bin/prometheus" "$PROMETHEUS_DIR/prometheus"
+  rmdir "$WORK/prometheus-bin"
+  echo "prometheus built in $(( $(date +%s) - start ))s: $PROMETHEUS_DIR/prometheus"
 fi
 
 # --- alertmanager and amtool. The module embeds its web UI from ui/app/dist, which the release

@@ -11,9 +11,10 @@ import java.util.stream.Stream;
 
 /**
  * The real Prometheus tools that {@code hack/build-monitoring-tools.sh} builds: the Makefile passes
- * their paths as {@code -Dpromtool.path}, {@code -Dalertmanager.path} and {@code -Damtool.path};
- * without them the newest build in the cache ({@code $ODOOVPS_TOOLS_DIR}, by default {@code
- * ~/.cache/odoovps-tools}) is used. A missing tool fails the test: it is never skipped.
+ * their paths as {@code -Dpromtool.path}, {@code -Dprometheus.path}, {@code -Dalertmanager.path}
+ * and {@code -Damtool.path}; without them the newest build in the cache ({@code
+ * $ODOOVPS_TOOLS_DIR}, by default {@code ~/.cache/odoovps-tools}) is used. A missing tool fails the
+ * test: it is never skipped.
  */
 public final class MonitoringTools {
 
@@ -21,6 +22,10 @@ public final class MonitoringTools {
 
   public static Path promtool() {
     return find("promtool.path", "promtool", "promtool");
+  }
+
+  public static Path prometheus() {
+    return find("prometheus.path", "prometheus", "prometheus");
   }
 
   public static Path alertmanager() {
