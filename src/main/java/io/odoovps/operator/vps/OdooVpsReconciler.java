@@ -100,7 +100,7 @@ import java.util.stream.Stream;
       @Dependent(
           name = "cilium-policy",
           type = OdooVpsCiliumPolicyDependentResource.class,
-          activationCondition = CiliumPresent.class,
+          activationCondition = CRDPresentActivationCondition.class,
           reconcilePrecondition = CiliumFilterRequired.class),
       @Dependent(
           name = "prometheus-rule",
