@@ -96,6 +96,12 @@ public interface OperatorConfig {
      */
     Optional<String> url();
 
+    /**
+     * Bearer token for a Prometheus behind an authenticating proxy; pass it from a Secret as
+     * `ODOOVPS_TRAFFIC_PROMETHEUS_BEARER_TOKEN`. Never logged.
+     */
+    Optional<String> bearerToken();
+
     /** How often the counters are read. */
     @WithDefault("5m")
     @WithConverter(DurationConverter.class)

@@ -15,6 +15,7 @@ import io.odoovps.operator.vps.VpsLabels;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,8 @@ public class AlertRuleDesign {
   public static final String FILESYSTEM_FULL = "OdooVpsFilesystemFull";
   public static final String DOWN = "OdooVpsDown";
   public static final String AVAILABILITY_BUDGET_BURN = "OdooVpsAvailabilityBudgetBurn";
+  public static final String DDOS_ATTACK = "OdooVpsDDoSAttack";
+  public static final String SPAM_SUSPECTED = "OdooVpsSpamSuspected";
 
   /** Alert labels. */
   public static final String SEVERITY = "severity";
@@ -306,7 +309,60 @@ public class AlertRuleDesign {
             "odoovps." + name + ".supervision",
             interval,
             List.of(cpu, memory, network, filesystem)),
-        new RuleGroup("odoovps." + name + ".availability", interval, List.of(down, budgetBurn)));
+        new RuleGroup("odoovps." + name + ".availability", interval, List.of(down, budgetBurn)),
+        new RuleGroup("odoovps." + name + ".abuse", interval, abuseRules(namespace, name, vmi)));
+  }
+
+  /**
+   * Contract articles 7 and 9: an inbound packet flood raises the attack alert (level 1, and level
+   * 2 above the severe rate: both fire then, and mitigation takes the highest); the spam alert,
+   * when the platform gives a port-25 expression. They open tickets like every alert, and the
+   * MitigationState reconciler acts on them.
+   */
+  private List<AlertRule> abuseRules(String namespace, String name, String vmi) {
+    var abuse = config.abuse();
+    var who = "VPS " + namespace + "/" + name;
+    var window = duration(config.rateWindow());
+    var rules = new ArrayList<AlertRule>();
+    int level = 1;
+    for (var pps : List.of(abuse.attackPacketsPerSecond(), abuse.severeAttackPacketsPerSecond())) {
+      var labels = labels(namespace, name, Indicator.network, "critical");
+      labels.put("level", Integer.toString(level));
+      rules.add(
+          new AlertRule(
+              DDOS_ATTACK,
+              "sum by (namespace, name) (rate(kubevirt_vmi_network_receive_packets_total{%s}[%s]))"
+                      .formatted(vmi, window)
+                  + " > "
+                  + number(pps),
+              duration(abuse.attackFor()),
+              labels,
+              annotations(
+                  who + " is under attack (level " + level + ")",
+                  who
+                      + " receives {{ $value | humanize }} packets per second (threshold "
+                      + number(pps)
+                      + "/s): DDoS mitigation switches on for at least 26 hours.")));
+      level++;
+    }
+    abuse
+        .spamExpr()
+        .ifPresent(
+            expr -> {
+              var labels = labels(namespace, name, Indicator.network, "critical");
+              rules.add(
+                  new AlertRule(
+                      SPAM_SUSPECTED,
+                      expr.replace("{namespace}", namespace).replace("{vps}", name),
+                      duration(abuse.spamFor()),
+                      labels,
+                      annotations(
+                          who + " is suspected of sending spam",
+                          who
+                              + " shows spam-like port-25 traffic ({{ $value | humanize }}):"
+                              + " outbound port 25 is blocked.")));
+            });
+    return rules;
   }
 
   /**

@@ -44,6 +44,43 @@ public interface MonitoringConfig {
   /** The availability promise and its alerts. */
   Availability availability();
 
+  /** The attack and spam alerts that drive DDoS mitigation and port-25 blocks. */
+  Abuse abuse();
+
+  /** Abuse detection (contract articles 7 and 9), from metrics only. */
+  interface Abuse {
+    /**
+     * Inbound packets per second (all interfaces of the VM) above which OdooVpsDDoSAttack fires at
+     * level 1.
+     */
+    @WithDefault("200000")
+    double attackPacketsPerSecond();
+
+    /** Inbound packets per second above which OdooVpsDDoSAttack also fires at level 2. */
+    @WithDefault("1000000")
+    double severeAttackPacketsPerSecond();
+
+    /** How long the rate must hold before the attack alert fires. */
+    @WithDefault("2m")
+    @WithConverter(DurationConverter.class)
+    Duration attackFor();
+
+    /**
+     * PromQL that is above zero while a VPS sends spam, with `{namespace}` and `{vps}` replaced:
+     * port-25 statistics from the platform's flow metrics (KubeVirt has no per-port counters), for
+     * example Hubble's `sum(rate(hubble_flows_processed_total{source_namespace="{namespace}",
+     * source_pod=~"virt-launcher-{vps}-.*", destination_port="25"}[5m])) > 5`. Unset: no spam rule
+     * is written, and spam alerts must come from elsewhere (any rule named OdooVpsSpamSuspected
+     * with `namespace` and `vps` labels).
+     */
+    Optional<String> spamExpr();
+
+    /** How long the spam expression must hold before OdooVpsSpamSuspected fires. */
+    @WithDefault("5m")
+    @WithConverter(DurationConverter.class)
+    Duration spamFor();
+  }
+
   /** Thresholds with their defaults. */
   interface Thresholds {
     /** CPU time used per second over the plan's vCPUs (0.9: a 2-vCPU VPS busy at 1.8 CPU). */

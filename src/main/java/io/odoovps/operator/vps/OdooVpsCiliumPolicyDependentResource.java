@@ -9,7 +9,7 @@ import io.odoovps.operator.traffic.CiliumNetworkPolicy;
 import io.odoovps.operator.traffic.CiliumPolicyDesign;
 
 /**
- * The Cilium side of the traffic filter, where Cilium's CRD is installed (JOSDK's CRD-present
+ * The Cilium side of the traffic filter, where Cilium's CRD is installed ({@link CiliumPresent}
  * activation condition): limited ICMP, and explicit denies that no other policy can reopen. Absent
  * while the VPS is isolated, like the NetworkPolicy filter.
  */

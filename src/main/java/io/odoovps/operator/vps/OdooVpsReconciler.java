@@ -100,7 +100,7 @@ import java.util.stream.Stream;
       @Dependent(
           name = "cilium-policy",
           type = OdooVpsCiliumPolicyDependentResource.class,
-          activationCondition = CRDPresentActivationCondition.class,
+          activationCondition = CiliumPresent.class,
           reconcilePrecondition = CiliumFilterRequired.class),
       @Dependent(
           name = "prometheus-rule",
@@ -185,7 +185,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
                         new PrometheusTraffic(
                             java.net.URI.create(url),
                             trafficConfig.prometheus().timeout(),
-                            Optional.empty())))
+                            trafficConfig.prometheus().bearerToken())))
             .orElse(null);
     this.deniedTcp = PortRange.parseList(trafficConfig.filter().deniedTcpPorts());
     this.allowedUdpEgress = PortRange.parseList(trafficConfig.filter().allowedUdpEgressPorts());

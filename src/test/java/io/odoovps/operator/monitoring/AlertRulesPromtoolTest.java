@@ -100,7 +100,7 @@ class AlertRulesPromtoolTest {
       var file = writeRules(vps);
       var result = run(promtool.toString(), "check", "rules", "--lint=all", "--lint-fatal", file);
       assertThat(result.exitCode()).as(result.output()).isZero();
-      assertThat(result.output()).contains("SUCCESS: 6 rules found");
+      assertThat(result.output()).contains("SUCCESS: 8 rules found");
     }
   }
 
@@ -260,6 +260,55 @@ class AlertRulesPromtoolTest {
                             + " has 53m 0s of downtime left this month, less than 25 % of its"
                             + " 3h36m budget (99.5 % availability).")))));
 
+    // Attack: 300k inbound packets/s (18M a minute) is over the 200k/s of level 1, under the 1M/s
+    // of level 2; from 4m the rate is measured, 2m later it fires at level 1 only.
+    var attackFires = rateActive.plus(Duration.ofMinutes(2));
+    groups.add(
+        group(
+            "attack level 1",
+            List.of(
+                series(
+                    "kubevirt_vmi_network_receive_packets_total{" + nicDefault + "}",
+                    "0+18000000x30")),
+            List.of(
+                quiet(attackFires.minusMinutes(1), AlertRuleDesign.DDOS_ATTACK),
+                firing(
+                    attackFires,
+                    AlertRuleDesign.DDOS_ATTACK,
+                    alert(
+                        with(labels("shop", "network", "critical"), "level", "1"),
+                        who + " is under attack (level 1)",
+                        who
+                            + " receives 300k packets per second (threshold 200000/s): DDoS"
+                            + " mitigation switches on for at least 26 hours.")))));
+    // 1.5M/s over two cards: both levels fire (mitigation takes the highest).
+    groups.add(
+        group(
+            "attack level 2",
+            List.of(
+                series(
+                    "kubevirt_vmi_network_receive_packets_total{" + nicDefault + "}",
+                    "0+60000000x30"),
+                series(
+                    "kubevirt_vmi_network_receive_packets_total{" + nicOther + "}",
+                    "0+30000000x30")),
+            List.of(
+                firing(
+                    attackFires,
+                    AlertRuleDesign.DDOS_ATTACK,
+                    alert(
+                        with(labels("shop", "network", "critical"), "level", "1"),
+                        who + " is under attack (level 1)",
+                        who
+                            + " receives 1.5M packets per second (threshold 200000/s): DDoS"
+                            + " mitigation switches on for at least 26 hours."),
+                    alert(
+                        with(labels("shop", "network", "critical"), "level", "2"),
+                        who + " is under attack (level 2)",
+                        who
+                            + " receives 1.5M packets per second (threshold 1000000/s): DDoS"
+                            + " mitigation switches on for at least 26 hours.")))));
+
     // Close to every threshold, under each: nothing fires in an hour.
     groups.add(
         group(
@@ -282,7 +331,8 @@ class AlertRulesPromtoolTest {
                 quiet(Duration.ofMinutes(60), AlertRuleDesign.NETWORK_ERRORS),
                 quiet(Duration.ofMinutes(60), AlertRuleDesign.FILESYSTEM_FULL),
                 quiet(Duration.ofMinutes(60), AlertRuleDesign.DOWN),
-                quiet(Duration.ofMinutes(60), AlertRuleDesign.AVAILABILITY_BUDGET_BURN))));
+                quiet(Duration.ofMinutes(60), AlertRuleDesign.AVAILABILITY_BUDGET_BURN),
+                quiet(Duration.ofMinutes(60), AlertRuleDesign.DDOS_ATTACK))));
 
     var result = promtoolTest(vps, groups);
     assertThat(result.exitCode()).as(result.output()).isZero();

@@ -22,9 +22,31 @@ public final class TestOperator implements AutoCloseable {
   private final Operator operator;
   private final AtomicInteger reconciles = new AtomicInteger();
 
+  /**
+   * Starts the operator; a start whose informers lose their connection (the API server drops
+   * connections while a CRD is removed by an earlier test) is retried with a fresh client.
+   */
   private TestOperator(String namespace, Reconciler<?>... reconcilers) {
+    Operator started = null;
+    for (int attempt = 1; started == null; attempt++) {
+      var candidate = build(namespace, reconcilers);
+      try {
+        candidate.start();
+        started = candidate;
+      } catch (io.javaoperatorsdk.operator.OperatorException e) {
+        candidate.stop();
+        if (attempt == 3) {
+          throw e;
+        }
+        LOG.warnf("the test operator did not start (%s); retrying", e.getMessage());
+      }
+    }
+    operator = started;
+  }
+
+  private Operator build(String namespace, Reconciler<?>... reconcilers) {
     var client = ControlPlane.get().newOperatorClient();
-    operator =
+    var operator =
         new Operator(
             o ->
                 o.withKubernetesClient(client)
@@ -46,13 +68,13 @@ public final class TestOperator implements AutoCloseable {
                           }
                         }));
     for (var reconciler : reconcilers) {
-      register(reconciler, namespace);
+      register(operator, reconciler, namespace);
     }
-    operator.start();
+    return operator;
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})
-  private void register(Reconciler reconciler, String namespace) {
+  private static void register(Operator operator, Reconciler reconciler, String namespace) {
     operator.register(
         reconciler,
         (Consumer)
