@@ -33,13 +33,17 @@ version_ldflags() {
 
 # --- promtool. Prometheus 3.x publishes its Go module as v0.<major><minor 2 digits>.<patch>
 # (3.16.0 is v0.316.0); its go.mod has no replace directive, so `go install module@version`
-# builds it with exactly the released dependency versions.
+# builds it with exactly the released dependency versions. Both binaries are built with the
+# module's own `remove_all_sd` build tag (plugins/plugin_*.go): it leaves out the cloud and
+# Kubernetes service discoveries, about a third of the packages to compile; the tests only use
+# `promtool check|test rules` and a server with static scrape targets.
+SD_TAGS="remove_all_sd"
 IFS=. read -r major minor patch <<<"$PROMETHEUS_VERSION"
 module_version="v0.${major}$(printf '%02d' "$minor").${patch}"
 if [ ! -x "$PROMTOOL_DIR/promtool" ]; then
   echo "building promtool ${PROMETHEUS_VERSION} (github.com/prometheus/prometheus@${module_version})"
   start=$(date +%s)
-  GOBIN="$WORK/promtool-bin" go install -trimpath -ldflags "$(version_ldflags "$PROMETHEUS_VERSION")" \
+  GOBIN="$WORK/promtool-bin" go install -trimpath -tags "$SD_TAGS" -ldflags "$(version_ldflags "$PROMETHEUS_VERSION")" \
     "github.com/prometheus/prometheus/cmd/promtool@${module_version}"
   mv "$WORK/promtool-bin/promtool" "$PROMTOOL_DIR/promtool"
   rmdir "$WORK/promtool-bin"
@@ -53,7 +57,7 @@ fi
 if [ ! -x "$PROMETHEUS_DIR/prometheus" ]; then
   echo "building prometheus ${PROMETHEUS_VERSION} (github.com/prometheus/prometheus@${module_version})"
   start=$(date +%s)
-  GOBIN="$WORK/prometheus-bin" go install -trimpath -ldflags "$(version_ldflags "$PROMETHEUS_VERSION")" \
+  GOBIN="$WORK/prometheus-bin" go install -trimpath -tags "$SD_TAGS" -ldflags "$(version_ldflags "$PROMETHEUS_VERSION")" \
     "github.com/prometheus/prometheus/cmd/prometheus@${module_version}"
   mv "$WORK/prometheus-bin/prometheus" "$PROMETHEUS_DIR/prometheus"
   rmdir "$WORK/prometheus-bin"

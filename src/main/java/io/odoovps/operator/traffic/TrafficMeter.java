@@ -32,7 +32,18 @@ public final class TrafficMeter
     try {
       var readings = prometheus.transmitBytes();
       var next = new HashMap<ResourceID, Set<PrometheusTraffic.Reading>>();
-      readings.forEach((id, reading) -> next.put(id, Set.of(reading)));
+      var previous = last;
+      readings.forEach(
+          (id, reading) -> {
+            // an idle VM's counter does not move: keep its old reading, so that it is not
+            // reconciled for a newer timestamp alone
+            var old = previous.getOrDefault(id, Set.of());
+            next.put(
+                id,
+                old.size() == 1 && old.iterator().next().bytes() == reading.bytes()
+                    ? old
+                    : Set.of(reading));
+          });
       last = Map.copyOf(next);
       if (problem != null) {
         LOG.info("Reading outbound traffic from Prometheus: {} VMs", next.size());

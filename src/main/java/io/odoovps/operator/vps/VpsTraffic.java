@@ -126,6 +126,12 @@ final class VpsTraffic {
             noticeSentAt,
             problem);
     if (previous != null
+        && sameButLedger(previous, candidate)
+        && Objects.equals(previous.bytesUsed(), candidate.bytesUsed())
+        && Objects.equals(previous.lastCounter(), candidate.lastCounter())) {
+      return previous; // only the reading's time moved: nothing to write
+    }
+    if (previous != null
         && previous.lastReadingAt() != null
         && state != null
         && sameButLedger(previous, candidate)

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.odoovps.operator.api.v1alpha1.odoovps.TrafficStatus;
 import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.PrometheusServer;
 import io.odoovps.operator.testing.SyntheticExporter;
 import io.odoovps.operator.testing.TestConfig;
@@ -186,6 +187,21 @@ class TrafficQuotaApiServerTest extends VpsOperatorTestBase {
             .filter(m -> m.body().contains("2026-03-15T09:00:00Z"))
             .count();
     assertThat(throttleMails).isEqualTo(1);
+
+    // an idle VM (the counter stands still): polls every second and resyncs write nothing
+    var audit = ControlPlane.get().auditLog();
+    var mark = audit.mark();
+    await()
+        .pollDelay(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        audit.writesSince(mark, ControlPlane.OPERATOR_USER_AGENT).stream()
+                            .filter(w -> namespace.equals(w.namespace()))
+                            .toList())
+                    .as("writes while the counter stands still")
+                    .isEmpty());
 
     // the billing cycle ends: a new ledger, the throttle lifts by itself
     clock.set(Instant.parse("2026-03-15T09:00:01Z"));
