@@ -141,6 +141,11 @@ Backups: one CronJob per covered VPS (nothing runs them here: no kubelet). Run o
 Open a support ticket as Alertmanager would (demo token), then list tickets:
   curl -s -H 'Authorization: Bearer local-demo-token' -d '{"version":"4","alerts":[{"status":"firing","labels":{"alertname":"OdooVpsCpuSaturated","namespace":"odoo-customers","vps":"acme","indicator":"cpu"},"annotations":{"summary":"CPU of acme above 90%"},"fingerprint":"1a2b3c4d5e6f"}]}' http://127.0.0.1:$HTTP_PORT/alertmanager/webhook
   $BIN/kubectl get supporttickets -n odoo-customers
+Report spam from acme the same way: port 25 is blocked for 24 h (MitigationState), the customer
+emailed, and the traffic NetworkPolicy stops allowing port 25; then ask to unblock:
+  curl -s -H 'Authorization: Bearer local-demo-token' -d '{"version":"4","alerts":[{"status":"firing","labels":{"alertname":"OdooVpsSpamSuspected","namespace":"odoo-customers","vps":"acme","indicator":"network"},"annotations":{"summary":"spam from acme"},"fingerprint":"5pam5pam5pam"}]}' http://127.0.0.1:$HTTP_PORT/alertmanager/webhook
+  $BIN/kubectl get mitigationstates,networkpolicies -n odoo-customers
+  $BIN/kubectl patch mitigationstate -n odoo-customers acme --type merge -p '{"spec":{"smtp":{"unblockRequest":"demo-1"}}}'
 Mail the operator sent (local SMTP catcher):
   curl -s http://127.0.0.1:$MAIL_API_PORT/api/user/alice@acme.example/messages/INBOX
 Operator metrics: http://127.0.0.1:$HTTP_PORT/q/metrics
