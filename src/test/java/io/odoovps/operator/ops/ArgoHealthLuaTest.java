@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,8 +47,8 @@ class ArgoHealthLuaTest {
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void findGlua() {
+  @BeforeEach
+  void findGlua() {
     var configured = System.getProperty("glua.path");
     assumeTrue(
         configured != null && !configured.isBlank(),
