@@ -10,7 +10,8 @@ PROMETHEUS_VERSION ?= 3.16.0
 ALERTMANAGER_VERSION ?= 0.35.0
 ODOOVPS_TOOLS_DIR ?= $(HOME)/.cache/odoovps-tools
 CILIUM_VERSION ?= 1.18.6
-export K8S_VERSION ETCD_VERSION KUBE_API_TEST_DIR PROMETHEUS_VERSION ALERTMANAGER_VERSION ODOOVPS_TOOLS_DIR CILIUM_VERSION
+GLUA_VERSION ?= 1.1.2
+export K8S_VERSION ETCD_VERSION KUBE_API_TEST_DIR PROMETHEUS_VERSION ALERTMANAGER_VERSION ODOOVPS_TOOLS_DIR CILIUM_VERSION GLUA_VERSION
 
 CONTROL_PLANE := $(KUBE_API_TEST_DIR)/k8s/$(K8S_VERSION)-linux-amd64
 PROMTOOL := $(ODOOVPS_TOOLS_DIR)/promtool-$(PROMETHEUS_VERSION)/promtool
@@ -18,9 +19,10 @@ PROMETHEUS := $(ODOOVPS_TOOLS_DIR)/prometheus-$(PROMETHEUS_VERSION)/prometheus
 ALERTMANAGER := $(ODOOVPS_TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)/alertmanager
 AMTOOL := $(ODOOVPS_TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)/amtool
 CILIUM_CRDS := $(ODOOVPS_TOOLS_DIR)/cilium-$(CILIUM_VERSION)
+GLUA := $(ODOOVPS_TOOLS_DIR)/glua-$(GLUA_VERSION)/glua
 MVN_PROPS := -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dk8s.version=$(K8S_VERSION) \
 	-Dpromtool.path=$(PROMTOOL) -Dprometheus.path=$(PROMETHEUS) -Dalertmanager.path=$(ALERTMANAGER) \
-	-Damtool.path=$(AMTOOL) -Dcilium.crds=$(CILIUM_CRDS)
+	-Damtool.path=$(AMTOOL) -Dcilium.crds=$(CILIUM_CRDS) -Dglua.path=$(GLUA)
 
 .PHONY: help
 help: ## List the targets
@@ -33,6 +35,10 @@ control-plane: ## Build etcd, kube-apiserver, kube-controller-manager, kubectl f
 .PHONY: monitoring-tools
 monitoring-tools: ## Build promtool, alertmanager and amtool from Go modules (cached)
 	@bash hack/build-monitoring-tools.sh
+
+.PHONY: glua
+glua: ## Build glua (gopher-lua, Argo CD's Lua VM) from its Go module, for the health-check tests (cached)
+	@bash hack/build-glua.sh
 
 .PHONY: cni-crds
 cni-crds: ## Fetch Cilium's CiliumNetworkPolicy CRD through the Go module proxy (cached)
@@ -62,7 +68,7 @@ $(S3PROXY_CLASSPATH): hack/s3proxy/pom.xml
 s3proxy: $(S3PROXY_CLASSPATH) ## Resolve S3Proxy, the S3 server the backup tests run
 
 .PHONY: test
-test: control-plane monitoring-tools cni-crds s3proxy ## Run every test tier: unit, real API server, end to end
+test: control-plane monitoring-tools glua cni-crds s3proxy ## Run every test tier: unit, real API server, end to end
 	$(MVN) verify $(MVN_PROPS)
 
 GREENMAIL_JAR := target/tools/greenmail-standalone.jar

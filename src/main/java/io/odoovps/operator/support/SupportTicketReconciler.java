@@ -7,6 +7,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketStatus;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketStatus.Phase;
@@ -43,6 +45,7 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
   private final SupportConfig config;
   private final Clock clock;
   private final CustomerMailer mailer;
+  private final TicketMetrics metrics;
 
   /** Openings forwarded by this process, per ticket uid (bounded by the tickets it saw). */
   private final java.util.Map<String, Integer> forwardedHere =
@@ -51,16 +54,24 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  @Inject
+  /** Without metrics, for tests that do not read them. */
   public SupportTicketReconciler(SupportConfig config, Clock clock, CustomerMailer mailer) {
+    this(config, clock, mailer, new SimpleMeterRegistry());
+  }
+
+  @Inject
+  public SupportTicketReconciler(
+      SupportConfig config, Clock clock, CustomerMailer mailer, MeterRegistry registry) {
     this.config = config;
     this.clock = clock;
     this.mailer = mailer;
+    this.metrics = new TicketMetrics(registry);
   }
 
   @Override
   public UpdateControl<SupportTicket> reconcile(
       SupportTicket ticket, Context<SupportTicket> context) throws Exception {
+    metrics.watch(context.getPrimaryCache());
     var status = ticket.getStatus();
     var minutes =
         ticket.getSpec().getWork() == null
