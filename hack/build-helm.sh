@@ -21,13 +21,28 @@ export GOFLAGS="-mod=mod -buildvcs=false"
 export CGO_ENABLED=0
 
 # helm.sh/helm/v3's go.mod has no replace directive, so `go install module@version` builds it with
-# exactly the released dependency versions. The ldflags put the version in `helm version`, as the
-# release Makefile does (without the git commit, which the module does not carry).
-echo "building helm ${HELM_VERSION} (helm.sh/helm/v3@v${HELM_VERSION})"
+# exactly the released dependency versions. The ldflags are the release Makefile's: the version in
+# `helm version`, and the Kubernetes version that `helm template` and `helm lint` assume without a
+# cluster (client-go v0.X.Y is Kubernetes 1.X; unset, Helm assumes 1.20 and refuses charts that
+# need more). The git commit is left out: the module does not carry it.
+gomod=$(go mod download -json "helm.sh/helm/v3@v${HELM_VERSION}" | sed -n 's/.*"GoMod": "\(.*\)",/\1/p')
+[ -n "$gomod" ] || { echo "error: cannot download helm.sh/helm/v3@v${HELM_VERSION}" >&2; exit 1; }
+mod=$(cat "$gomod")
+if grep -q '^replace' <<<"$mod"; then
+  echo "error: helm ${HELM_VERSION}'s go.mod has replace directives: go install cannot build it" >&2
+  exit 1
+fi
+k8s_minor=$(sed -n 's|^\s*k8s.io/client-go v0\.\([0-9]*\)\..*|\1|p' <<<"$mod" | head -1)
+k8s_minor="${k8s_minor:-34}"
+ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=v${HELM_VERSION}"
+ldflags+=" -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+for pkg in pkg/lint/rules pkg/chartutil; do
+  ldflags+=" -X helm.sh/helm/v3/${pkg}.k8sVersionMajor=1 -X helm.sh/helm/v3/${pkg}.k8sVersionMinor=${k8s_minor}"
+done
+
+echo "building helm ${HELM_VERSION} (helm.sh/helm/v3@v${HELM_VERSION}, Kubernetes 1.${k8s_minor} by default)"
 start=$(date +%s)
-GOBIN="$WORK/helm-bin" go install -trimpath \
-  -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v${HELM_VERSION} -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
-  "helm.sh/helm/v3/cmd/helm@v${HELM_VERSION}"
+GOBIN="$WORK/helm-bin" go install -trimpath -ldflags "$ldflags" "helm.sh/helm/v3/cmd/helm@v${HELM_VERSION}"
 mv "$WORK/helm-bin/helm" "$HELM_DIR/helm"
 rmdir "$WORK/helm-bin"
 echo "helm built in $(( $(date +%s) - start ))s: $HELM_DIR/helm"
