@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apps.v1.Deployment;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -40,17 +40,17 @@ class ChartTemplateTest {
   @Test
   void lintPassesWithDefaultsAndEverySwitchOn() {
     HelmChart.run("lint", "--strict", HelmChart.DIR.toString());
-    var args = new ArrayList<>(List.of("lint", "--strict", HelmChart.DIR.toString()));
-    for (var value : HelmChart.EVERYTHING_ON) {
-      args.add("--set");
-      args.add(value);
-    }
-    HelmChart.run(args.toArray(String[]::new));
+    HelmChart.run(
+        "lint",
+        "--strict",
+        HelmChart.DIR.toString(),
+        "-f",
+        HelmChart.valuesFile(HelmChart.EVERYTHING_ON));
   }
 
   @Test
   void rendersTheOperatorWithLeaderElectionAndItsOwnImageForBackups() throws IOException {
-    var items = parse(HelmChart.template("odoovps-system"));
+    var items = parse(HelmChart.template("odoovps-system", "{}"));
     var kinds = items.stream().map(HasMetadata::getKind).toList();
     assertThat(kinds)
         .contains(
@@ -111,7 +111,7 @@ class ChartTemplateTest {
               assertThat(crd.getMetadata().getAnnotations())
                   .containsEntry("helm.sh/resource-policy", "keep");
             });
-    assertThat(parse(HelmChart.template("odoovps-system", "crds.install=false")))
+    assertThat(parse(HelmChart.template("odoovps-system", "crds: {install: false}")))
         .noneMatch(CustomResourceDefinition.class::isInstance);
   }
 
@@ -139,7 +139,7 @@ class ChartTemplateTest {
   @Test
   void clusterRoleHasNoWildcard() {
     var role =
-        parse(HelmChart.template("odoovps-system")).stream()
+        parse(HelmChart.template("odoovps-system", "{}")).stream()
             .filter(ClusterRole.class::isInstance)
             .map(ClusterRole.class::cast)
             .findFirst()

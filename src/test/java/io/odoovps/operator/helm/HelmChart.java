@@ -69,23 +69,33 @@ final class HelmChart {
     }
   }
 
-  /** {@code helm template} of the chart as release {@link #RELEASE} in {@code namespace}. */
-  static String template(String namespace, String... setValues) {
-    var args = new ArrayList<>(List.of("template", RELEASE, DIR.toString(), "-n", namespace));
-    for (var value : setValues) {
-      args.add("--set");
-      args.add(value);
+  /** {@code helm template} of the chart as release {@link #RELEASE} with extra values (YAML). */
+  static String template(String namespace, String values) {
+    return run("template", RELEASE, DIR.toString(), "-n", namespace, "-f", valuesFile(values));
+  }
+
+  static String valuesFile(String values) {
+    try {
+      var file = Files.createTempFile("values", ".yaml");
+      Files.writeString(file, values);
+      file.toFile().deleteOnExit();
+      return file.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return run(args.toArray(String[]::new));
   }
 
   /** Every switch of the chart on, as an installation with monitoring would set it. */
-  static final String[] EVERYTHING_ON = {
-    "serviceMonitor.enabled=true",
-    "prometheusRule.enabled=true",
-    "config.locations.paris-1.ipv4Pool=192.0.2.0/24",
-    "config.traffic.liveAnnotations.ovn\\.kubernetes\\.io/egress_rate={mbps}",
-    "extraConfig.odoovps\\.overcommit\\.cpu-ratio=4",
-    "secrets.webhookToken=not-a-real-token"
-  };
+  static final String EVERYTHING_ON =
+      """
+      serviceMonitor: {enabled: true}
+      prometheusRule: {enabled: true}
+      config:
+        locations:
+          paris-1: {ipv4Pool: 192.0.2.0/24}
+        traffic:
+          liveAnnotations: {"ovn.kubernetes.io/egress_rate": "{mbps}"}
+      extraConfig: {odoovps.overcommit.cpu-ratio: "4"}
+      secrets: {webhookToken: not-a-real-token}
+      """;
 }
