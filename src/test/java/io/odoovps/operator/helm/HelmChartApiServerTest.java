@@ -304,7 +304,7 @@ class HelmChartApiServerTest {
     assertThat(allowed("delete", "odoovps.io", "odoovps", namespace)).isFalse();
     assertThat(allowed("create", "apps", "deployments", namespace)).isFalse();
     assertThat(allowed("create", "coordination.k8s.io", "leases", "kube-system")).isFalse();
-    for (var verb : List.of("get", "create", "update")) {
+    for (var verb : List.of("get", "create", "update", "patch")) {
       assertThat(allowed(verb, "coordination.k8s.io", "leases", namespace)).isTrue();
     }
     try (var sa = asChartServiceAccount()) {
@@ -347,21 +347,32 @@ class HelmChartApiServerTest {
     operator.register(
         new SupportTicketReconciler(TestConfig.support(Map.of()), clock, null),
         o -> o.settingNamespace(namespace));
+    var audit = ControlPlane.get().auditLog();
+    var mark = audit.mark();
     operator.start();
     try {
+      var leases = client.resources(Lease.class).inNamespace(namespace);
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () -> {
-                var lease =
-                    client
-                        .resources(Lease.class)
-                        .inNamespace(namespace)
-                        .withName(LeaderElection.LEASE_NAME)
-                        .get();
+                var lease = leases.withName(LeaderElection.LEASE_NAME).get();
                 assertThat(lease).isNotNull();
                 assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("replica-1");
               });
+      // the leader keeps its lease: renewals (every retry period, 2 s) go through
+      var first = leases.withName(LeaderElection.LEASE_NAME).get().getSpec().getRenewTime();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          leases.withName(LeaderElection.LEASE_NAME).get().getSpec().getRenewTime())
+                      .isNotEqualTo(first));
+      assertThat(audit.writesSince(mark, AS_CHART))
+          .filteredOn(w -> w.resource().equals("leases"))
+          .isNotEmpty()
+          .noneMatch(w -> w.code() == 403);
     } finally {
       operator.stop();
     }
