@@ -11,7 +11,9 @@ ALERTMANAGER_VERSION ?= 0.35.0
 ODOOVPS_TOOLS_DIR ?= $(HOME)/.cache/odoovps-tools
 CILIUM_VERSION ?= 1.18.6
 GLUA_VERSION ?= 1.1.2
-export K8S_VERSION ETCD_VERSION KUBE_API_TEST_DIR PROMETHEUS_VERSION ALERTMANAGER_VERSION ODOOVPS_TOOLS_DIR CILIUM_VERSION GLUA_VERSION
+HELM_VERSION ?= 3.22.0
+export K8S_VERSION ETCD_VERSION KUBE_API_TEST_DIR PROMETHEUS_VERSION ALERTMANAGER_VERSION ODOOVPS_TOOLS_DIR \
+	CILIUM_VERSION GLUA_VERSION HELM_VERSION
 
 CONTROL_PLANE := $(KUBE_API_TEST_DIR)/k8s/$(K8S_VERSION)-linux-amd64
 PROMTOOL := $(ODOOVPS_TOOLS_DIR)/promtool-$(PROMETHEUS_VERSION)/promtool
@@ -20,9 +22,11 @@ ALERTMANAGER := $(ODOOVPS_TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)/alertm
 AMTOOL := $(ODOOVPS_TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)/amtool
 CILIUM_CRDS := $(ODOOVPS_TOOLS_DIR)/cilium-$(CILIUM_VERSION)
 GLUA := $(ODOOVPS_TOOLS_DIR)/glua-$(GLUA_VERSION)/glua
+HELM := $(ODOOVPS_TOOLS_DIR)/helm-$(HELM_VERSION)/helm
+CHART := helm/odoovps-operator
 MVN_PROPS := -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dk8s.version=$(K8S_VERSION) \
 	-Dpromtool.path=$(PROMTOOL) -Dprometheus.path=$(PROMETHEUS) -Dalertmanager.path=$(ALERTMANAGER) \
-	-Damtool.path=$(AMTOOL) -Dcilium.crds=$(CILIUM_CRDS) -Dglua.path=$(GLUA)
+	-Damtool.path=$(AMTOOL) -Dcilium.crds=$(CILIUM_CRDS) -Dglua.path=$(GLUA) -Dhelm.path=$(HELM)
 
 .PHONY: help
 help: ## List the targets
@@ -44,16 +48,23 @@ glua: ## Build glua (gopher-lua, Argo CD's Lua VM) from its Go module, for the h
 cni-crds: ## Fetch Cilium's CiliumNetworkPolicy CRD through the Go module proxy (cached)
 	@bash hack/fetch-cni-crds.sh
 
+.PHONY: helm
+helm: ## Build Helm from its Go module (cached); the chart tests run it
+	@bash hack/build-helm.sh
+
 .PHONY: build
 build: ## Compile, generate the CRDs and package the operator (no tests)
 	$(MVN) package -DskipTests $(MVN_PROPS)
 
 .PHONY: crds
-crds: ## Regenerate the CRDs from the Java types into crds/
+crds: ## Regenerate the CRDs from the Java types into crds/ and the chart
 	$(MVN) process-classes -Dspotless.check.skip=true
 	mkdir -p crds
 	rm -f crds/*.yml
 	cp target/classes/META-INF/fabric8/*.yml crds/
+	mkdir -p $(CHART)/files/crds
+	rm -f $(CHART)/files/crds/*.yml
+	cp crds/*.yml $(CHART)/files/crds/
 
 .PHONY: fmt
 fmt: ## Format the Java sources (google-java-format)
@@ -68,7 +79,7 @@ $(S3PROXY_CLASSPATH): hack/s3proxy/pom.xml
 s3proxy: $(S3PROXY_CLASSPATH) ## Resolve S3Proxy, the S3 server the backup tests run
 
 .PHONY: test
-test: control-plane monitoring-tools glua cni-crds s3proxy ## Run every test tier: unit, real API server, end to end
+test: control-plane monitoring-tools glua helm cni-crds s3proxy ## Run every test tier: unit, real API server, end to end
 	$(MVN) verify $(MVN_PROPS)
 
 GREENMAIL_JAR := target/tools/greenmail-standalone.jar

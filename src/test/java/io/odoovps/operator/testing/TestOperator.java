@@ -1,13 +1,17 @@
 package io.odoovps.operator.testing;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The operator's reconcilers run by plain JOSDK against the test control plane, in one namespace,
@@ -21,15 +25,17 @@ public final class TestOperator implements AutoCloseable {
 
   private final Operator operator;
   private final AtomicInteger reconciles = new AtomicInteger();
+  private final List<Exception> failures = new CopyOnWriteArrayList<>();
 
   /**
    * Starts the operator; a start whose informers lose their connection (the API server drops
    * connections while a CRD is removed by an earlier test) is retried with a fresh client.
    */
-  private TestOperator(String namespace, Reconciler<?>... reconcilers) {
+  private TestOperator(
+      Supplier<KubernetesClient> clients, String namespace, Reconciler<?>... reconcilers) {
     Operator started = null;
     for (int attempt = 1; started == null; attempt++) {
-      var candidate = build(namespace, reconcilers);
+      var candidate = build(clients.get(), namespace, reconcilers);
       try {
         candidate.start();
         started = candidate;
@@ -44,8 +50,7 @@ public final class TestOperator implements AutoCloseable {
     operator = started;
   }
 
-  private Operator build(String namespace, Reconciler<?>... reconcilers) {
-    var client = ControlPlane.get().newOperatorClient();
+  private Operator build(KubernetesClient client, String namespace, Reconciler<?>... reconcilers) {
     var operator =
         new Operator(
             o ->
@@ -66,6 +71,15 @@ public final class TestOperator implements AutoCloseable {
                               HasMetadata resource, Map<String, Object> metadata) {
                             reconciles.incrementAndGet();
                           }
+
+                          @Override
+                          public void reconciliationFailed(
+                              HasMetadata resource,
+                              io.javaoperatorsdk.operator.api.reconciler.RetryInfo retryInfo,
+                              Exception exception,
+                              Map<String, Object> metadata) {
+                            failures.add(exception);
+                          }
                         }));
     for (var reconciler : reconcilers) {
       register(operator, reconciler, namespace);
@@ -84,7 +98,21 @@ public final class TestOperator implements AutoCloseable {
   }
 
   public static TestOperator start(String namespace, Reconciler<?>... reconcilers) {
-    return new TestOperator(namespace, reconcilers);
+    return new TestOperator(ControlPlane.get()::newOperatorClient, namespace, reconcilers);
+  }
+
+  /**
+   * The operator with clients of the caller's making (one per start attempt), e.g. clients that
+   * impersonate the Helm chart's ServiceAccount to prove its RBAC.
+   */
+  public static TestOperator startAs(
+      Supplier<KubernetesClient> clients, String namespace, Reconciler<?>... reconcilers) {
+    return new TestOperator(clients, namespace, reconcilers);
+  }
+
+  /** The exceptions of failed reconciles since start. */
+  public List<Exception> failures() {
+    return List.copyOf(failures);
   }
 
   /** Successful reconciles since start. */

@@ -1,0 +1,200 @@
+package io.odoovps.operator.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The chart lints, renders, and says what it promises; no API server needed. */
+class ChartTemplateTest {
+
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  @SuppressWarnings("unchecked")
+  static List<HasMetadata> parse(String manifests) {
+    var items = new ArrayList<HasMetadata>();
+    for (var document : manifests.split("(?m)^---\\s*$")) {
+      if (document.lines().allMatch(l -> l.isBlank() || l.startsWith("#"))) {
+        continue;
+      }
+      Object parsed = YAML.unmarshal(document);
+      if (parsed instanceof List<?> list) {
+        items.addAll((List<HasMetadata>) list);
+      } else {
+        items.add((HasMetadata) parsed);
+      }
+    }
+    return items;
+  }
+
+  @Test
+  void lintPassesWithDefaultsAndEverySwitchOn() {
+    HelmChart.run("lint", "--strict", HelmChart.DIR.toString());
+    HelmChart.run(
+        "lint",
+        "--strict",
+        HelmChart.DIR.toString(),
+        "-f",
+        HelmChart.valuesFile(HelmChart.EVERYTHING_ON));
+  }
+
+  @Test
+  void rendersTheOperatorWithLeaderElectionAndItsOwnImageForBackups() throws IOException {
+    var items = parse(HelmChart.template("odoovps-system", "{}"));
+    var kinds = items.stream().map(HasMetadata::getKind).toList();
+    assertThat(kinds)
+        .contains(
+            "CustomResourceDefinition",
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "ConfigMap",
+            "Secret",
+            "Service",
+            "Deployment")
+        .doesNotContain("ServiceMonitor", "PrometheusRule");
+    var appVersion = appVersion();
+    var deployment =
+        items.stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("ghcr.io/odoovps/odoovps-operator:" + appVersion);
+    var env = container.getEnv();
+    assertThat(env)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("ODOOVPS_BACKUP_IMAGE");
+              assertThat(e.getValue()).isEqualTo(container.getImage());
+            })
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("QUARKUS_PROFILE");
+              assertThat(e.getValue()).contains("leader-election");
+            });
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getResources().getLimits()).containsKey("memory");
+    // the build-time switch the profile turns on
+    assertThat(Files.readString(Paths.get("src/main/resources/application.properties")))
+        .contains("quarkus.operator-sdk.activate-leader-election-for-profiles=leader-election");
+
+    var crds =
+        items.stream()
+            .filter(CustomResourceDefinition.class::isInstance)
+            .map(CustomResourceDefinition.class::cast)
+            .toList();
+    assertThat(crds).hasSize(6);
+    assertThat(crds)
+        .allSatisfy(
+            crd -> {
+              assertThat(crd.getSpec().getGroup()).isEqualTo("odoovps.io");
+              assertThat(crd.getMetadata().getAnnotations())
+                  .containsEntry("helm.sh/resource-policy", "keep");
+            });
+    assertThat(parse(HelmChart.template("odoovps-system", "crds: {install: false}")))
+        .noneMatch(CustomResourceDefinition.class::isInstance);
+  }
+
+  @Test
+  void everySwitchOnRendersMonitoringAndTheSettings() {
+    var rendered = HelmChart.template("odoovps-system", HelmChart.EVERYTHING_ON);
+    var items = parse(rendered);
+    assertThat(items.stream().map(HasMetadata::getKind))
+        .contains("ServiceMonitor", "PrometheusRule");
+    var properties =
+        items.stream()
+            .filter(i -> i instanceof io.fabric8.kubernetes.api.model.ConfigMap)
+            .map(i -> ((io.fabric8.kubernetes.api.model.ConfigMap) i).getData())
+            .findFirst()
+            .orElseThrow()
+            .get("application.properties");
+    assertThat(properties)
+        .contains("odoovps.locations.paris-1.ipv4-pool=192.0.2.0/24")
+        .contains("odoovps.traffic.live-annotations.\"ovn.kubernetes.io/egress_rate\"={mbps}")
+        .contains("odoovps.overcommit.cpu-ratio=4")
+        .contains("odoovps.support.webhook.path=/alertmanager/webhook")
+        .doesNotContain("not-a-real-token");
+  }
+
+  @Test
+  void clusterRoleHasNoWildcard() {
+    var role =
+        parse(HelmChart.template("odoovps-system", "{}")).stream()
+            .filter(ClusterRole.class::isInstance)
+            .map(ClusterRole.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(role.getRules()).isNotEmpty();
+    assertThat(role.getRules())
+        .allSatisfy(
+            rule -> {
+              assertThat(rule.getVerbs()).isNotEmpty().doesNotContain("*");
+              assertThat(rule.getResources()).isNotEmpty().noneMatch(r -> r.contains("*"));
+              assertThat(rule.getApiGroups()).doesNotContain("*");
+              assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+              assertThat(rule.getVerbs()).doesNotContain("escalate", "bind", "impersonate");
+            });
+  }
+
+  @Test
+  void appVersionIsThePomVersion() throws IOException {
+    var pom = Files.readString(Paths.get("pom.xml"));
+    var matcher =
+        Pattern.compile("<artifactId>odoovps-operator</artifactId>\\s*<version>([^<]+)</version>")
+            .matcher(pom);
+    assertThat(matcher.find()).isTrue();
+    assertThat(appVersion()).isEqualTo(matcher.group(1));
+  }
+
+  @Test
+  void everyValueIsCommentedAndNotesShowNoSecret() throws IOException {
+    var lines = Files.readAllLines(HelmChart.DIR.resolve("values.yaml"));
+    var key = Pattern.compile("^\\s*[A-Za-z][A-Za-z0-9_.-]*:");
+    String previous = "";
+    var uncommented = new ArrayList<String>();
+    for (var line : lines) {
+      if (line.isBlank()) {
+        continue;
+      }
+      if (key.matcher(line).find()
+          && !line.contains("#")
+          && !previous.stripLeading().startsWith("#")) {
+        uncommented.add(line);
+      }
+      previous = line;
+    }
+    assertThat(uncommented).as("values.yaml keys without a comment").isEmpty();
+    assertThat(Files.readString(HelmChart.DIR.resolve("templates").resolve("NOTES.txt")))
+        .doesNotContain(".Values.secrets.mailPassword")
+        .doesNotContain(".Values.secrets.webhookToken")
+        .doesNotContain(".Values.secrets.prometheusBearerToken");
+  }
+
+  private static String appVersion() throws IOException {
+    return Files.readAllLines(HelmChart.DIR.resolve("Chart.yaml")).stream()
+        .filter(l -> l.startsWith("appVersion:"))
+        .map(l -> l.substring("appVersion:".length()).trim().replace("\"", ""))
+        .findFirst()
+        .orElseThrow();
+  }
+}

@@ -1,0 +1,101 @@
+package io.odoovps.operator.helm;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The chart in {@code helm/odoovps-operator} and the Helm binary that {@code hack/build-helm.sh}
+ * built ({@code -Dhelm.path}, set by the Makefile). Tests that need Helm are skipped, with the way
+ * to get it, when it is absent.
+ */
+final class HelmChart {
+
+  static final Path DIR = Paths.get("helm", "odoovps-operator");
+
+  /** The release name; with it, every object is named odoovps-operator. */
+  static final String RELEASE = "odoovps-operator";
+
+  private HelmChart() {}
+
+  static Path binary() {
+    var path = System.getProperty("helm.path");
+    assumeTrue(
+        path != null && Files.isExecutable(Paths.get(path)),
+        "Helm is not built (-Dhelm.path="
+            + path
+            + "): run `make helm`, or `make test`, which builds it");
+    return Paths.get(path);
+  }
+
+  /** Runs helm with the arguments; returns its standard output, fails on a non-zero exit. */
+  static String run(String... args) {
+    var command = new ArrayList<String>();
+    command.add(binary().toString());
+    command.addAll(List.of(args));
+    try {
+      var home = Files.createTempDirectory("helm-home");
+      var builder = new ProcessBuilder(command).redirectErrorStream(false);
+      // no user configuration, cache or repository index of this machine
+      builder.environment().put("HELM_CONFIG_HOME", home.resolve("config").toString());
+      builder.environment().put("HELM_CACHE_HOME", home.resolve("cache").toString());
+      builder.environment().put("HELM_DATA_HOME", home.resolve("data").toString());
+      var process = builder.start();
+      var err = process.getErrorStream();
+      var out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      var errors = new String(err.readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("helm " + args[0] + " did not finish in 120 s");
+      }
+      if (process.exitValue() != 0) {
+        throw new AssertionError(
+            "helm " + String.join(" ", args) + " failed:\n" + out + "\n" + errors);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code helm template} of the chart as release {@link #RELEASE} with extra values (YAML). */
+  static String template(String namespace, String values) {
+    return run("template", RELEASE, DIR.toString(), "-n", namespace, "-f", valuesFile(values));
+  }
+
+  static String valuesFile(String values) {
+    try {
+      var file = Files.createTempFile("values", ".yaml");
+      Files.writeString(file, values);
+      file.toFile().deleteOnExit();
+      return file.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every switch of the chart on, as an installation with monitoring would set it. */
+  static final String EVERYTHING_ON =
+      """
+      serviceMonitor: {enabled: true}
+      prometheusRule: {enabled: true}
+      config:
+        locations:
+          paris-1: {ipv4Pool: 192.0.2.0/24}
+        traffic:
+          liveAnnotations: {"ovn.kubernetes.io/egress_rate": "{mbps}"}
+      extraConfig: {odoovps.overcommit.cpu-ratio: "4"}
+      secrets: {webhookToken: not-a-real-token}
+      """;
+}
