@@ -95,6 +95,33 @@ class PackagedOperatorIT {
     assertThat(Files.readString(log)).doesNotContain("ERROR");
   }
 
+  /** The probes the Helm chart uses answer UP once the controllers' informers run. */
+  @Test
+  void healthEndpointsAnswerUp() {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .failFast("the operator process exited", () -> !operator.isAlive())
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var matcher =
+                  java.util.regex.Pattern.compile("Listening on: http://[^:]+:(\\d+)")
+                      .matcher(Files.readString(log));
+              assertThat(matcher.find()).as("the HTTP port in the log").isTrue();
+              var http = java.net.http.HttpClient.newHttpClient();
+              for (var path : java.util.List.of("/q/health/live", "/q/health/ready")) {
+                var response =
+                    http.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + matcher.group(1) + path))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+                assertThat(response.body()).contains("\"UP\"");
+              }
+            });
+  }
+
   @Test
   void thePackagedJarRunsTheBackupModeWithASmallHeap() throws Exception {
     try (var s3 = new S3Server()) {
