@@ -57,7 +57,7 @@ build: ## Compile, generate the CRDs and package the operator (no tests)
 	$(MVN) package -DskipTests $(MVN_PROPS)
 
 .PHONY: crds
-crds: ## Regenerate the CRDs from the Java types into crds/ and the chart
+crds: ## Regenerate the CRDs from the Java types into crds/; copy them and config/policies into the chart
 	$(MVN) process-classes -Dspotless.check.skip=true
 	mkdir -p crds
 	rm -f crds/*.yml
@@ -65,6 +65,8 @@ crds: ## Regenerate the CRDs from the Java types into crds/ and the chart
 	mkdir -p $(CHART)/files/crds
 	rm -f $(CHART)/files/crds/*.yml
 	cp crds/*.yml $(CHART)/files/crds/
+	mkdir -p $(CHART)/files/policies
+	cp config/policies/*.yaml $(CHART)/files/policies/
 
 .PHONY: fmt
 fmt: ## Format the Java sources (google-java-format)

@@ -40,4 +40,19 @@ class ChartCrdsTest {
                   .exists());
     }
   }
+
+  @Test
+  void chartPoliciesAreTheCommittedOnes() throws IOException {
+    var committed = Paths.get("config", "policies");
+    var chart = HelmChart.DIR.resolve("files").resolve("policies");
+    try (Stream<Path> files = Files.list(committed)) {
+      for (var file : files.toList()) {
+        var copy = chart.resolve(file.getFileName());
+        assertThat(copy).as("%s is missing from the chart: run `make crds`", copy).exists();
+        assertThat(Files.readString(copy))
+            .as("%s differs from %s: run `make crds`", copy, file)
+            .isEqualTo(Files.readString(file));
+      }
+    }
+  }
 }
