@@ -40,29 +40,28 @@ version_ldflags() {
 SD_TAGS="remove_all_sd"
 IFS=. read -r major minor patch <<<"$PROMETHEUS_VERSION"
 module_version="v0.${major}$(printf '%02d' "$minor").${patch}"
-if [ ! -x "$PROMTOOL_DIR/promtool" ]; then
-  echo "building promtool ${PROMETHEUS_VERSION} (github.com/prometheus/prometheus@${module_version})"
+# Builds cmd/<name> of the Prometheus module into <dir>/<name>, unless it is there.
+build_prometheus_cmd() {
+  local name=$1 dir=$2
+  [ -x "$dir/$name" ] && return
+  echo "building $name ${PROMETHEUS_VERSION} (github.com/prometheus/prometheus@${module_version})"
+  local start
   start=$(date +%s)
-  GOBIN="$WORK/promtool-bin" go install -trimpath -tags "$SD_TAGS" -ldflags "$(version_ldflags "$PROMETHEUS_VERSION")" \
-    "github.com/prometheus/prometheus/cmd/promtool@${module_version}"
-  mv "$WORK/promtool-bin/promtool" "$PROMTOOL_DIR/promtool"
-  rmdir "$WORK/promtool-bin"
-  echo "promtool built in $(( $(date +%s) - start ))s: $PROMTOOL_DIR/promtool"
-fi
+  GOBIN="$WORK/$name-bin" go install -trimpath -tags "$SD_TAGS" \
+    -ldflags "$(version_ldflags "$PROMETHEUS_VERSION")" \
+    "github.com/prometheus/prometheus/cmd/$name@${module_version}"
+  mv "$WORK/$name-bin/$name" "$dir/$name"
+  rmdir "$WORK/$name-bin"
+  echo "$name built in $(( $(date +%s) - start ))s: $dir/$name"
+}
+
+build_prometheus_cmd promtool "$PROMTOOL_DIR"
 
 # --- the Prometheus server, the same way. Only the `builtinassets` build tag embeds the web UI
 # (web/ui/assets_embed.go, which the published module lacks the compiled assets for); without the
 # tag, web/ui/ui.go serves the UI from ./web/ui/static on disk, so the plain build compiles and the
 # HTTP API (/api/v1/query, /-/ready) is complete. The tests use nothing else.
-if [ ! -x "$PROMETHEUS_DIR/prometheus" ]; then
-  echo "building prometheus ${PROMETHEUS_VERSION} (github.com/prometheus/prometheus@${module_version})"
-  start=$(date +%s)
-  GOBIN="$WORK/prometheus-bin" go install -trimpath -tags "$SD_TAGS" -ldflags "$(version_ldflags "$PROMETHEUS_VERSION")" \
-    "github.com/prometheus/prometheus/cmd/prometheus@${module_version}"
-  mv "$WORK/prometheus-bin/prometheus" "$PROMETHEUS_DIR/prometheus"
-  rmdir "$WORK/prometheus-bin"
-  echo "prometheus built in $(( $(date +%s) - start ))s: $PROMETHEUS_DIR/prometheus"
-fi
+build_prometheus_cmd prometheus "$PROMETHEUS_DIR"
 
 # --- alertmanager and amtool. The module embeds its web UI from ui/app/dist, which the release
 # process builds with npm and which the published module therefore lacks, so `go install` fails on

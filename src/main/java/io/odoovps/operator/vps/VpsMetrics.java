@@ -107,70 +107,70 @@ public class VpsMetrics {
     holder.bytesUsed = bytesUsed;
   }
 
+  /** Registers one VPS's gauges, tagged by namespace and VPS, and keeps them for removal. */
+  private final class GaugeRegistrar {
+    private final Availability holder;
+    private final String namespace;
+    private final String vps;
+    private final List<Meter> meters = new java.util.ArrayList<>();
+
+    GaugeRegistrar(Availability holder, String namespace, String vps) {
+      this.holder = holder;
+      this.namespace = namespace;
+      this.vps = vps;
+    }
+
+    void add(
+        String name, String description, java.util.function.ToDoubleFunction<Availability> value) {
+      meters.add(
+          Gauge.builder(name, holder, value)
+              .description(description)
+              .tags("namespace", namespace, "vps", vps)
+              .register(registry));
+    }
+  }
+
   private Availability holder(String uid, String namespace, String vps) {
     return availability.computeIfAbsent(
         uid,
         k -> {
           var h = new Availability();
-          h.meters =
-              List.of(
-                  Gauge.builder("odoovps.vps.traffic.bytes", h, a -> a.bytesUsed)
-                      .description("Outbound bytes of the billing cycle")
-                      .tags("namespace", namespace, "vps", vps)
-                      .register(registry),
-                  Gauge.builder(
-                          "odoovps.vps.traffic.quota.bytes",
-                          h,
-                          a ->
-                              a.traffic == null || a.traffic.quotaBytes() == null
-                                  ? Double.NaN
-                                  : a.traffic.quotaBytes())
-                      .description("Outbound bytes allowed per billing cycle before the throttle")
-                      .tags("namespace", namespace, "vps", vps)
-                      .register(registry),
-                  Gauge.builder(
-                          "odoovps.vps.throttled",
-                          h,
-                          a ->
-                              a.traffic != null && Boolean.TRUE.equals(a.traffic.throttled())
-                                  ? 1
-                                  : 0)
-                      .description("1 while the VPS is throttled past its monthly quota")
-                      .tags("namespace", namespace, "vps", vps)
-                      .register(registry),
-                  Gauge.builder(
-                          "odoovps.vps.traffic.cycle.end.timestamp.seconds",
-                          h,
-                          a ->
-                              a.traffic == null || a.traffic.cycleEnd() == null
-                                  ? Double.NaN
-                                  : java.time.Instant.parse(a.traffic.cycleEnd()).getEpochSecond())
-                      .description("End of the billing cycle the traffic is counted in")
-                      .tags("namespace", namespace, "vps", vps)
-                      .register(registry),
-                  Gauge.builder("odoovps.vps.ready", h, a -> a.ready ? 1 : 0)
-                      .description(
-                          "0 while the VPS is down although meant to run (counts against availability)")
-                      .tags("namespace", namespace, "vps", vps)
-                      .register(registry),
-                  Gauge.builder(
-                          "odoovps.vps.availability.ratio",
-                          h,
-                          a ->
-                              io.odoovps.operator.contract.Availability.ratio(
-                                  a.status, clock.instant()))
-                      .description("Availability of the calendar month so far (target 0.995)")
-                      .tags("namespace", namespace, "vps", vps)
-                      .register(registry),
-                  Gauge.builder(
-                          "odoovps.vps.error.budget.remaining.seconds",
-                          h,
-                          a ->
-                              io.odoovps.operator.contract.Availability.budgetLeftSeconds(
-                                  a.status, clock.instant()))
-                      .description("Error budget left this month (0.5 % of the month)")
-                      .tags("namespace", namespace, "vps", vps)
-                      .register(registry));
+          var gauge = new GaugeRegistrar(h, namespace, vps);
+          gauge.add(
+              "odoovps.vps.traffic.bytes", "Outbound bytes of the billing cycle", a -> a.bytesUsed);
+          gauge.add(
+              "odoovps.vps.traffic.quota.bytes",
+              "Outbound bytes allowed per billing cycle before the throttle",
+              a ->
+                  a.traffic == null || a.traffic.quotaBytes() == null
+                      ? Double.NaN
+                      : a.traffic.quotaBytes());
+          gauge.add(
+              "odoovps.vps.throttled",
+              "1 while the VPS is throttled past its monthly quota",
+              a -> a.traffic != null && Boolean.TRUE.equals(a.traffic.throttled()) ? 1 : 0);
+          gauge.add(
+              "odoovps.vps.traffic.cycle.end.timestamp.seconds",
+              "End of the billing cycle the traffic is counted in",
+              a ->
+                  a.traffic == null || a.traffic.cycleEnd() == null
+                      ? Double.NaN
+                      : java.time.Instant.parse(a.traffic.cycleEnd()).getEpochSecond());
+          gauge.add(
+              "odoovps.vps.ready",
+              "0 while the VPS is down although meant to run (counts against availability)",
+              a -> a.ready ? 1 : 0);
+          gauge.add(
+              "odoovps.vps.availability.ratio",
+              "Availability of the calendar month so far (target 0.995)",
+              a -> io.odoovps.operator.contract.Availability.ratio(a.status, clock.instant()));
+          gauge.add(
+              "odoovps.vps.error.budget.remaining.seconds",
+              "Error budget left this month (0.5 % of the month)",
+              a ->
+                  io.odoovps.operator.contract.Availability.budgetLeftSeconds(
+                      a.status, clock.instant()));
+          h.meters = List.copyOf(gauge.meters);
           return h;
         });
   }

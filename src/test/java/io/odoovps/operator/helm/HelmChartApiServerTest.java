@@ -142,13 +142,7 @@ class HelmChartApiServerTest {
           .ignoreExceptions()
           .untilAsserted(
               () -> {
-                assertThat(
-                        client
-                            .genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
-                            .inNamespace(namespace)
-                            .withName("alpha")
-                            .get())
-                    .isNotNull();
+                assertThat(virtualMachine(client, namespace, "alpha")).isNotNull();
                 assertThat(client.services().inNamespace(namespace).withName("alpha").get())
                     .isNotNull();
                 assertThat(managed("networking.k8s.io/v1", "NetworkPolicy")).isNotEmpty();
@@ -253,13 +247,7 @@ class HelmChartApiServerTest {
           .ignoreExceptions()
           .untilAsserted(
               () -> {
-                assertThat(
-                        client
-                            .genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
-                            .inNamespace(namespace)
-                            .withName("alpha")
-                            .get())
-                    .isNull();
+                assertThat(virtualMachine(client, namespace, "alpha")).isNull();
                 assertThat(client.services().inNamespace(namespace).withName("alpha").get())
                     .isNull();
                 assertThat(
@@ -467,5 +455,14 @@ class HelmChartApiServerTest {
       }
     }
     return false;
+  }
+
+  private static io.fabric8.kubernetes.api.model.GenericKubernetesResource virtualMachine(
+      io.fabric8.kubernetes.client.KubernetesClient client, String namespace, String name) {
+    return client
+        .genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
   }
 }
