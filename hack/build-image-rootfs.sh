@@ -188,5 +188,8 @@ EOF
 touch "$CACHE.tmp/.complete"
 rm -rf "$CACHE"
 mv "$CACHE.tmp" "$CACHE"
+# earlier bases (other package versions or an older script) are not needed any more
+find "$TOOLS" -maxdepth 1 -name 'jre-rootfs-*' ! -name "jre-rootfs-$key" ! -path "$resolved" \
+  -exec rm -rf {} +
 ln -sfn "$CACHE/base.tar" target/image/jre-base.tar
 echo "image base: $CACHE/base.tar ($(du -sh "$CACHE/rootfs" | cut -f1) unpacked, built in ${SECONDS}s)"

@@ -136,6 +136,14 @@ class ImageTarballIT {
     assertThat(version.exitCode()).as(version.output()).isZero();
     assertThat(version.output()).contains("openjdk version \"17.").contains("sharing");
 
+    // the JDK's default trust store (what ca-certificates-java's postinst would have written), for
+    // TLS to S3, SMTP and Prometheus; the API server's CA comes from the service account instead
+    var keytool = JAVA.replace("/bin/java", "/bin/keytool");
+    var cacerts =
+        inImage(root, List.of(keytool, "-list", "-cacerts", "-storepass", "changeit"), 60);
+    assertThat(cacerts.exitCode()).as(cacerts.output()).isZero();
+    assertThat(cacerts.output()).containsPattern("Your keystore contains [1-9][0-9]{2} entries");
+
     // the entry point with `backup` and no --vps: the backup mode answers its usage error (exit 2)
     var entrypoint = strings(config.get("config").get("Entrypoint"));
     var backup = new ArrayList<>(entrypoint);
