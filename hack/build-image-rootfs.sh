@@ -161,11 +161,11 @@ if [[ -n $missing ]]; then
 fi
 #    the JVM of the image runs (chroot with its own /proc, which $ORIGIN lookups and the JVM need)
 mkdir -p "$rootfs/proc" "$rootfs/sys" "$rootfs/dev"
-if [[ $(id -u) == 0 ]]; then
+if [[ $(id -u) == 0 ]] && unshare --mount --pid --fork true 2>/dev/null; then
   unshare --mount --pid --fork --mount-proc="$rootfs/proc" \
     chroot "$rootfs" "$JAVA_HOME_IN_IMAGE/bin/java" -Xshare:on -version
 else
-  echo "not root: the image's java was not run (chroot needs root)" >&2
+  echo "not root, or no mount namespaces here: the image's java was not run in a chroot" >&2
 fi
 
 # 5. the docker-archive: one layer, reproducible, with the config Jib reads from it
