@@ -56,6 +56,20 @@ helm: ## Build Helm from its Go module (cached); the chart tests run it
 build: ## Compile, generate the CRDs and package the operator (no tests)
 	$(MVN) package -DskipTests $(MVN_PROPS)
 
+IMAGE_TAR := target/odoovps-operator-image.tar
+IMAGE_VERSION := $(shell awk -F'[<>]' '/<artifactId>odoovps-operator<\/artifactId>/ {getline; print $$3; exit}' pom.xml)
+
+.PHONY: image
+image: build ## Build the image tarball target/odoovps-operator-image.tar (Debian JRE + Jib; no daemon, no registry)
+	@bash hack/build-image-rootfs.sh
+	mkdir -p target/image/build/classes
+	$(MVN) -f hack/image/pom.xml jib:buildTar -Dimage.version=$(IMAGE_VERSION)
+
+.PHONY: image-test
+image-test: ## Check the image tarball; as root, run its JVM in a chroot in both modes (ImageTarballIT)
+	$(MVN) test-compile failsafe:integration-test failsafe:verify -Dit.test=ImageTarballIT \
+		-Dimage.tar=$(CURDIR)/$(IMAGE_TAR)
+
 .PHONY: crds
 crds: ## Regenerate the CRDs from the Java types into crds/; copy them and config/policies into the chart
 	$(MVN) process-classes -Dspotless.check.skip=true
