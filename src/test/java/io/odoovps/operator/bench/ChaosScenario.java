@@ -50,7 +50,8 @@ class ChaosScenario {
   static final long DEFAULT_SEED = 20261127L;
   private static final String LOCATION = "chaos-1";
   private static final Map<String, Integer> OWNED_PER_VPS =
-      Map.of("VirtualMachine", 1, "Service", 1, "Secret", 3, "NetworkPolicy", 1);
+      Map.of(
+          "VirtualMachine", 1, "Service", 1, "Secret", 3, "NetworkPolicy", 1, "PrometheusRule", 1);
 
   /** One planned disruption: after {@code atVps} creations were submitted. */
   record Disruption(int atVps, boolean apiServer, long pauseMillis) {}
@@ -113,6 +114,10 @@ class ChaosScenario {
                   while (submitted.get() < d.atVps()) {
                     Thread.sleep(50);
                   }
+                  if (!d.apiServer()) {
+                    // let the running operator do some work first: kill it, not its JVM start
+                    ScaleBenchmark.awaitMetrics(operator[0]);
+                  }
                   var at = Duration.between(start, Instant.now()).toMillis() / 1000.0;
                   if (d.apiServer()) {
                     controlPlane.killAndRestartApiServer(apiServerDown);
@@ -125,8 +130,6 @@ class ChaosScenario {
                             d.atVps(),
                             Duration.between(start, Instant.now()).toMillis() / 1000.0 - at));
                   } else {
-                    // let the running operator do some work first: kill it, not its JVM start
-                    ScaleBenchmark.awaitMetrics(operator[0]);
                     operator[0].kill();
                     Thread.sleep(d.pauseMillis());
                     int k = incarnation.incrementAndGet();
@@ -219,7 +222,7 @@ class ChaosScenario {
               `%s`
 
               Seed %d (replay: `make chaos CHAOS_SEED=%d`), %d namespaces, creation paced at %.0f VPS/s
-              (%d created in %.1f s, %d create retries while the API server was down), this machine's
+              (%d created in %.1f s, %d creates retried beyond the client's own retries), this machine's
               %d cores.
 
               | measure | value |
@@ -363,7 +366,7 @@ class ChaosScenario {
     var allocations =
         client
             .resources(IPv4Allocation.class)
-            .withLabel(VpsLabels.MANAGED_BY_SELECTOR.split("=")[0])
+            .withLabel(VpsLabels.MANAGED_BY)
             .list()
             .getItems()
             .stream()
