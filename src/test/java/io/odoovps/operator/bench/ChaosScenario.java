@@ -105,7 +105,8 @@ class ChaosScenario {
       var submitted = new AtomicInteger();
       var createRetries = new AtomicInteger();
       var lastDisruption = new Instant[] {start};
-      var log = new ArrayList<String>();
+      var log = java.util.Collections.synchronizedList(new ArrayList<String>());
+      var crashes = new AtomicInteger();
       var monkey = Executors.newSingleThreadExecutor();
       Future<?> chaos =
           monkey.submit(
@@ -116,7 +117,12 @@ class ChaosScenario {
                   }
                   if (!d.apiServer()) {
                     // let the running operator do some work first: kill it, not its JVM start
-                    ScaleBenchmark.awaitMetrics(operator[0]);
+                    while (operator[0].metrics().isEmpty()) {
+                      if (!operator[0].isAlive()) {
+                        operator[0] = restartCrashed(properties, out, incarnation, crashes, log);
+                      }
+                      Thread.sleep(500);
+                    }
                   }
                   var at = Duration.between(start, Instant.now()).toMillis() / 1000.0;
                   if (d.apiServer()) {
@@ -180,9 +186,11 @@ class ChaosScenario {
         if (result.pass()) {
           break;
         }
-        if (Duration.between(lastDisruption[0], Instant.now()).compareTo(timeout) > 0
-            || !operator[0].isAlive()) {
+        if (Duration.between(lastDisruption[0], Instant.now()).compareTo(timeout) > 0) {
           break;
+        }
+        if (!operator[0].isAlive()) {
+          operator[0] = restartCrashed(properties, out, incarnation, crashes, log);
         }
         Thread.sleep(2_000);
       }
@@ -196,7 +204,7 @@ class ChaosScenario {
       var line =
           String.format(
               Locale.ROOT,
-              "CHAOS %s vps=%d/%d converged=%d seed=%d operator-kills=%d apiserver-restarts=%d"
+              "CHAOS %s vps=%d/%d converged=%d seed=%d operator-kills=%d operator-crashes=%d apiserver-restarts=%d"
                   + " converge-after-last-kill=%.1fs total=%.1fs duplicates=%d ipv4-mismatches=%d"
                   + " orphans=%d missing=%d extra=%d",
               result.pass() ? "PASS" : "FAIL",
@@ -205,6 +213,7 @@ class ChaosScenario {
               result.converged(),
               seed,
               operatorKills,
+              crashes.get(),
               controlPlane.apiServerRestarts(),
               converged.toMillis() / 1000.0,
               total.toMillis() / 1000.0,
@@ -230,6 +239,7 @@ class ChaosScenario {
               | VPSs | %d of %d |
               | converged (phase %s, IPv4 and VM in status, all owned objects) | %d |
               | operator SIGKILLs + restarts | %d |
+              | operator exits by itself + restarts (as the kubelet would) | %d |
               | kube-apiserver kills + restarts (same port, same etcd, down %d s) | %d |
               | time to converge after the last disruption | %.1f s |
               | total time from the first creation | %.1f s |
@@ -260,6 +270,7 @@ class ChaosScenario {
               VpsPhase.Provisioning,
               result.converged(),
               operatorKills,
+              crashes.get(),
               apiServerDown.toSeconds(),
               controlPlane.apiServerRestarts(),
               converged.toMillis() / 1000.0,
@@ -286,6 +297,28 @@ class ChaosScenario {
       System.out.println(line);
       assertThat(result.pass()).as(line).isTrue();
     }
+  }
+
+  /**
+   * The operator exited by itself (it stops when an informer cannot start, e.g. while the API
+   * server is down): start it again, as the kubelet restarts a crashed container.
+   */
+  private static PackagedOperator restartCrashed(
+      Map<String, String> properties,
+      Path out,
+      AtomicInteger incarnation,
+      AtomicInteger crashes,
+      List<String> log)
+      throws java.io.IOException {
+    crashes.incrementAndGet();
+    int k = incarnation.incrementAndGet();
+    log.add(
+        "operator incarnation "
+            + (k - 1)
+            + " exited by itself (see operator-chaos-"
+            + (k - 1)
+            + ".log); restarted as the kubelet would");
+    return new PackagedOperator(properties, out.resolve("operator-chaos-" + k + ".log"));
   }
 
   /** Operator kills at distinct random points, the API server kill at another, in order. */
