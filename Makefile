@@ -106,15 +106,24 @@ $(GREENMAIL_JAR):
 run: control-plane build $(GREENMAIL_JAR) ## Start a local control plane, the operator and the sample VPSs
 	@bash hack/run-local.sh
 
-BENCH_VPS ?= 1000
+BENCH_SIZES ?= 100,1000,5000
+BENCH_VPS ?=
 BENCH_BACKUP_MIB ?= 256
 BENCH_BACKUP_RUNS ?= 3
 BENCH ?= ScaleBenchmark,BackupThroughputBenchmark
+CHAOS_VPS ?= 1000
+CHAOS_SEED ?= 20261127
+BENCH_PROPS := -Dbench.sizes=$(if $(BENCH_VPS),$(BENCH_VPS),$(BENCH_SIZES)) -Dbench.backup.mib=$(BENCH_BACKUP_MIB) \
+	-Dbench.backup.runs=$(BENCH_BACKUP_RUNS) -Dchaos.vps=$(CHAOS_VPS) -Dchaos.seed=$(CHAOS_SEED)
 .PHONY: bench
-bench: control-plane build s3proxy ## Benchmarks: N OdooVps (BENCH_VPS=1000), backup upload (BENCH_BACKUP_MIB=256) -> target/bench/
+bench: control-plane build s3proxy ## Benchmarks: N OdooVps for N in BENCH_SIZES=100,1000,5000 (or BENCH_VPS=N), backup upload -> target/bench/
 	@mkdir -p target/bench && touch target/bench/.started
-	$(MVN) test -Dtest=$(BENCH) -Dsurefire.failIfNoSpecifiedTests=false -Dbench.vps=$(BENCH_VPS) -Dbench.backup.mib=$(BENCH_BACKUP_MIB) -Dbench.backup.runs=$(BENCH_BACKUP_RUNS) $(MVN_PROPS)
+	$(MVN) test -Dtest=$(BENCH) -Dsurefire.failIfNoSpecifiedTests=false -Djava.awt.headless=true $(BENCH_PROPS) $(MVN_PROPS)
 	@find target/bench -maxdepth 1 -name '*.md' -newer target/bench/.started -exec cat {} +
+
+.PHONY: chaos
+chaos: control-plane build ## Chaos: CHAOS_VPS=1000 created while the operator is SIGKILLed 3-5 times and kube-apiserver once (CHAOS_SEED) -> PASS/FAIL
+	@$(MAKE) --no-print-directory bench BENCH=ChaosScenario
 
 .PHONY: clean
 clean: ## Remove build output (the control-plane cache stays)

@@ -25,7 +25,12 @@ final class PackagedOperator implements AutoCloseable {
     try (var socket = new ServerSocket(0)) {
       httpPort = socket.getLocalPort();
     }
-    var command = new ArrayList<>(List.of("java", "-Xmx1g", "-Dquarkus.http.port=" + httpPort));
+    var command =
+        new ArrayList<>(
+            List.of(
+                "java",
+                "-Xmx" + System.getProperty("bench.operator.xmx", "1g"),
+                "-Dquarkus.http.port=" + httpPort));
     properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.addAll(List.of("-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()));
     var builder =
@@ -72,6 +77,12 @@ final class PackagedOperator implements AutoCloseable {
       }
     }
     return -1;
+  }
+
+  /** SIGKILL, as a node failure or an OOM kill would: no shutdown hook, no graceful stop. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   @Override

@@ -2,9 +2,11 @@ package io.odoovps.operator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.config.OperatorUserAgent;
 import io.odoovps.operator.kubevirt.VirtualMachine;
+import io.odoovps.operator.testing.AuditLog;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.VpsFixtures;
@@ -13,43 +15,100 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * `make bench`: N OdooVps (default 1,000) on the local control plane, reconciled by the packaged
- * operator. Measures the time to converge, the API writes per VPS against the floor, the writes of
- * a quiet resync (must be 0), and the operator's heap and RSS. Writes target/bench/scale.md. Not
- * part of `make test`: numbers, not pass/fail timings (the quiet-resync zero is asserted).
+ * `make bench`: for each N of {@code bench.sizes} (default 100, 1,000 and 5,000; {@code bench.vps}
+ * runs one size), N OdooVps on the local control plane, reconciled by the packaged operator.
+ * Measures the time to converge, the API writes per VPS against the floor, the writes of a quiet
+ * resync (must be 0), and the operator's heap and RSS. Writes target/bench/scale.md and a plot,
+ * target/bench/scale.png. Not part of `make test`: numbers, not pass/fail timings (the quiet-resync
+ * zero is asserted).
+ *
+ * <p>The sizes run one after the other on one control plane, each in a namespace of its own that
+ * the operator is restricted to ({@code quarkus.operator-sdk.controllers.odoovps.namespaces}), so
+ * each run counts only its own VPSs; the objects of the smaller runs stay in etcd.
  */
 class ScaleBenchmark {
 
   /**
-   * One write per owned object (VM, Service, 3 Secrets, IPv4Allocation, traffic NetworkPolicy) and
-   * one status write.
+   * One write per owned object (VM, Service, 3 Secrets, IPv4Allocation, traffic NetworkPolicy, and
+   * the PrometheusRule, whose CRD the test control plane has) and one status write.
    */
-  static final int FLOOR = 8;
+  static final int FLOOR = 9;
+
+  /** One size's measures. */
+  record Result(
+      int n,
+      double createdSeconds,
+      double convergedSeconds,
+      long objectWrites,
+      long eventWrites,
+      Map<String, Long> writesByKind,
+      double resyncSeconds,
+      int quietWrites,
+      double heapMiB,
+      double rssMiB,
+      double heapAfterResyncMiB) {
+
+    double writesPerVps() {
+      return objectWrites / (double) n;
+    }
+  }
 
   @Test
   void scale() throws Exception {
-    int n = Integer.getInteger("bench.vps", 1000);
     var out = Path.of("target", "bench");
     Files.createDirectories(out);
+    var results = new ArrayList<Result>();
+    for (int n : sizes()) {
+      results.add(run(n, out));
+      var report = report(results);
+      Files.writeString(out.resolve("scale.md"), report); // after each size: partial results stay
+      ScalePlot.write(results, FLOOR + 1, out.resolve("scale.png"));
+    }
+    System.out.println(report(results));
+    assertThat(results)
+        .as("writes during a quiet resync")
+        .allSatisfy(r -> assertThat(r.quietWrites()).isZero());
+  }
+
+  /** {@code bench.sizes} (comma-separated), else {@code bench.vps}, else 100,1000,5000. */
+  static List<Integer> sizes() {
+    var sizes = System.getProperty("bench.sizes", "");
+    if (sizes.isBlank()) {
+      sizes = System.getProperty("bench.vps", "100,1000,5000");
+    }
+    return Arrays.stream(sizes.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .map(Integer::valueOf)
+        .toList();
+  }
+
+  private static Result run(int n, Path out) throws Exception {
     var controlPlane = ControlPlane.get();
     var audit = controlPlane.auditLog();
-    var properties =
-        Map.of(
-            "odoovps.locations.bench-1.ipv4-pool", "100.64.0.0/16",
-            "odoovps.mail.security", "NONE",
-            "quarkus.log.level", "WARN");
     try (var client = controlPlane.newClient()) {
-      var namespace = TestNamespaces.create(client, "bench");
+      var namespace = TestNamespaces.create(client, "bench-" + n);
+      var properties =
+          Map.of(
+              // 65,536 addresses: every size of a run fits, the earlier sizes' allocations stay
+              "odoovps.locations.bench-1.ipv4-pool", "100.64.0.0/16",
+              "odoovps.mail.security", "NONE",
+              "quarkus.operator-sdk.controllers.odoovps.namespaces", namespace,
+              "quarkus.log.level", "WARN");
       var mark = audit.mark();
-      var operator = new PackagedOperator(properties, out.resolve("operator-1.log"));
+      var log1 = out.resolve("operator-" + n + "-1.log");
+      var operator = new PackagedOperator(properties, log1);
       awaitMetrics(operator);
 
       var start = Instant.now();
@@ -70,12 +129,12 @@ class ScaleBenchmark {
       }
       pool.shutdown();
       var created = Duration.between(start, Instant.now());
+      long poll = Math.max(500, n / 2); // listing 5,000 VPSs costs the 2 cores too
       while (converged(client, namespace) < n) {
         if (!operator.isAlive()) {
-          throw new IllegalStateException(
-              "the operator died; see " + out.resolve("operator-1.log"));
+          throw new IllegalStateException("the operator died; see " + log1);
         }
-        Thread.sleep(500);
+        Thread.sleep(poll);
       }
       var convergence = Duration.between(start, Instant.now());
       Thread.sleep(5_000); // let trailing events settle before counting
@@ -86,93 +145,125 @@ class ScaleBenchmark {
           writes.stream()
               .filter(w -> !w.resource().equals("events"))
               .collect(
-                  java.util.stream.Collectors.groupingBy(
-                      w ->
-                          w.verb()
-                              + " "
-                              + w.resource()
-                              + (w.subresource().isEmpty() ? "" : "/" + w.subresource()),
-                      java.util.TreeMap::new,
-                      java.util.stream.Collectors.counting()));
-      Files.writeString(out.resolve("metrics-after-convergence.txt"), operator.metrics());
+                  Collectors.groupingBy(ScaleBenchmark::kind, TreeMap::new, Collectors.counting()));
+      Files.writeString(out.resolve("metrics-" + n + "-after-convergence.txt"), operator.metrics());
       var heap = operator.metric("jvm_memory_used_bytes{area=\"heap\"");
       var rss = operator.rssBytes();
       operator.close();
 
       // Quiet resync: a fresh operator lists and reconciles every unchanged VPS.
       var quietMark = audit.mark();
-      var restarted = new PackagedOperator(properties, out.resolve("operator-2.log"));
+      var log2 = out.resolve("operator-" + n + "-2.log");
+      var restarted = new PackagedOperator(properties, log2);
       awaitMetrics(restarted);
       var resyncStart = Instant.now();
+      var resyncLimit = Duration.ofMinutes(Math.max(5, n / 200));
       // odoovps_vps{phase} counts the VPSs this process has reconciled at least once.
       while (restarted.metric("odoovps_vps{") < n) {
-        if (!restarted.isAlive() || Duration.between(resyncStart, Instant.now()).toMinutes() > 5) {
-          throw new IllegalStateException(
-              "the resync did not finish; see " + out.resolve("operator-2.log"));
+        if (!restarted.isAlive()
+            || Duration.between(resyncStart, Instant.now()).compareTo(resyncLimit) > 0) {
+          throw new IllegalStateException("the resync did not finish; see " + log2);
         }
         Thread.sleep(500);
       }
       var resync = Duration.between(resyncStart, Instant.now());
       Thread.sleep(5_000);
       var quietWrites = audit.writesSince(quietMark, OperatorUserAgent.USER_AGENT);
+      if (!quietWrites.isEmpty()) {
+        Files.write(
+            out.resolve("quiet-writes-" + n + ".txt"),
+            quietWrites.stream().map(AuditLog.Write::toString).toList());
+      }
       var heapAfterResync = restarted.metric("jvm_memory_used_bytes{area=\"heap\"");
       restarted.close();
-
-      String report =
-          String.format(
-              Locale.ROOT,
-              """
-              # Scale benchmark: %d OdooVps
-
-              Local control plane (kube-apiserver %s, etcd, this machine's %d cores), packaged operator
-              (`java -Xmx1g -jar target/quarkus-app/quarkus-run.jar`), upstream KubeVirt CRDs installed.
-
-              | measure | value |
-              |---|---|
-              | VPSs created (8 client threads) | %d in %.1f s |
-              | time until all converged (VM, Service, Secrets, IPv4, status) | %.1f s |
-              | API writes by the operator, objects | %d (%.2f per VPS) |
-              | floor: one per owned object + one status write | %d per VPS (+1 finalizer = %d) |
-              | Event writes | %d (%.2f per VPS) |
-              | quiet resync: reconciles / wall time | %d / %.1f s |
-              | quiet resync: writes | %d |
-              | operator heap after convergence | %.0f MiB |
-              | operator RSS after convergence | %.0f MiB |
-              | operator heap after the quiet resync | %.0f MiB |
-              """,
-              n,
-              System.getProperty("k8s.version", "1.34.4"),
-              Runtime.getRuntime().availableProcessors(),
+      var result =
+          new Result(
               n,
               created.toMillis() / 1000.0,
               convergence.toMillis() / 1000.0,
               objectWrites,
-              objectWrites / (double) n,
-              FLOOR,
-              FLOOR + 1,
               eventWrites,
-              eventWrites / (double) n,
-              n,
+              breakdown,
               resync.toMillis() / 1000.0,
               quietWrites.size(),
               heap / 1024 / 1024,
               rss / 1024.0 / 1024,
               heapAfterResync / 1024 / 1024);
-      var details =
-          new StringBuilder(
-              "\nWrites by kind during convergence:\n\n| write | count | per VPS |\n|---|---|---|\n");
-      breakdown.forEach(
-          (k, v) ->
-              details.append(
-                  String.format(Locale.ROOT, "| %s | %d | %.2f |%n", k, v, v / (double) n)));
-      report = report + details;
-      Files.writeString(out.resolve("scale.md"), report);
-      System.out.println(report);
-      assertThat(quietWrites).as("writes during a quiet resync").isEmpty();
+      System.out.println(report(List.of(result)));
+      return result;
     }
   }
 
-  private static void awaitMetrics(PackagedOperator operator) throws InterruptedException {
+  private static String kind(AuditLog.Write w) {
+    return w.verb() + " " + w.resource() + (w.subresource().isEmpty() ? "" : "/" + w.subresource());
+  }
+
+  static String report(List<Result> results) {
+    var md = new StringBuilder();
+    md.append(
+        String.format(
+            Locale.ROOT,
+            """
+            # Scale benchmark: %s OdooVps
+
+            Local control plane (kube-apiserver %s, etcd, this machine's %d cores), packaged operator
+            (`java -Xmx%s -jar target/quarkus-app/quarkus-run.jar`), upstream KubeVirt CRDs installed.
+            The sizes ran one after the other on one control plane, each in its own namespace.
+            Floor: one write per owned object (VM, Service, 3 Secrets, IPv4Allocation, traffic
+            NetworkPolicy, PrometheusRule) + one status write = %d, + 1 finalizer = %d per VPS.
+
+            | N | created in | converged in | writes/VPS (floor %d) | Event writes/VPS | quiet resync: wall time | quiet resync: writes | heap after convergence | RSS after convergence | heap after resync |
+            |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+            """,
+            results.stream().map(r -> String.valueOf(r.n())).collect(Collectors.joining(", ")),
+            System.getProperty("k8s.version", "1.34.4"),
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("bench.operator.xmx", "1g"),
+            FLOOR,
+            FLOOR + 1,
+            FLOOR + 1));
+    for (var r : results) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %.1f s | %.1f s | %.2f (%d) | %.2f | %.1f s | %d | %.0f MiB | %.0f MiB | %.0f"
+                  + " MiB |%n",
+              r.n(),
+              r.createdSeconds(),
+              r.convergedSeconds(),
+              r.writesPerVps(),
+              r.objectWrites(),
+              r.eventWrites() / (double) r.n(),
+              r.resyncSeconds(),
+              r.quietWrites(),
+              r.heapMiB(),
+              r.rssMiB(),
+              r.heapAfterResyncMiB()));
+    }
+    md.append("\nWrites by kind during convergence, per VPS:\n\n| write |");
+    results.forEach(r -> md.append(" N = ").append(r.n()).append(" |"));
+    md.append("\n|---|").append("---:|".repeat(results.size())).append('\n');
+    results.stream()
+        .flatMap(r -> r.writesByKind().keySet().stream())
+        .distinct()
+        .sorted()
+        .forEach(
+            kind -> {
+              md.append("| ").append(kind).append(" |");
+              for (var r : results) {
+                md.append(
+                    String.format(
+                        Locale.ROOT,
+                        " %.2f |",
+                        r.writesByKind().getOrDefault(kind, 0L) / (double) r.n()));
+              }
+              md.append('\n');
+            });
+    md.append("\nPlot: scale.png (converge time and writes per VPS against N).\n");
+    return md.toString();
+  }
+
+  static void awaitMetrics(PackagedOperator operator) throws InterruptedException {
     for (int i = 0; i < 240 && operator.metrics().isEmpty(); i++) {
       if (!operator.isAlive()) {
         throw new IllegalStateException("the operator exited at start");
@@ -182,12 +273,11 @@ class ScaleBenchmark {
   }
 
   /** VPSs whose status names their VM and IPv4 (the operator's whole first pass is done). */
-  private static long converged(
-      io.fabric8.kubernetes.client.KubernetesClient client, String namespace) {
+  private static long converged(KubernetesClient client, String namespace) {
     var vms =
         client.resources(VirtualMachine.class).inNamespace(namespace).list().getItems().stream()
             .map(v -> v.getMetadata().getName())
-            .collect(java.util.stream.Collectors.toSet());
+            .collect(Collectors.toSet());
     List<OdooVps> all = client.resources(OdooVps.class).inNamespace(namespace).list().getItems();
     return all.stream()
         .filter(v -> v.getStatus() != null && v.getStatus().getIpv4() != null)

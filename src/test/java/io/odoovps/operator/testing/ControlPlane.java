@@ -34,6 +34,11 @@ public final class ControlPlane {
   private final Path kubeconfig;
   private Process controllerManager;
 
+  /** kube-apiserver as restarted by {@link #killAndRestartApiServer}; null until then. */
+  private Process restartedApiServer;
+
+  private int apiServerRestarts;
+
   private ControlPlane() throws IOException {
     testDir =
         Paths.get(
@@ -181,7 +186,91 @@ public final class ControlPlane {
     }
   }
 
+  /**
+   * Kills kube-apiserver (SIGKILL) and starts it again after {@code downtime} with the same command
+   * line: same port, certificates, flags and audit log, against the same etcd, which keeps running.
+   * For the chaos scenario. kube-api-test 7.5.2 cannot do this itself: when its API server process
+   * exits it stops etcd and deletes its data, so the library's process is first marked stopped (a
+   * private field, read by reflection) and the restarted process is managed here.
+   */
+  public synchronized void killAndRestartApiServer(java.time.Duration downtime) {
+    try {
+      Process current;
+      if (restartedApiServer != null) {
+        current = restartedApiServer;
+      } else {
+        var processField = KubeAPIServer.class.getDeclaredField("kubeApiServerProcess");
+        processField.setAccessible(true);
+        var libraryProcess = processField.get(apiServer);
+        var stopped = libraryProcess.getClass().getDeclaredField("stopped");
+        stopped.setAccessible(true);
+        stopped.setBoolean(libraryProcess, true); // its exit must not stop etcd
+        var handle = libraryProcess.getClass().getDeclaredField("apiServerProcess");
+        handle.setAccessible(true);
+        current = (Process) handle.get(libraryProcess);
+      }
+      var command =
+          List.of(
+              Files.readString(Path.of("/proc", String.valueOf(current.pid()), "cmdline"))
+                  .split("\\u0000"));
+      current.destroyForcibly();
+      current.waitFor();
+      Thread.sleep(downtime.toMillis());
+      restartedApiServer =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(
+                      workDir.resolve("kube-apiserver-restarted.log").toFile()))
+              .start();
+      apiServerRestarts++;
+      awaitApiServerReady();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(
+          "kube-api-test's internals changed; the API server restart needs updating", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** How many times {@link #killAndRestartApiServer} restarted the API server. */
+  public synchronized int apiServerRestarts() {
+    return apiServerRestarts;
+  }
+
+  private void awaitApiServerReady() throws InterruptedException {
+    var deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    try (var client = newClient()) {
+      while (true) {
+        try {
+          if ("ok".equals(client.raw("/readyz"))) {
+            return;
+          }
+        } catch (RuntimeException notYet) {
+          // connection refused or not ready: wait
+        }
+        if (!restartedApiServer.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "kube-apiserver did not come back; see "
+                  + workDir.resolve("kube-apiserver-restarted.log"));
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
   private synchronized void stop() {
+    if (restartedApiServer != null) {
+      restartedApiServer.destroyForcibly();
+      try {
+        restartedApiServer.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (controllerManager != null) {
       controllerManager.destroy();
       try {
