@@ -394,6 +394,13 @@ class ChaosScenario {
               .withLabel(VpsLabels.MANAGED_BY)
               .list()
               .getItems());
+      owned.addAll(
+          client
+              .genericKubernetesResources("monitoring.coreos.com/v1", "PrometheusRule")
+              .inNamespace(ns)
+              .withLabel(VpsLabels.MANAGED_BY)
+              .list()
+              .getItems());
     }
     var nsSet = new HashSet<>(namespaces);
     var allocations =
