@@ -225,6 +225,15 @@ public interface OperatorConfig {
 
     /** The load balancer class, when the cluster has several implementations. */
     Optional<String> loadBalancerClass();
+
+    /**
+     * `Local` keeps the clients' source addresses (the traffic filter's scrubbing level and the
+     * customer's logs rely on them), but Kubernetes then takes a health-check NodePort per Service
+     * from the NodePort range (30000-32767 by default, 2,768 ports): past about 2,700 VPSs per
+     * cluster, widen kube-apiserver's `--service-node-port-range`, or use `Cluster`.
+     */
+    @WithDefault("Local")
+    String externalTrafficPolicy();
   }
 
   /** Deadlines. */

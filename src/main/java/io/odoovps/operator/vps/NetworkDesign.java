@@ -68,7 +68,7 @@ public class NetworkDesign {
         .withLoadBalancerIP(ipv4)
         .withLoadBalancerClass(serviceConfig.loadBalancerClass().orElse(null))
         .withAllocateLoadBalancerNodePorts(false)
-        .withExternalTrafficPolicy("Local")
+        .withExternalTrafficPolicy(serviceConfig.externalTrafficPolicy())
         .withSelector(podSelector(vps))
         .withPorts(ports)
         .endSpec()
