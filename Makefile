@@ -113,8 +113,9 @@ BENCH_BACKUP_RUNS ?= 3
 BENCH ?= ScaleBenchmark,BackupThroughputBenchmark
 CHAOS_VPS ?= 1000
 CHAOS_SEED ?= 20261127
+BENCH_OPERATOR_XMX ?= 2g
 BENCH_PROPS := -Dbench.sizes=$(if $(BENCH_VPS),$(BENCH_VPS),$(BENCH_SIZES)) -Dbench.backup.mib=$(BENCH_BACKUP_MIB) \
-	-Dbench.backup.runs=$(BENCH_BACKUP_RUNS) -Dchaos.vps=$(CHAOS_VPS) -Dchaos.seed=$(CHAOS_SEED)
+	-Dbench.backup.runs=$(BENCH_BACKUP_RUNS) -Dchaos.vps=$(CHAOS_VPS) -Dchaos.seed=$(CHAOS_SEED) -Dbench.operator.xmx=$(BENCH_OPERATOR_XMX)
 .PHONY: bench
 bench: control-plane build s3proxy ## Benchmarks: N OdooVps for N in BENCH_SIZES=100,1000,5000 (or BENCH_VPS=N), backup upload -> target/bench/
 	@mkdir -p target/bench && touch target/bench/.started

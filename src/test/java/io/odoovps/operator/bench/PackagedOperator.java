@@ -69,6 +69,23 @@ final class PackagedOperator implements AutoCloseable {
         .sum();
   }
 
+  /**
+   * The heap still in use after a full collection (jcmd GC.run, then the heap metric): the live
+   * set, what a memory limit must hold, unlike the heap in use at a random moment.
+   */
+  double liveHeapBytes() throws IOException, InterruptedException {
+    var jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    var gc =
+        new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "GC.run")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+      return -1;
+    }
+    return metric("jvm_memory_used_bytes{area=\"heap\"");
+  }
+
   /** Resident set size of the process, from /proc. */
   long rssBytes() throws IOException {
     for (var line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {

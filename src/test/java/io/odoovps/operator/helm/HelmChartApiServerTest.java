@@ -84,7 +84,7 @@ class HelmChartApiServerTest {
   /** A client that acts as the chart's ServiceAccount, whose default namespace is the release's. */
   private KubernetesClient asChartServiceAccount() {
     var config =
-        new ConfigBuilder(ControlPlane.get().config(AS_CHART))
+        new ConfigBuilder(ControlPlane.get().operatorConfig(AS_CHART))
             .withImpersonateUsername(user)
             .withImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + namespace)
             .withNamespace(namespace)

@@ -59,6 +59,65 @@ public final class AuditLog {
     }
   }
 
+  /**
+   * Every kind of request the user made over the whole log, reads included (the audit policy keeps
+   * the reads of the operator's user only), sorted; requests without an object (discovery) are left
+   * out.
+   */
+  public java.util.SortedSet<Request> requests(String user) {
+    var requests = new java.util.TreeSet<Request>();
+    try (var lines = Files.lines(file)) {
+      lines
+          .filter(line -> !line.isBlank())
+          .map(AuditLog::parse)
+          .filter(e -> user.equals(e.path("user").path("username").asText()))
+          .filter(e -> e.has("objectRef") && e.path("objectRef").has("resource"))
+          .forEach(
+              e ->
+                  requests.add(
+                      new Request(
+                          e.path("verb").asText(),
+                          e.path("objectRef").path("apiGroup").asText(""),
+                          e.path("objectRef").path("resource").asText(),
+                          e.path("objectRef").path("subresource").asText(""))));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return requests;
+  }
+
+  /** A kind of request: verb, API group ("" for core), resource and subresource. */
+  public record Request(String verb, String group, String resource, String subresource)
+      implements Comparable<Request> {
+
+    /** "verb group resource[/subresource]", the group "core" for the core API. */
+    @Override
+    public String toString() {
+      return verb
+          + " "
+          + (group.isEmpty() ? "core" : group)
+          + " "
+          + resource
+          + (subresource.isEmpty() ? "" : "/" + subresource);
+    }
+
+    /** The inverse of {@link #toString()}. */
+    public static Request parse(String line) {
+      var parts = line.trim().split(" ");
+      var resource = parts[2].split("/", 2);
+      return new Request(
+          parts[0],
+          parts[1].equals("core") ? "" : parts[1],
+          resource[0],
+          resource.length > 1 ? resource[1] : "");
+    }
+
+    @Override
+    public int compareTo(Request o) {
+      return toString().compareTo(o.toString());
+    }
+  }
+
   private static JsonNode parse(String line) {
     try {
       return JSON.readTree(line);

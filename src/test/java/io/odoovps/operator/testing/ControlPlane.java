@@ -25,6 +25,18 @@ public final class ControlPlane {
   /** The User-Agent of the operator's client in tests; the audit log counts its writes. */
   public static final String OPERATOR_USER_AGENT = "odoovps-operator-under-test";
 
+  /** The user the operator's clients authenticate as (a member of system:masters). */
+  static final String OPERATOR_USER = "odoovps-operator-under-test";
+
+  private static final String OPERATOR_TOKEN = java.util.UUID.randomUUID().toString();
+
+  /**
+   * Where the requests that the operator made in this JVM are written when it exits (one per line,
+   * "verb group resource[/subresource]"), if set: the surefire run sets it, and {@code
+   * ChartRbacCoversTheOperatorIT} checks them against the chart's ClusterRole.
+   */
+  public static final String REQUESTS_PROPERTY = "odoovps.operator-requests";
+
   private static ControlPlane instance;
 
   private final Path workDir;
@@ -63,10 +75,18 @@ public final class ControlPlane {
         kind: Policy
         omitStages: ["RequestReceived"]
         rules:
+        - level: Metadata
+          users: ["%s"]
         - level: None
           verbs: ["get", "list", "watch"]
         - level: Metadata
-        """);
+        """
+            .formatted(OPERATOR_USER));
+    // the operator's clients authenticate with this token, as a user of their own, so that the
+    // audit log keeps their reads too (the chart's RBAC is checked against every request)
+    var tokens = workDir.resolve("tokens.csv");
+    Files.writeString(
+        tokens, OPERATOR_TOKEN + "," + OPERATOR_USER + "," + OPERATOR_USER + ",system:masters\n");
     var auditPath = workDir.resolve("audit.log");
     auditLog = new AuditLog(auditPath);
     apiServer =
@@ -81,6 +101,11 @@ public final class ControlPlane {
                 .withApiServerFlag("--audit-log-path", auditPath.toString())
                 .withApiServerFlag("--audit-log-format", "json")
                 .withApiServerFlag("--audit-log-mode", "blocking")
+                .withApiServerFlag("--token-auth-file", tokens.toString())
+                // A LoadBalancer Service with externalTrafficPolicy Local takes a health-check
+                // NodePort; the default 30000-32767 holds about 2,700 VPSs, the scale run needs
+                // 5,000
+                .withApiServerFlag("--service-node-port-range", "30000-64999")
                 .build());
     apiServer.start();
     kubeconfig = workDir.resolve("kubeconfig");
@@ -134,9 +159,23 @@ public final class ControlPlane {
     return new KubernetesClientBuilder().withConfig(config("odoovps-test")).build();
   }
 
-  /** A client whose writes the audit log attributes to the operator. */
+  /**
+   * A client whose requests the audit log attributes to the operator: its User-Agent for writes,
+   * and its own user, authenticated by token, for reads.
+   */
   public KubernetesClient newOperatorClient() {
-    return new KubernetesClientBuilder().withConfig(config(OPERATOR_USER_AGENT)).build();
+    return new KubernetesClientBuilder().withConfig(operatorConfig(OPERATOR_USER_AGENT)).build();
+  }
+
+  /** The operator's identity (token, no client certificate) with the given User-Agent. */
+  public Config operatorConfig(String userAgent) {
+    var config = config(userAgent);
+    config.setClientCertData(null);
+    config.setClientKeyData(null);
+    config.setClientCertFile(null);
+    config.setClientKeyFile(null);
+    config.setOauthToken(OPERATOR_TOKEN);
+    return config;
   }
 
   public Config config(String userAgent) {
@@ -263,6 +302,18 @@ public final class ControlPlane {
   }
 
   private synchronized void stop() {
+    var requests = System.getProperty(REQUESTS_PROPERTY, "");
+    if (!requests.isBlank()) {
+      try {
+        var out = Path.of(requests);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.write(
+            out,
+            auditLog.requests(OPERATOR_USER).stream().map(AuditLog.Request::toString).toList());
+      } catch (IOException | RuntimeException e) {
+        System.err.println("[control-plane] could not write " + requests + ": " + e);
+      }
+    }
     if (restartedApiServer != null) {
       restartedApiServer.destroyForcibly();
       try {

@@ -1,0 +1,147 @@
+package io.odoovps.operator.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.backup.policy.BackupJobDesign;
+import io.odoovps.operator.testing.AuditLog.Request;
+import io.odoovps.operator.testing.ControlPlane;
+import io.odoovps.operator.testing.TestConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart's RBAC against what the operator really does. Surefire's run writes every kind of
+ * request that the operator's clients made to the real API server during the whole suite, reads
+ * included (the control plane's audit log, {@link ControlPlane#REQUESTS_PROPERTY}); this check, run
+ * by failsafe after it, proves both directions of "least privilege":
+ *
+ * <ul>
+ *   <li>every one of those requests is allowed by the chart's ClusterRole or Role;
+ *   <li>every verb the chart grants was used by some request, or is held for a stated reason.
+ * </ul>
+ */
+class ChartRbacCoversTheOperatorIT {
+
+  /**
+   * Grants that no test request uses, each with its reason. Keep it short: a grant with no use and
+   * no reason here is one to remove from the chart.
+   */
+  static final Map<String, String> HELD_WITHOUT_A_REQUEST =
+      Map.of(
+          "update odoovps.io odoovps/finalizers",
+          "blockOwnerDeletion on owner references, where OwnerReferencesPermissionEnforcement"
+              + " admission is on (OpenShift); an authorization check, never a request",
+          "update odoovps.io backuppolicies/finalizers",
+          "as odoovps/finalizers",
+          "update odoovps.io odoovpsrestores/finalizers",
+          "as odoovps/finalizers",
+          "update odoovps.io mitigationstates/finalizers",
+          "as odoovps/finalizers");
+
+  @Test
+  void everyRequestOfTheOperatorIsAllowedAndEveryGrantIsUsed() throws IOException {
+    var file =
+        Path.of(System.getProperty(ControlPlane.REQUESTS_PROPERTY, "target/operator-requests.txt"));
+    assumeTrue(
+        Files.isRegularFile(file),
+        file + " is written by the surefire run of the suite (mvn verify runs it first)");
+    var requests =
+        Files.readAllLines(file).stream()
+            .filter(l -> !l.isBlank())
+            .map(Request::parse)
+            .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+    assertThat(requests)
+        .as("the suite's requests (is the audit log keeping the operator's reads?)")
+        .anyMatch(r -> r.verb().equals("watch"))
+        .anyMatch(r -> r.verb().equals("create"));
+
+    var rules = chartRules();
+    var refused = requests.stream().filter(r -> !allowed(rules, r)).toList();
+    assertThat(refused)
+        .as("requests of the operator that the chart's RBAC would refuse (add them to the chart)")
+        .isEmpty();
+
+    var held = new ArrayList<Request>(backupRoleGrants());
+    var unused = new TreeSet<String>();
+    for (var grant : grants(rules)) {
+      var used = requests.stream().anyMatch(r -> r.equals(grant));
+      var forTheBackupRole = held.contains(grant);
+      if (!used && !forTheBackupRole && !HELD_WITHOUT_A_REQUEST.containsKey(grant.toString())) {
+        unused.add(grant.toString());
+      }
+    }
+    assertThat(unused)
+        .as(
+            "grants of the chart that no request of the suite used and no reason explains (remove"
+                + " them, or test the code path that needs them)")
+        .isEmpty();
+  }
+
+  /** The rules of the chart's ClusterRole and leader-election Role, as rendered. */
+  static List<PolicyRule> chartRules() {
+    var rules = new ArrayList<PolicyRule>();
+    for (HasMetadata object :
+        ChartTemplateTest.parse(HelmChart.template("odoovps-system", HelmChart.EVERYTHING_ON))) {
+      if (object instanceof ClusterRole role) {
+        rules.addAll(role.getRules());
+      } else if (object instanceof Role role) {
+        rules.addAll(role.getRules());
+      }
+    }
+    assertThat(rules).as("rules rendered by the chart").isNotEmpty();
+    return rules;
+  }
+
+  static boolean allowed(List<PolicyRule> rules, Request request) {
+    var resource =
+        request.subresource().isEmpty()
+            ? request.resource()
+            : request.resource() + "/" + request.subresource();
+    return rules.stream()
+        .anyMatch(
+            rule ->
+                rule.getApiGroups().contains(request.group())
+                    && rule.getResources().contains(resource)
+                    && rule.getVerbs().contains(request.verb()));
+  }
+
+  /** Every (verb, group, resource) the rules grant, one by one. */
+  static List<Request> grants(List<PolicyRule> rules) {
+    var grants = new ArrayList<Request>();
+    for (var rule : rules) {
+      for (var group : rule.getApiGroups()) {
+        for (var resource : rule.getResources()) {
+          var parts = resource.split("/", 2);
+          for (var verb : rule.getVerbs()) {
+            grants.add(new Request(verb, group, parts[0], parts.length > 1 ? parts[1] : ""));
+          }
+        }
+      }
+    }
+    return grants;
+  }
+
+  /**
+   * What the Role written for the backup pods grants: RBAC lets the operator grant only what it
+   * holds itself (it has no escalate), so the chart holds these whether or not the operator uses
+   * them.
+   */
+  static List<Request> backupRoleGrants() {
+    var policy = new BackupPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName("daily").withNamespace("ns").build());
+    return grants(new BackupJobDesign(TestConfig.defaults()).role(policy).getRules());
+  }
+}
