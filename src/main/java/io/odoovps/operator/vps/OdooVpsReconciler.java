@@ -434,6 +434,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     if (termination.isPresent()
         || (vps.getStatus() != null && vps.getStatus().getTermination() != null)) {
       var observation = ending.terminate(vps, context.getClient(), termination.orElse("Requested"));
+      metrics.retire(vps.getMetadata().getUid());
+      traffic.forget(vps.getMetadata().getUid());
       return finish(
           vps,
           observation,

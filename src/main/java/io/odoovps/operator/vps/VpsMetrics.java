@@ -73,6 +73,14 @@ public class VpsMetrics {
 
   void forget(String uid) {
     phases.remove(uid);
+    retire(uid);
+  }
+
+  /**
+   * Removes the per-VPS gauges of a terminated VPS (it keeps counting in its phase): its last
+   * readiness must not hold the Down alert on, nor its error budget the burn alert.
+   */
+  void retire(String uid) {
     var gone = availability.remove(uid);
     if (gone != null) {
       gone.meters.forEach(registry::remove);

@@ -12,13 +12,18 @@ import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
+import io.odoovps.operator.monitoring.AlertRuleDesign;
+import io.odoovps.operator.traffic.CiliumNetworkPolicy;
+import io.odoovps.operator.traffic.CiliumPolicyDesign;
+import io.odoovps.operator.traffic.FilterPolicyDesign;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The only code path that deletes customer data (article 12): the VM, its disk (DataVolume and
- * PVC), its Secrets, its Service and policies, and its IPv4 allocation. It deletes, then verifies
- * everything is gone; the reconciler calls it until {@link #allGone} holds.
+ * PVC), its Secrets, its Service, its network policies (isolation, traffic filter, Cilium), its
+ * alert rules, and its IPv4 allocation. It deletes, then verifies everything is gone; the
+ * reconciler calls it until {@link #allGone} holds.
  */
 public class VpsTermination {
 
@@ -68,6 +73,26 @@ public class VpsTermination {
         new Target(
             "NetworkPolicy/" + policy,
             () -> client.resources(NetworkPolicy.class).inNamespace(ns).withName(policy)));
+    var filter = FilterPolicyDesign.name(name);
+    targets.add(
+        new Target(
+            "NetworkPolicy/" + filter,
+            () -> client.resources(NetworkPolicy.class).inNamespace(ns).withName(filter)));
+    var cilium = CiliumPolicyDesign.policyName(name);
+    targets.add(
+        new Target(
+            "CiliumNetworkPolicy/" + cilium,
+            () -> client.resources(CiliumNetworkPolicy.class).inNamespace(ns).withName(cilium)));
+    // the alert rules too: a terminated VPS must not open tickets
+    var rules = AlertRuleDesign.ruleName(vps);
+    targets.add(
+        new Target(
+            "PrometheusRule/" + rules,
+            () ->
+                client
+                    .genericKubernetesResources("monitoring.coreos.com/v1", "PrometheusRule")
+                    .inNamespace(ns)
+                    .withName(rules)));
     return targets;
   }
 

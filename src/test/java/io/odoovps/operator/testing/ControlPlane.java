@@ -208,7 +208,8 @@ public final class ControlPlane {
     command.add("--kubeconfig=" + kubeconfig);
     command.add("--leader-elect=false");
     command.add(
-        "--controllers=garbagecollector,job,cronjob,namespace,serviceaccount,serviceaccount-token");
+        "--controllers=garbagecollector,job,cronjob,namespace,serviceaccount,serviceaccount-token,"
+            + "pvc-protection");
     command.add("--service-account-private-key-file=" + testDir.resolve("apiserver.key"));
     command.add("--root-ca-file=" + testDir.resolve("apiserver.crt"));
     command.add("--use-service-account-credentials=false");

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.odoovps.BillingSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
@@ -12,10 +16,14 @@ import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
 import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.kubevirt.VirtualMachineStatus;
 import io.odoovps.operator.kubevirt.VirtualMachineStatus.VmCondition;
+import io.odoovps.operator.monitoring.AlertRuleDesign;
+import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
+import io.odoovps.operator.traffic.FilterPolicyDesign;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,6 +183,7 @@ class OdooVpsContractApiServerTest extends VpsOperatorTestBase {
 
   @Test
   void terminationDeletesTheVmDiskIpv4AndSecretsThenLetsTheObjectGo() {
+    ControlPlane.get().requireControllerManager(); // its pvc-protection controller frees the PVC
     create(VpsFixtures.vps(namespace, "bye"));
     await()
         .atMost(Duration.ofSeconds(30))
@@ -193,6 +202,54 @@ class OdooVpsContractApiServerTest extends VpsOperatorTestBase {
                         .getItems()
                         .size()
                     == 3);
+
+    // The disk as CDI makes it (no CDI runs here): the DataVolume and its PVC, under the VM's disk
+    // name; and the traffic filter and alert rules the operator wrote.
+    var disk = VirtualMachineDesign.diskName(vps("bye"));
+    var dataVolume = new GenericKubernetesResource();
+    dataVolume.setApiVersion("cdi.kubevirt.io/v1beta1");
+    dataVolume.setKind("DataVolume");
+    dataVolume.setMetadata(new ObjectMetaBuilder().withName(disk).withNamespace(namespace).build());
+    dataVolume.setAdditionalProperty(
+        "spec",
+        Map.of(
+            "source", Map.of("blank", Map.of()),
+            "storage", Map.of("resources", Map.of("requests", Map.of("storage", "10Gi")))));
+    client.resource(dataVolume).create();
+    client
+        .resource(
+            new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(disk)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .withRequests(Map.of("storage", new Quantity("10Gi")))
+                .endResources()
+                .endSpec()
+                .build())
+        .create();
+    var rules = AlertRuleDesign.ruleName(vps("bye"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client
+                            .genericKubernetesResources(
+                                "monitoring.coreos.com/v1", "PrometheusRule")
+                            .inNamespace(namespace)
+                            .withName(rules)
+                            .get()
+                        != null
+                    && client
+                            .network()
+                            .networkPolicies()
+                            .inNamespace(namespace)
+                            .withName(FilterPolicyDesign.name("bye"))
+                            .get()
+                        != null);
 
     // The API server refuses a plain delete (deletion-guard admission policy), naming the way out.
     assertThatThrownBy(
@@ -215,8 +272,31 @@ class OdooVpsContractApiServerTest extends VpsOperatorTestBase {
             "Secret/bye-provider-ssh",
             "Secret/bye-cloud-init",
             "Service/bye",
+            "DataVolume/" + disk,
+            "PersistentVolumeClaim/" + disk,
+            "NetworkPolicy/" + FilterPolicyDesign.name("bye"),
+            "PrometheusRule/" + rules,
             "IPv4Allocation/" + address);
     assertThat(vm("bye")).isNull();
+    assertThat(
+            client
+                .genericKubernetesResources("cdi.kubevirt.io/v1beta1", "DataVolume")
+                .inNamespace(namespace)
+                .withName(disk)
+                .get())
+        .isNull();
+    assertThat(client.persistentVolumeClaims().inNamespace(namespace).withName(disk).get())
+        .isNull();
+    assertThat(
+            client
+                .genericKubernetesResources("monitoring.coreos.com/v1", "PrometheusRule")
+                .inNamespace(namespace)
+                .withName(rules)
+                .get())
+        .as("a terminated VPS must not open tickets: its alert rules go")
+        .isNull();
+    assertThat(client.network().networkPolicies().inNamespace(namespace).list().getItems())
+        .isEmpty();
     assertThat(
             client
                 .secrets()
