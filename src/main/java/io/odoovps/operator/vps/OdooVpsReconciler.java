@@ -35,6 +35,7 @@ import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.config.OperatorConfig.SuspensionMode;
+import io.odoovps.operator.config.OperatorShutdown;
 import io.odoovps.operator.contract.Availability;
 import io.odoovps.operator.contract.BillingCycle;
 import io.odoovps.operator.contract.IdentityCheckDeadline;
@@ -767,6 +768,11 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   @Override
   public ErrorStatusUpdateControl<OdooVps> updateErrorStatus(
       OdooVps vps, Context<OdooVps> context, Exception e) {
+    if (OperatorShutdown.begun()) {
+      // the failure comes from the shutdown (informers stopped under the reconcile), not from
+      // the VPS: no error status, no Warning Event; the next leader reconciles it anyway
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     metrics.failed();
     var previous = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
     var message = "Reconcile failed: " + rootMessage(e);

@@ -160,6 +160,7 @@ class ScaleBenchmark {
       operator.close();
 
       // Quiet resync: a fresh operator lists and reconciles every unchanged VPS.
+      var before = statuses(client, namespace);
       var quietMark = audit.mark();
       var log2 = out.resolve("operator-" + n + "-2.log");
       var restarted = new PackagedOperator(properties, log2);
@@ -178,9 +179,15 @@ class ScaleBenchmark {
       Thread.sleep(5_000);
       var quietWrites = audit.writesSince(quietMark, OperatorUserAgent.USER_AGENT);
       if (!quietWrites.isEmpty()) {
-        Files.write(
-            out.resolve("quiet-writes-" + n + ".txt"),
-            quietWrites.stream().map(AuditLog.Write::toString).toList());
+        // what each write changed: the status before the resync and after it
+        var after = statuses(client, namespace);
+        var report = new ArrayList<String>();
+        for (var write : quietWrites) {
+          report.add(write.toString());
+          report.add("  before: " + before.get(write.name()));
+          report.add("  after:  " + after.get(write.name()));
+        }
+        Files.write(out.resolve("quiet-writes-" + n + ".txt"), report);
       }
       var heapAfterResync = restarted.metric("jvm_memory_used_bytes{area=\"heap\"");
       var liveHeap = restarted.liveHeapBytes();
@@ -202,6 +209,15 @@ class ScaleBenchmark {
       System.out.println(report(List.of(result)));
       return result;
     }
+  }
+
+  /** Each VPS's status as JSON, by name. */
+  private static Map<String, String> statuses(KubernetesClient client, String namespace) {
+    return client.resources(OdooVps.class).inNamespace(namespace).list().getItems().stream()
+        .collect(
+            Collectors.toMap(
+                v -> v.getMetadata().getName(),
+                v -> io.fabric8.kubernetes.client.utils.Serialization.asJson(v.getStatus())));
   }
 
   private static String kind(AuditLog.Write w) {

@@ -2,6 +2,9 @@ package io.odoovps.operator.helm;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -98,4 +101,48 @@ final class HelmChart {
       extraConfig: {odoovps.overcommit.cpu-ratio: "4"}
       secrets: {webhookToken: not-a-real-token}
       """;
+
+  /** The user name of the chart's ServiceAccount in a release namespace. */
+  static String serviceAccountUser(String namespace) {
+    return "system:serviceaccount:" + namespace + ":" + RELEASE;
+  }
+
+  /**
+   * Whether the API server's authorizer lets the chart's ServiceAccount (of a release in {@code
+   * releaseNamespace}, with the groups a real token of it carries) do {@code verb} on {@code
+   * resource[/subresource]} of {@code group} in {@code inNamespace} (null: cluster-wide).
+   */
+  static boolean allowed(
+      KubernetesClient client,
+      String releaseNamespace,
+      String verb,
+      String group,
+      String resource,
+      String subresource,
+      String inNamespace) {
+    var review =
+        client
+            .authorization()
+            .v1()
+            .subjectAccessReview()
+            .create(
+                new SubjectAccessReviewBuilder()
+                    .withNewSpec()
+                    .withUser(serviceAccountUser(releaseNamespace))
+                    .withGroups(
+                        "system:serviceaccounts",
+                        "system:serviceaccounts:" + releaseNamespace,
+                        "system:authenticated")
+                    .withResourceAttributes(
+                        new ResourceAttributesBuilder()
+                            .withVerb(verb)
+                            .withGroup(group)
+                            .withResource(resource)
+                            .withSubresource(subresource)
+                            .withNamespace(inNamespace)
+                            .build())
+                    .endSpec()
+                    .build());
+    return review.getStatus().getAllowed();
+  }
 }

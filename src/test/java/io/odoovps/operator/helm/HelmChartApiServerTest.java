@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -73,7 +71,7 @@ class HelmChartApiServerTest {
     client = ControlPlane.get().newClient();
     namespace = TestNamespaces.create(client, "helmchart");
     manifests = ChartTemplateTest.parse(HelmChart.template(namespace, HelmChart.EVERYTHING_ON));
-    user = "system:serviceaccount:" + namespace + ":" + HelmChart.RELEASE;
+    user = HelmChart.serviceAccountUser(namespace);
   }
 
   @AfterEach
@@ -367,26 +365,7 @@ class HelmChartApiServerTest {
   }
 
   private boolean allowed(String verb, String group, String resource, String inNamespace) {
-    var review =
-        client
-            .authorization()
-            .v1()
-            .subjectAccessReview()
-            .create(
-                new SubjectAccessReviewBuilder()
-                    .withNewSpec()
-                    .withUser(user)
-                    .withGroups("system:serviceaccounts", "system:serviceaccounts:" + namespace)
-                    .withResourceAttributes(
-                        new ResourceAttributesBuilder()
-                            .withVerb(verb)
-                            .withGroup(group)
-                            .withResource(resource)
-                            .withNamespace(inNamespace)
-                            .build())
-                    .endSpec()
-                    .build());
-    return review.getStatus().getAllowed();
+    return HelmChart.allowed(client, namespace, verb, group, resource, null, inNamespace);
   }
 
   /**
