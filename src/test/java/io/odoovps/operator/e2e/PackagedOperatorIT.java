@@ -127,10 +127,12 @@ class PackagedOperatorIT {
     try (var s3 = new S3Server()) {
       var target = s3.bucket("packaged-mode");
       var source = Files.createTempFile("disk", ".img");
+      source.toFile().deleteOnExit();
       var bytes = new byte[20 * 1024 * 1024];
       new java.util.Random(3).nextBytes(bytes);
       Files.write(source, bytes);
       var report = Files.createTempFile("report", ".json");
+      report.toFile().deleteOnExit();
       var builder =
           new ProcessBuilder(
                   "java",

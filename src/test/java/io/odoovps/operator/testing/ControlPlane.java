@@ -333,5 +333,11 @@ public final class ControlPlane {
       controllerManager.destroyForcibly();
     }
     apiServer.stop();
+    // the audit log grows to tens of MiB per run: leave no litter in the temporary directory
+    try (var files = Files.walk(workDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException | RuntimeException e) {
+      System.err.println("[control-plane] could not remove " + workDir + ": " + e);
+    }
   }
 }

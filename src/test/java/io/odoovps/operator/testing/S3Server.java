@@ -109,11 +109,18 @@ public final class S3Server implements AutoCloseable {
         "ODOOVPS_BACKUP_SECRET_ACCESS_KEY", target.secretAccessKey());
   }
 
+  /** Stops the server and deletes its data: the tests' backups are hundreds of MiB each. */
   @Override
   public void close() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+    try (var files = Files.walk(dataDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException | RuntimeException e) {
+      System.err.println("[s3proxy] could not remove " + dataDir + ": " + e);
     }
   }
 }
