@@ -100,11 +100,11 @@ class ChartRbacCoversTheOperatorIT {
       rules = chartRules(manifests);
     }
 
-    var held = new ArrayList<Request>(backupRoleGrants());
+    var grantedOnward = backupRoleGrants();
     var unused = new TreeSet<String>();
     for (var grant : grants(rules)) {
-      var used = requests.stream().anyMatch(r -> r.equals(grant));
-      var forTheBackupRole = held.contains(grant);
+      var used = requests.contains(grant);
+      var forTheBackupRole = grantedOnward.contains(grant);
       if (!used && !forTheBackupRole && !HELD_WITHOUT_A_REQUEST.containsKey(grant.toString())) {
         unused.add(grant.toString());
       }
