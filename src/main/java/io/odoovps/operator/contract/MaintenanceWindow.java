@@ -33,11 +33,11 @@ public final class MaintenanceWindow {
     var current =
         previous != null && request.getRequestedAt().equals(previous.requestedAt())
             ? previous
-            : new MaintenanceStatus(request.getRequestedAt(), null, null, null, null);
+            : new MaintenanceStatus(request.getRequestedAt(), null, null, null, null, null);
     if (current.noticeSentAt() == null) {
       return new Step(Action.SEND_NOTICE, current);
     }
-    if (current.rebootedAt() == null && !now.isBefore(Instant.parse(current.scheduledFor()))) {
+    if (!current.done() && !now.isBefore(Instant.parse(current.scheduledFor()))) {
       return new Step(Action.REBOOT, current);
     }
     return new Step(Action.NONE, current);

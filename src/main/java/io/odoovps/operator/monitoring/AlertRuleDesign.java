@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.contract.Availability;
 import io.odoovps.operator.vps.VpsLabels;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -43,7 +44,8 @@ public class AlertRuleDesign {
   public static final String NETWORK_ERRORS = "OdooVpsNetworkErrors";
   public static final String FILESYSTEM_FULL = "OdooVpsFilesystemFull";
   public static final String DOWN = "OdooVpsDown";
-  public static final String AVAILABILITY_BUDGET_BURN = "OdooVpsAvailabilityBudgetBurn";
+  public static final String AVAILABILITY_BUDGET_LOW = "OdooVpsAvailabilityBudgetLow";
+  public static final String AVAILABILITY_BURN_RATE = "OdooVpsAvailabilityBurnRate";
   public static final String DDOS_ATTACK = "OdooVpsDDoSAttack";
   public static final String SPAM_SUSPECTED = "OdooVpsSpamSuspected";
 
@@ -54,8 +56,21 @@ public class AlertRuleDesign {
   public static final String VPS = "vps";
   public static final String INDICATOR = "indicator";
 
-  /** The month the availability promise is measured over (contract article 10). */
+  /** The label telling the fast burn-rate alert from the slow one. */
+  public static final String BURN = "burn";
+
+  /** The 30 days that the contract's "3 h 36 min" of downtime refers to (article 10). */
   public static final Duration MONTH = Duration.ofDays(30);
+
+  /** Fast burn: the last hour, confirmed by the last 5 minutes (still burning). */
+  static final Duration FAST_BURN_WINDOW = Duration.ofHours(1);
+
+  static final Duration FAST_BURN_CONFIRM = Duration.ofMinutes(5);
+
+  /** Slow burn: the last 6 hours, confirmed by the last 30 minutes. */
+  static final Duration SLOW_BURN_WINDOW = Duration.ofHours(6);
+
+  static final Duration SLOW_BURN_CONFIRM = Duration.ofMinutes(30);
 
   /**
    * Guest file systems that are full by construction (snap packages, the cloud-init seed), which a
@@ -153,10 +168,14 @@ public class AlertRuleDesign {
         p.filesystemFor().orElse(d.filesystemFor()));
   }
 
-  /** The month's error budget: (1 - target) of 30 days, 12960 s (3h36m) at 99.5 %. */
-  public long errorBudgetSeconds() {
+  /**
+   * The error budget of a 30-day month: 0.5 % of it, 12960 s (3h36m), at the contract's 99.5 %.
+   * Status and gauges count 0.5 % of each calendar month (3h43m12s for 31 days, 3h21m36s for 28):
+   * the same rate, pro rata.
+   */
+  public static long errorBudgetSeconds() {
     return BigDecimal.ONE
-        .subtract(BigDecimal.valueOf(config.availability().target()))
+        .subtract(BigDecimal.valueOf(Availability.TARGET))
         .multiply(BigDecimal.valueOf(MONTH.toSeconds()))
         .longValue();
   }
@@ -272,8 +291,6 @@ public class AlertRuleDesign {
                     + ")."));
 
     var availability = config.availability();
-    var budget = errorBudgetSeconds();
-    var budgetLeft = (long) Math.floor(budget * availability.budgetRemainingFraction());
     var down =
         new AlertRule(
             DOWN,
@@ -286,11 +303,18 @@ public class AlertRuleDesign {
                     + " has not been ready for "
                     + duration(availability.downFor())
                     + "; every further minute is taken from the month's error budget."));
-    var budgetBurn =
+    // The gauges count 0.5 % of the calendar month: the same share of this month's days here.
+    var budgetPerDay = BigDecimal.ONE.subtract(BigDecimal.valueOf(Availability.TARGET));
+    var lowPerDay =
+        budgetPerDay
+            .multiply(BigDecimal.valueOf(86_400))
+            .multiply(BigDecimal.valueOf(availability.budgetRemainingFraction()));
+    var budgetLow =
         new AlertRule(
-            AVAILABILITY_BUDGET_BURN,
-            "min by (namespace, vps) (odoovps_vps_error_budget_remaining_seconds{%s}) < %d"
-                .formatted(own, budgetLeft),
+            AVAILABILITY_BUDGET_LOW,
+            ("min by (namespace, vps) (odoovps_vps_error_budget_remaining_seconds{%s})"
+                    + " < %s * scalar(days_in_month())")
+                .formatted(own, lowPerDay.stripTrailingZeros().toPlainString()),
             null,
             labels(namespace, name, Indicator.availability, "critical"),
             annotations(
@@ -298,19 +322,84 @@ public class AlertRuleDesign {
                 who
                     + " has {{ $value | humanizeDuration }} of downtime left this month, less than "
                     + percent(availability.budgetRemainingFraction())
-                    + " of its "
-                    + duration(Duration.ofSeconds(budget))
-                    + " budget ("
-                    + percent(availability.target())
+                    + " of the month's budget (0.5 % of the month, 3h36m for 30 days, at "
+                    + percent(Availability.TARGET)
                     + " availability)."));
+    var fastBurn =
+        burnRate(
+            own,
+            who,
+            labels(namespace, name, Indicator.availability, "critical"),
+            "fast",
+            FAST_BURN_WINDOW,
+            FAST_BURN_CONFIRM,
+            availability.fastBurnRate());
+    var slowBurn =
+        burnRate(
+            own,
+            who,
+            labels(namespace, name, Indicator.availability, "warning"),
+            "slow",
+            SLOW_BURN_WINDOW,
+            SLOW_BURN_CONFIRM,
+            availability.slowBurnRate());
 
     return List.of(
         new RuleGroup(
             "odoovps." + name + ".supervision",
             interval,
             List.of(cpu, memory, network, filesystem)),
-        new RuleGroup("odoovps." + name + ".availability", interval, List.of(down, budgetBurn)),
+        new RuleGroup(
+            "odoovps." + name + ".availability",
+            interval,
+            List.of(down, budgetLow, fastBurn, slowBurn)),
         new RuleGroup("odoovps." + name + ".abuse", interval, abuseRules(namespace, name, vmi)));
+  }
+
+  /**
+   * Burn rate (contract article 10): the share of a window the VPS was down, over the 0.5 % that
+   * 99.5 % allows. At rate r the budget of a 30-day month lasts 30/r days, so 14.4 over an hour
+   * spends 2 % of it in that hour and 6 over 6 hours spends 5 %. A shorter window must burn as fast
+   * too, so the alert stops soon after the VPS is back. This catches a VPS that flaps, down a
+   * minute at a time, which {@link #DOWN} (down for 5 minutes in a row) never sees.
+   */
+  private static AlertRule burnRate(
+      String own,
+      String who,
+      Map<String, String> labels,
+      String speed,
+      Duration window,
+      Duration confirm,
+      double rate) {
+    var threshold =
+        BigDecimal.valueOf(rate)
+            .multiply(BigDecimal.ONE.subtract(BigDecimal.valueOf(Availability.TARGET)))
+            .stripTrailingZeros()
+            .toPlainString();
+    var downShare = "(1 - max by (namespace, vps) (avg_over_time(odoovps_vps_ready{%s}[%s])))";
+    var withBurn = new LinkedHashMap<>(labels);
+    withBurn.put(BURN, speed);
+    return new AlertRule(
+        AVAILABILITY_BURN_RATE,
+        (downShare + " > %s\nand\n" + downShare + " > %s")
+            .formatted(own, duration(window), threshold, own, duration(confirm), threshold),
+        null,
+        withBurn,
+        annotations(
+            who + " is spending its availability budget " + number(rate) + " times too fast",
+            who
+                + " was down {{ $value | humanizePercentage }} of the last "
+                + duration(window)
+                + ", "
+                + number(rate)
+                + " times the 0.5 % that "
+                + percent(Availability.TARGET)
+                + " availability allows: at this rate a 30-day budget lasts "
+                + BigDecimal.valueOf(MONTH.toDays() / rate)
+                    .setScale(1, java.math.RoundingMode.HALF_UP)
+                    .stripTrailingZeros()
+                    .toPlainString()
+                + " days."));
   }
 
   /**

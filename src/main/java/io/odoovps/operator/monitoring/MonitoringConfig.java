@@ -141,13 +141,24 @@ public interface MonitoringConfig {
 
   /** Availability (contract article 10). */
   interface Availability {
-    /** The promised monthly availability: 0.995 leaves 3h36m of a 30-day month as budget. */
-    @WithDefault("0.995")
-    double target();
-
-    /** OdooVpsAvailabilityBudgetBurn fires when less than this fraction of the budget is left. */
+    /** OdooVpsAvailabilityBudgetLow fires when less than this fraction of the budget is left. */
     @WithDefault("0.25")
     double budgetRemainingFraction();
+
+    /**
+     * OdooVpsAvailabilityBurnRate (severity critical) fires when the last hour, and the last 5
+     * minutes, spend the budget this many times faster than the month allows: 14.4 spends 2 % of a
+     * 30-day budget in the hour.
+     */
+    @WithDefault("14.4")
+    double fastBurnRate();
+
+    /**
+     * OdooVpsAvailabilityBurnRate (severity warning) fires when the last 6 hours, and the last 30
+     * minutes, spend it this many times faster: 6 spends 5 % in the 6 hours.
+     */
+    @WithDefault("6")
+    double slowBurnRate();
 
     /** OdooVpsDown fires when the VPS has not been ready for this long. */
     @WithDefault("5m")

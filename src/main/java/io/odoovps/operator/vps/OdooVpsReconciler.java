@@ -682,7 +682,16 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
                     "vpsName", vps.getMetadata().getName(),
                     "rebootTime", Timestamps.format(rebootAt)));
         if (problem.isPresent()) {
-          return new MaintenanceStatus(status.requestedAt(), null, null, null, problem.get());
+          if (!problem.get().equals(status.noticeProblem())) {
+            events.warning(
+                vps,
+                "MaintenanceNoticeFailed",
+                "spec.maintenance: the reboot waits for the customer's notice (contract article 3),"
+                    + " which could not be sent: "
+                    + problem.get()
+                    + " (retried)");
+          }
+          return new MaintenanceStatus(status.requestedAt(), null, null, null, problem.get(), null);
         }
         events.normal(
             vps,
@@ -693,7 +702,12 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
                 + request.getReason()
                 + ")");
         return new MaintenanceStatus(
-            status.requestedAt(), Timestamps.format(now), Timestamps.format(rebootAt), null, null);
+            status.requestedAt(),
+            Timestamps.format(now),
+            Timestamps.format(rebootAt),
+            null,
+            null,
+            null);
       }
       case REBOOT -> {
         var rebooted = !halted && guest.reboot(vps, context.getClient());
@@ -707,8 +721,9 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             status.requestedAt(),
             status.noticeSentAt(),
             status.scheduledFor(),
-            Timestamps.format(now),
-            null);
+            rebooted ? Timestamps.format(now) : null,
+            null,
+            Timestamps.format(now));
       }
       default -> {
         return status;

@@ -100,7 +100,7 @@ class AlertRulesPromtoolTest {
       var file = writeRules(vps);
       var result = run(promtool.toString(), "check", "rules", "--lint=all", "--lint-fatal", file);
       assertThat(result.exitCode()).as(result.output()).isZero();
-      assertThat(result.output()).contains("SUCCESS: 8 rules found");
+      assertThat(result.output()).contains("SUCCESS: 10 rules found");
     }
   }
 
@@ -240,25 +240,75 @@ class AlertRulesPromtoolTest {
                             + " has not been ready for 5m; every further minute is taken from the"
                             + " month's error budget.")))));
 
-    // Budget: 12960 s at the start of the month, the VPS down since: a minute of budget per
-    // minute. 25 % of it is 3240 s, left at 162m (quiet: not less), crossed at 163m (3180 s).
+    // Budget: promtool's clock starts on 1970-01-01, a 31-day month: 0.5 % of it is 13392 s, and 25
+    // % of that 3348 s. The VPS down since the start spends a minute of budget per minute: 3372 s
+    // are left at 167m (quiet: not less), 3312 s at 168m.
     groups.add(
         group(
             "availability budget",
             List.of(
                 series(
                     "odoovps_vps_error_budget_remaining_seconds{namespace=\"acme\", vps=\"shop\"}",
-                    "12960-60x200")),
+                    "13392-60x200")),
             List.of(
-                quiet(Duration.ofMinutes(162), AlertRuleDesign.AVAILABILITY_BUDGET_BURN),
+                quiet(Duration.ofMinutes(167), AlertRuleDesign.AVAILABILITY_BUDGET_LOW),
                 firing(
-                    Duration.ofMinutes(163),
-                    AlertRuleDesign.AVAILABILITY_BUDGET_BURN,
+                    Duration.ofMinutes(168),
+                    AlertRuleDesign.AVAILABILITY_BUDGET_LOW,
                     ownAlert(
                         who + " has used most of its availability budget",
                         who
-                            + " has 53m 0s of downtime left this month, less than 25 % of its"
-                            + " 3h36m budget (99.5 % availability).")))));
+                            + " has 55m 12s of downtime left this month, less than 25 % of the"
+                            + " month's budget (0.5 % of the month, 3h36m for 30 days, at 99.5 %"
+                            + " availability).")))));
+
+    // Fast burn: ready for 400 minutes, then down one minute in five (20 %). The 5th outage, at
+    // 424m, makes 5 of the last 60 minutes down (8.3 %, over 14.4 x 0.5 % = 7.2 %), and the last
+    // 5 minutes hold one: it fires at 424m, not at 423m (4 of 60). Each outage lasts a minute, so
+    // OdooVpsDown (5 minutes in a row) never fires, and 6 hours hold too few for the slow alert.
+    groups.add(
+        group(
+            "availability fast burn",
+            List.of(
+                series(
+                    "odoovps_vps_ready{namespace=\"acme\", vps=\"shop\"}",
+                    "1x399 " + flapping(5, 60))),
+            List.of(
+                quiet(Duration.ofMinutes(423), AlertRuleDesign.AVAILABILITY_BURN_RATE),
+                firing(
+                    Duration.ofMinutes(424),
+                    AlertRuleDesign.AVAILABILITY_BURN_RATE,
+                    alert(
+                        burnLabels("critical", "fast"),
+                        who + " is spending its availability budget 14.4 times too fast",
+                        who
+                            + " was down 8.333% of the last 1h, 14.4 times the 0.5 % that 99.5 %"
+                            + " availability allows: at this rate a 30-day budget lasts 2.1"
+                            + " days.")),
+                quiet(Duration.ofMinutes(424), AlertRuleDesign.DOWN))));
+
+    // Slow burn: down one minute in twenty (5 %) after 400 ready minutes. The 11th outage, at 619m,
+    // makes 11 of the last 360 minutes down (3.06 %, over 6 x 0.5 % = 3 %): it fires at 619m, not
+    // at 618m (10 of 360); the last hour holds 3 outages (5 %), under the fast threshold.
+    groups.add(
+        group(
+            "availability slow burn",
+            List.of(
+                series(
+                    "odoovps_vps_ready{namespace=\"acme\", vps=\"shop\"}",
+                    "1x399 " + flapping(20, 12))),
+            List.of(
+                quiet(Duration.ofMinutes(618), AlertRuleDesign.AVAILABILITY_BURN_RATE),
+                firing(
+                    Duration.ofMinutes(619),
+                    AlertRuleDesign.AVAILABILITY_BURN_RATE,
+                    alert(
+                        burnLabels("warning", "slow"),
+                        who + " is spending its availability budget 6 times too fast",
+                        who
+                            + " was down 3.056% of the last 6h, 6 times the 0.5 % that 99.5 %"
+                            + " availability allows: at this rate a 30-day budget lasts 5"
+                            + " days.")))));
 
     // Attack: 300k inbound packets/s (18M a minute) is over the 200k/s of level 1, under the 1M/s
     // of level 2; from 4m the rate is measured, 2m later it fires at level 1 only.
@@ -323,7 +373,7 @@ class AlertRulesPromtoolTest {
                 series("odoovps_vps_ready{namespace=\"acme\", vps=\"shop\"}", "1x60"),
                 series(
                     "odoovps_vps_error_budget_remaining_seconds{namespace=\"acme\", vps=\"shop\"}",
-                    "3300x60")),
+                    "3400x60")),
             List.of(
                 quiet(Duration.ofMinutes(30), AlertRuleDesign.CPU_SATURATED),
                 quiet(Duration.ofMinutes(60), AlertRuleDesign.CPU_SATURATED),
@@ -331,7 +381,8 @@ class AlertRulesPromtoolTest {
                 quiet(Duration.ofMinutes(60), AlertRuleDesign.NETWORK_ERRORS),
                 quiet(Duration.ofMinutes(60), AlertRuleDesign.FILESYSTEM_FULL),
                 quiet(Duration.ofMinutes(60), AlertRuleDesign.DOWN),
-                quiet(Duration.ofMinutes(60), AlertRuleDesign.AVAILABILITY_BUDGET_BURN),
+                quiet(Duration.ofMinutes(60), AlertRuleDesign.AVAILABILITY_BUDGET_LOW),
+                quiet(Duration.ofMinutes(60), AlertRuleDesign.AVAILABILITY_BURN_RATE),
                 quiet(Duration.ofMinutes(60), AlertRuleDesign.DDOS_ATTACK))));
 
     var result = promtoolTest(vps, groups);
@@ -455,6 +506,11 @@ class AlertRulesPromtoolTest {
     return Map.of("series", series, "values", values);
   }
 
+  /** {@code cycles} times: ready for {@code every - 1} minutes, then down for one. */
+  private static String flapping(int every, int cycles) {
+    return String.join(" ", java.util.Collections.nCopies(cycles, "1x" + (every - 2) + " 0"));
+  }
+
   /** Used and capacity gauges of one guest file system, as virt-handler reports them. */
   private static List<Map<String, Object>> filesystem(
       String vmi, String disk, String mount, String type, String used, String capacity) {
@@ -493,6 +549,17 @@ class AlertRulesPromtoolTest {
   }
 
   /** The labels of an alert on the operator's own series of acme/shop. */
+  /** The labels of a burn-rate alert of acme/shop: its own, without KubeVirt's `name`. */
+  private static Map<String, String> burnLabels(String severity, String burn) {
+    var labels = new LinkedHashMap<String, String>();
+    labels.put("severity", severity);
+    labels.put("namespace", "acme");
+    labels.put("vps", "shop");
+    labels.put("indicator", "availability");
+    labels.put(AlertRuleDesign.BURN, burn);
+    return labels;
+  }
+
   private static Map<String, Object> ownAlert(String summary, String description) {
     var labels = new LinkedHashMap<String, String>();
     labels.put("severity", "critical");

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceSpec;
+import io.odoovps.operator.api.v1alpha1.odoovps.SuspensionSpec;
+import io.odoovps.operator.kubevirt.VirtualMachineSpec;
 import io.odoovps.operator.kubevirt.VirtualMachineStatus;
 import io.odoovps.operator.testing.TestOperator;
 import io.odoovps.operator.testing.VpsFixtures;
@@ -65,8 +67,9 @@ class SupervisionApiServerTest extends VpsOperatorTestBase {
         .untilAsserted(
             () -> {
               assertThat(vmInstance("alpha")).as("rebooted").isNull();
-              assertThat(vps("alpha").getStatus().getMaintenance().rebootedAt())
-                  .isEqualTo("2026-03-02T10:00:00Z");
+              var m = vps("alpha").getStatus().getMaintenance();
+              assertThat(m.rebootedAt()).isEqualTo("2026-03-02T10:00:00Z");
+              assertThat(m.doneAt()).isEqualTo("2026-03-02T10:00:00Z");
             });
     assertThat(eventReasons("alpha")).contains("MaintenanceDone");
 
@@ -86,6 +89,47 @@ class SupervisionApiServerTest extends VpsOperatorTestBase {
             mailbox.receivedBy("alpha@customer.example").stream()
                 .filter(m -> m.body().contains("2026-03-02T10:00:00Z")))
         .as("one notice per request")
+        .hasSize(1);
+  }
+
+  @Test
+  void aMaintenanceDueWhileTheVmIsHaltedIsCarriedOutWithoutARebootAndNotRepeated() {
+    create(VpsFixtures.vps(namespace, "halted"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> vm("halted") != null);
+    markVmReady("halted");
+    editSpec(
+        "halted",
+        v -> {
+          v.getSpec().setSuspension(new SuspensionSpec("Unpaid invoice (article 11)"));
+          v.getSpec()
+              .setMaintenance(
+                  new MaintenanceSpec("2026-03-01T10:00:00Z", null, "kernel security update"));
+        });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(vm("halted").getSpec().runStrategy())
+                  .isEqualTo(VirtualMachineSpec.RUN_HALTED);
+              assertThat(vps("halted").getStatus().getMaintenance().scheduledFor())
+                  .isEqualTo("2026-03-02T10:00:00Z");
+            });
+
+    clock.advance(Duration.ofHours(24));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var m = vps("halted").getStatus().getMaintenance();
+              assertThat(m.doneAt()).isEqualTo("2026-03-02T10:00:00Z");
+              assertThat(m.rebootedAt()).as("nothing was rebooted").isNull();
+            });
+    clock.advance(Duration.ofHours(1));
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(eventReasons("halted").stream().filter("MaintenanceDone"::equals))
+        .as("carried out once")
         .hasSize(1);
   }
 

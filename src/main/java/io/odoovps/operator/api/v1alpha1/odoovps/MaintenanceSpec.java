@@ -23,8 +23,8 @@ public class MaintenanceSpec {
   @Pattern(
       "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
   @JsonPropertyDescription(
-      "Reboot no earlier than this. The reboot happens at the later of this and requestedAt plus"
-          + " the notice period (odoovps.deadlines.maintenance-notice).")
+      "Reboot no earlier than this. The reboot happens at the later of this and the time the"
+          + " customer was emailed plus the notice period (odoovps.deadlines.maintenance-notice).")
   private String notBefore;
 
   @Required
