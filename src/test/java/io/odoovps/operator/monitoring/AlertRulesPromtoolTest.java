@@ -12,7 +12,6 @@ import io.odoovps.operator.testing.VpsFixtures;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,7 +96,9 @@ class AlertRulesPromtoolTest {
   void everyRenderedRuleFilePassesPromtoolCheck() throws Exception {
     for (var vps : List.of(shop(), erp(), unnamedPlan())) {
       var file = writeRules(vps);
-      var result = run(promtool.toString(), "check", "rules", "--lint=all", "--lint-fatal", file);
+      var result =
+          MonitoringTools.run(
+              promtool.toString(), "check", "rules", "--lint=all", "--lint-fatal", file);
       assertThat(result.exitCode()).as(result.output()).isZero();
       assertThat(result.output()).contains("SUCCESS: 10 rules found");
     }
@@ -465,7 +465,7 @@ class AlertRulesPromtoolTest {
 
   // --- promtool test files, built as data and written as YAML.
 
-  private ProcessResult promtoolTest(OdooVps vps, List<Map<String, Object>> groups)
+  private MonitoringTools.ProcessResult promtoolTest(OdooVps vps, List<Map<String, Object>> groups)
       throws Exception {
     var rules = writeRules(vps);
     var unitTest = new LinkedHashMap<String, Object>();
@@ -474,7 +474,7 @@ class AlertRulesPromtoolTest {
     unitTest.put("tests", groups);
     var file = dir.resolve("test-" + vps.getMetadata().getName() + ".yaml");
     YAML.writeValue(file.toFile(), unitTest);
-    return run(promtool.toString(), "test", "rules", file.toString());
+    return MonitoringTools.run(promtool.toString(), "test", "rules", file.toString());
   }
 
   private String writeRules(OdooVps vps) throws IOException {
@@ -593,14 +593,5 @@ class AlertRulesPromtoolTest {
 
   private static Map<String, String> mount(Map<String, String> labels, String disk, String mount) {
     return with(with(labels, "disk_name", disk), "mount_point", mount);
-  }
-
-  record ProcessResult(int exitCode, String output) {}
-
-  static ProcessResult run(String... command) throws Exception {
-    var process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
-    return new ProcessResult(process.exitValue(), String.join(" ", command) + "\n" + output);
   }
 }

@@ -20,6 +20,22 @@ public final class MonitoringTools {
 
   private MonitoringTools() {}
 
+  /** A finished tool: its exit code, and the command line followed by what it printed. */
+  public record ProcessResult(int exitCode, String output) {}
+
+  /** Runs a tool to its end (at most 60 s), its standard error merged into its output. */
+  public static ProcessResult run(String... command) throws IOException, InterruptedException {
+    var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    var output =
+        new String(
+            process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(command[0] + " did not finish in 60 s");
+    }
+    return new ProcessResult(process.exitValue(), String.join(" ", command) + "\n" + output);
+  }
+
   public static Path promtool() {
     return find("promtool.path", "promtool", "promtool");
   }
