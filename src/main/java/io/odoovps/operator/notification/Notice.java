@@ -30,8 +30,10 @@ public enum Notice {
   THROTTLED("vpsName", "cycleEnd"),
   /** Outgoing port 25 (SMTP) is blocked until the given time. */
   SMTP_BLOCKED("vpsName", "blockedUntil"),
-  /** To the helpdesk: supervision opened (or reopened) a support ticket for a VPS. */
-  TICKET_OPENED("vpsName", "namespace", "ticket", "alert", "summary", "since");
+  /**
+   * To the helpdesk: a support ticket for a VPS was opened (or reopened), by an alert or by hand.
+   */
+  TICKET_OPENED("vpsName", "namespace", "ticket", "alert", "customer", "summary", "since");
 
   private final Set<String> placeholders;
 

@@ -29,8 +29,24 @@ public interface SupportConfig {
     @WithDefault("en")
     String language();
 
-    /** A URL that receives each new or reopened ticket as JSON (POST); none when unset. */
+    /**
+     * A URL that receives each new or reopened ticket as JSON (POST); none when unset. It may carry
+     * a credential, so it comes from a Secret through the environment
+     * (`ODOOVPS_SUPPORT_HELPDESK_WEBHOOK_URL`) and is never logged.
+     */
     Optional<String> webhookUrl();
+
+    /**
+     * A bearer token sent to the helpdesk webhook as `Authorization: Bearer <token>`; none when
+     * unset. From a Secret through the environment (`ODOOVPS_SUPPORT_HELPDESK_WEBHOOK_TOKEN`),
+     * never logged.
+     */
+    Optional<String> webhookToken();
+
+    /** How soon a channel that failed is tried again (each channel on its own). */
+    @WithDefault("1m")
+    @WithConverter(DurationConverter.class)
+    Duration retryInterval();
   }
 
   /** The Alertmanager webhook receiver served by the operator. */

@@ -137,6 +137,74 @@ class ChartTemplateTest {
   }
 
   @Test
+  void theHelpdeskWebhookUrlAndTokenGoToTheSecretNeverTheConfigMap() {
+    var url = "https://helpdesk.example/hooks/odoovps?key=not-a-real-key";
+    var items =
+        parse(
+            HelmChart.template(
+                "odoovps-system",
+                "secrets: {helpdeskWebhookUrl: \""
+                    + url
+                    + "\", helpdeskWebhookToken: not-a-real-helpdesk-token}"));
+    var properties =
+        items.stream()
+            .filter(io.fabric8.kubernetes.api.model.ConfigMap.class::isInstance)
+            .map(i -> ((io.fabric8.kubernetes.api.model.ConfigMap) i).getData())
+            .findFirst()
+            .orElseThrow()
+            .get("application.properties");
+    assertThat(properties)
+        .doesNotContain("helpdesk.example")
+        .doesNotContain("not-a-real")
+        .doesNotContain("webhook-url");
+    var secret =
+        items.stream()
+            .filter(io.fabric8.kubernetes.api.model.Secret.class::isInstance)
+            .map(io.fabric8.kubernetes.api.model.Secret.class::cast)
+            .findFirst()
+            .orElseThrow();
+    var decoder = java.util.Base64.getDecoder();
+    assertThat(new String(decoder.decode(secret.getData().get("helpdesk-webhook-url"))))
+        .isEqualTo(url);
+    assertThat(new String(decoder.decode(secret.getData().get("helpdesk-webhook-token"))))
+        .isEqualTo("not-a-real-helpdesk-token");
+    var env =
+        items.stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow()
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv();
+    assertThat(env)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("ODOOVPS_SUPPORT_HELPDESK_WEBHOOK_URL");
+              assertThat(e.getValue()).isNull();
+              assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                  .isEqualTo(secret.getMetadata().getName());
+              assertThat(e.getValueFrom().getSecretKeyRef().getKey())
+                  .isEqualTo("helpdesk-webhook-url");
+            })
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("ODOOVPS_SUPPORT_HELPDESK_WEBHOOK_TOKEN");
+              assertThat(e.getValueFrom().getSecretKeyRef().getKey())
+                  .isEqualTo("helpdesk-webhook-token");
+            });
+    // the old place of the URL, in the ConfigMap, is refused with where it went
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                HelmChart.template(
+                    "odoovps-system", "config: {support: {helpdeskWebhookUrl: \"" + url + "\"}}"))
+        .hasMessageContaining("moved to secrets.helpdeskWebhookUrl");
+  }
+
+  @Test
   void clusterRoleHasNoWildcard() {
     var role =
         parse(HelmChart.template("odoovps-system", "{}")).stream()
@@ -187,7 +255,9 @@ class ChartTemplateTest {
     assertThat(Files.readString(HelmChart.DIR.resolve("templates").resolve("NOTES.txt")))
         .doesNotContain(".Values.secrets.mailPassword")
         .doesNotContain(".Values.secrets.webhookToken")
-        .doesNotContain(".Values.secrets.prometheusBearerToken");
+        .doesNotContain(".Values.secrets.prometheusBearerToken")
+        .doesNotContain(".Values.secrets.helpdeskWebhookUrl")
+        .doesNotContain(".Values.secrets.helpdeskWebhookToken");
   }
 
   private static String appVersion() throws IOException {

@@ -117,17 +117,19 @@ class MitigationApiServerTest extends VpsOperatorTestBase {
       setTicketStatus(
           name,
           new SupportTicketStatus(
-              SupportTicketStatus.Phase.Open, now, null, null, 0, 0, null, null, null));
+              null, SupportTicketStatus.Phase.Open, now, null, null, 0, null, 0, null, null, null));
     } else {
       var s = existing.getStatus();
       setTicketStatus(
           name,
           new SupportTicketStatus(
+              null,
               SupportTicketStatus.Phase.Open,
               s.openedAt(),
               null,
               now,
               s.reopenCount() + 1,
+              null,
               0,
               null,
               null,
@@ -146,11 +148,13 @@ class MitigationApiServerTest extends VpsOperatorTestBase {
     setTicketStatus(
         name,
         new SupportTicketStatus(
+            null,
             SupportTicketStatus.Phase.Resolved,
             s.openedAt(),
             Timestamps.format(clock.instant()),
             s.reopenedAt(),
             s.reopenCount(),
+            null,
             0,
             null,
             null,

@@ -131,10 +131,21 @@ class AlertmanagerTicketsApiServerTest extends VpsOperatorTestBase {
               assertThat(
                       io.fabric8.kubernetes.client.utils.Serialization.asYaml(
                           tickets().get(0).getStatus()))
-                  .contains("phase: \"Open\"")
-                  .contains("forwarded: 1");
+                  .contains("phase: \"Open\"");
+              assertThat(tickets().get(0).getStatus().email().forwarded()).isEqualTo(1);
             });
     var ticket = tickets().get(0);
+    // who: the VPS's customer, copied to the ticket; kubectl get shows who, which VPS, what, since
+    assertThat(ticket.getStatus().customer().name()).isEqualTo("Alice Martin");
+    assertThat(ticket.getStatus().customer().email()).isEqualTo("alpha@customer.example");
+    var row = TicketTable.rows(client, namespace).get(ticket.getMetadata().getName());
+    assertThat(row)
+        .containsEntry("Customer", "Alice Martin")
+        .containsEntry("VPS", "alpha")
+        .containsEntry("Alert", "OdooVpsCpuSaturated")
+        .containsEntry("Phase", "Open")
+        .containsEntry("Since", "2026-03-01T10:00:00Z");
+    assertThat(row.get("Summary")).asString().contains("CPU of alpha");
     assertThat(ticket.getSpec().getVps()).isEqualTo("alpha");
     assertThat(ticket.getSpec().getAlert().name()).isEqualTo("OdooVpsCpuSaturated");
     assertThat(ticket.getSpec().getAlert().indicator()).isEqualTo("cpu");
@@ -146,6 +157,7 @@ class AlertmanagerTicketsApiServerTest extends VpsOperatorTestBase {
         .contains(ticket.getMetadata().getName())
         .contains("OdooVpsCpuSaturated")
         .contains("alpha");
+    assertThat(mail.get(0).body()).contains("Alice Martin <alpha@customer.example>");
     assertThat(eventReasons(ticket.getMetadata().getName())).contains("Forwarded");
 
     // Alertmanager repeats the notification (repeat_interval 2 s) and Prometheus re-sends the
@@ -177,7 +189,7 @@ class AlertmanagerTicketsApiServerTest extends VpsOperatorTestBase {
               var reopened = tickets().get(0).getStatus();
               assertThat(reopened.phase()).isEqualTo(Phase.Open);
               assertThat(reopened.reopenCount()).isEqualTo(1);
-              assertThat(reopened.forwarded()).isEqualTo(2);
+              assertThat(reopened.email().forwarded()).isEqualTo(2);
             });
     assertThat(helpdeskMail()).hasSize(2);
 

@@ -11,8 +11,21 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
 
-/** What the ticket is about, and the work support staff recorded on it. */
+/**
+ * What the ticket is about, and the work support staff recorded on it. A ticket opened by hand (no
+ * `alert`) is resolved by staff with `resolved: true` and reopened with `resolved: false`; a ticket
+ * opened from an alert follows its alert and cannot be resolved by hand.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.resolved) || !self.resolved || !has(self.alert)",
+    message =
+        "spec.resolved is for tickets opened by hand: a ticket with spec.alert is resolved when its"
+            + " alert resolves (silence the alert in Alertmanager if it is noise)")
+@ValidationRule(
+    value = "has(self.alert) == has(oldSelf.alert)",
+    message =
+        "spec.alert cannot be added or removed: it says whether the alert or staff close the ticket")
 public class SupportTicketSpec {
 
   @Required
@@ -32,6 +45,12 @@ public class SupportTicketSpec {
 
   @JsonPropertyDescription("The alert that opened the ticket; absent for a ticket opened by hand.")
   private Alert alert;
+
+  @JsonPropertyDescription(
+      "For a ticket opened by hand only: true resolves it (status.phase Resolved, resolvedAt);"
+          + " false again reopens it and forwards it to the helpdesk again. Refused on a ticket"
+          + " with spec.alert, which resolves with its alert.")
+  private Boolean resolved;
 
   @Size(max = 200)
   @JsonPropertyDescription(
@@ -94,6 +113,14 @@ public class SupportTicketSpec {
 
   public void setAlert(Alert alert) {
     this.alert = alert;
+  }
+
+  public Boolean getResolved() {
+    return resolved;
+  }
+
+  public void setResolved(Boolean resolved) {
+    this.resolved = resolved;
   }
 
   public List<Work> getWork() {
