@@ -149,6 +149,57 @@ class BackupStoreS3Test {
     }
   }
 
+  /**
+   * The same retention through the command the CronJob runs: each {@code backup} prunes what the
+   * moved clock makes older than {@code --retention-days}, and says so in its report.
+   */
+  @Test
+  void theBackupCommandPrunesWhatTheMovedClockMakesOlderThanTheRetention() throws Exception {
+    var target = server.bucket("offsite-command-retention");
+    var clock = MovableClock.at("2026-03-01T02:00:00Z");
+    var day0 = backupThroughTheCommand(target, clock, "day 0");
+    assertThat(day0.path("pruned")).isEmpty();
+    clock.advance(Duration.ofDays(10));
+    var day10 = backupThroughTheCommand(target, clock, "day 10");
+    assertThat(day10.path("pruned")).isEmpty();
+    assertThat(day10.path("kept")).hasSize(2);
+
+    clock.advance(Duration.ofDays(6)); // day 16: the day-0 backup is 16 days old
+    var day16 = backupThroughTheCommand(target, clock, "day 16");
+    assertThat(day16.path("pruned").get(0).asText())
+        .isEqualTo(day0.path("backup").path("backupId").asText());
+    assertThat(day16.path("kept"))
+        .extracting(k -> k.path("backupId").asText())
+        .containsExactly(
+            day10.path("backup").path("backupId").asText(),
+            day16.path("backup").path("backupId").asText());
+    try (var s3 = target.client()) {
+      assertThat(new BackupStore(s3, target.bucket(), clock).allBackupIds("acme"))
+          .as("nothing of the pruned backup is left in the bucket")
+          .doesNotContain(day0.path("backup").path("backupId").asText());
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode backupThroughTheCommand(
+      BackupTarget target, java.time.Clock clock, String content) throws Exception {
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    var code =
+        BackupCommand.run(
+            new String[] {"backup", "--vps", "acme", "--source", "-", "--retention-days", "15"},
+            S3Server.environment(target),
+            new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)),
+            new java.io.PrintStream(out),
+            new java.io.PrintStream(err),
+            clock,
+            (method, timeout) -> {
+              throw new AssertionError("the data comes from stdin");
+            });
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.toString(StandardCharsets.UTF_8).strip());
+  }
+
   @Test
   void aBackupWithoutItsManifestNeverCountsAndIsPrunedToo() throws Exception {
     var target = server.bucket("offsite-partial");
