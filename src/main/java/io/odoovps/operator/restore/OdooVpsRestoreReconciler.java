@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus;
@@ -174,6 +175,7 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
                   ? " (none is kept yet)"
                   : " (kept: "
                       + String.join(", ", kept.subList(Math.max(0, kept.size() - 5), kept.size()))
+                      + unlisted(policies, spec.getVps())
                       + ")"),
           events);
     }
@@ -506,18 +508,44 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
   }
 
   static boolean keeps(BackupPolicy policy, String vps, String backupId) {
-    return keptIds(policy, vps).contains(backupId);
+    return entry(policy, vps)
+        .filter(
+            e ->
+                RestorableBackups.keeps(
+                    e,
+                    Optional.ofNullable(policy.getSpec().getRetentionDays()).orElse(15),
+                    backupId))
+        .isPresent();
+  }
+
+  private static Optional<VpsBackups> entry(BackupPolicy policy, String vps) {
+    if (policy.getStatus() == null || policy.getStatus().vps() == null) {
+      return Optional.empty();
+    }
+    return policy.getStatus().vps().stream().filter(v -> vps.equals(v.name())).findFirst();
   }
 
   static List<String> keptIds(BackupPolicy policy, String vps) {
-    if (policy.getStatus() == null || policy.getStatus().vps() == null) {
-      return List.of();
-    }
-    return policy.getStatus().vps().stream()
-        .filter(v -> vps.equals(v.name()))
+    return entry(policy, vps).stream()
         .flatMap(v -> Optional.ofNullable(v.kept()).stream().flatMap(List::stream))
         .map(b -> b.backupId())
         .toList();
+  }
+
+  /** What the policies say of the backups kept beyond their lists, for a rejection message. */
+  private static String unlisted(List<BackupPolicy> policies, String vps) {
+    return policies.stream()
+        .flatMap(p -> entry(p, vps).stream())
+        .filter(RestorableBackups::cut)
+        .map(
+            e ->
+                "; "
+                    + e.keptCount()
+                    + " are kept in all"
+                    + (e.keptOldest() == null ? "" : ", the oldest from " + e.keptOldest())
+                    + ", the older ones not listed")
+        .findFirst()
+        .orElse("");
   }
 
   /** Whether a restore of {@code vps} holds its VM stopped now. */

@@ -188,7 +188,8 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
               assertThat(cronJob("daily", "bravo")).isNotNull();
               assertThat(condition(policy("daily"), "OffSite"))
                   .startsWith("False")
-                  .contains("charlie");
+                  .contains("spec.target.location lyon-1 equals the location of VPS charlie")
+                  .contains("another datacenter (contract article 3)");
             });
     assertThat(cronJob("daily", "charlie"))
         .as("no backup kept in the VPS's own datacenter")
@@ -198,7 +199,13 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     assertThat(status.refused())
         .extracting(BackupPolicyStatus.Refusal::name)
         .containsExactly("charlie");
-    assertThat(eventReasons("daily")).contains("SameDatacenter");
+    assertThat(events("daily"))
+        .filteredOn(e -> "SameDatacenter".equals(e.getReason()))
+        .anySatisfy(
+            e ->
+                assertThat(e.getMessage())
+                    .contains("spec.target.location lyon-1 equals the location of VPS charlie")
+                    .contains("contract article 3"));
 
     var cron = cronJob("daily", "alpha");
     var spec = cron.getSpec();
@@ -507,6 +514,41 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
       assertThat(eventReasons("daily")).contains("BackupFailed");
       assertThat(eventReasons("alpha")).contains("BackupFailed");
       assertThat(backups.metrics().failing(namespace, "daily")).isEqualTo(1);
+      assertThat(policy("daily").getStatus().failing()).isEqualTo(1);
+
+      // the next day's run succeeds: the failure stays on record, the VPS is no longer failing
+      client
+          .secrets()
+          .inNamespace(namespace)
+          .withName("s3-lyon")
+          .edit(
+              s -> {
+                s.setData(null);
+                s.setStringData(
+                    Map.of(
+                        BackupJobDesign.ACCESS_KEY_ID, bucket.accessKeyId(),
+                        BackupJobDesign.SECRET_ACCESS_KEY, bucket.secretAccessKey()));
+                return s;
+              });
+      clock.set(java.time.Instant.now().plus(Duration.ofDays(1)));
+      runNow("daily", "alpha", "alpha-manual-2");
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(entry("daily", "alpha").lastSuccess()).isNotNull();
+                assertThat(condition(policy("daily"), "BackupsSucceeding")).startsWith("True");
+              });
+      var after = policy("daily").getStatus();
+      assertThat(entry("daily", "alpha").lastFailure())
+          .as("the most recent failed run is kept after a success")
+          .isEqualTo(failure);
+      assertThat(after.lastFailure()).isEqualTo(failure.time());
+      assertThat(after.failing()).isZero();
+      assertThat(backups.metrics().failing(namespace, "daily"))
+          .as("the failing gauge clears on success")
+          .isZero();
     }
   }
 

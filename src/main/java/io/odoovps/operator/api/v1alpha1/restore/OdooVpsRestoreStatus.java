@@ -21,7 +21,10 @@ public record OdooVpsRestoreStatus(
     @JsonPropertyDescription("The Job that streams the backup back.") String job,
     @JsonPropertyDescription("When the Job started.") String startedAt,
     @JsonPropertyDescription("When the restore ended.") String completedAt,
-    @JsonPropertyDescription("Bytes restored.") Long sizeBytes,
+    @JsonPropertyDescription(
+            "Stored (compressed) size in bytes of the backup restored, as its manifest and the"
+                + " BackupPolicy's status give it; the disk written is larger.")
+        Long sizeBytes,
     @JsonPropertyDescription("The verified SHA-256 of the backup.") String sha256) {
 
   /** This status in {@code phase} with {@code message}, everything else kept. */
