@@ -11,7 +11,9 @@ public record OdooVpsRestoreStatus(
                 + " Restoring (the Job streams the backup back), Succeeded, Failed.")
         Phase phase,
     @JsonPropertyDescription("Why the restore is in this phase.") String message,
-    @JsonPropertyDescription("The customer the restore counts against (their email).")
+    @JsonPropertyDescription(
+            "The customer the restore counts against: the OdooVps's spec.customer.id when set,"
+                + " else its spec.customer.email in lower case.")
         String customer,
     @JsonPropertyDescription("The BackupPolicy whose bucket holds the backup.") String policy,
     @JsonPropertyDescription("When the restore was accepted; it then counts in its month.")
