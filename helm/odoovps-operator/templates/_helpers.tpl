@@ -48,3 +48,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "odoovps.secretName" -}}
 {{- default (include "odoovps.fullname" .) .Values.secrets.existingSecret }}
 {{- end }}
+
+{{/* The namespace of the restore ledger: config.restore.ledgerNamespace, else the release's. */}}
+{{- define "odoovps.ledgerNamespace" -}}
+{{- default .Release.Namespace .Values.config.restore.ledgerNamespace }}
+{{- end }}

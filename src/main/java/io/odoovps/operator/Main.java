@@ -5,9 +5,9 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * The image's entry point. With `backup`, `restore`, `prune` or `list` as first argument it runs
- * the backup mode (what the backup CronJobs and restore Jobs run) and exits, without starting the
- * operator; otherwise it runs the operator.
+ * The image's entry point. With `backup`, `restore`, `prune`, `purge` or `list` as first argument
+ * it runs the backup mode (what the backup CronJobs and restore Jobs run) and exits, without
+ * starting the operator; otherwise it runs the operator.
  */
 @QuarkusMain
 public class Main {

@@ -84,7 +84,7 @@ public final class BackupCommand {
       Clock clock,
       Methods methods) {
     if (args.length == 0) {
-      stderr.println("usage: backup|restore|prune|list --vps NAME [options]");
+      stderr.println("usage: backup|restore|prune|purge|list --vps NAME [options]");
       return 2;
     }
     var options = new HashMap<String, String>();
@@ -126,7 +126,8 @@ public final class BackupCommand {
               "restored " + bytes + " bytes of " + vps + "/" + backup + ", SHA-256 verified");
           write(
               report,
-              new BackupReport(null, null, null, null, BackupReport.Entry.of(manifest)).toJson());
+              new BackupReport(null, null, null, null, null, BackupReport.Entry.of(manifest))
+                  .toJson());
         }
         case "prune" -> {
           var days = Integer.parseInt(options.getOrDefault("retention-days", "15"));
@@ -137,7 +138,7 @@ public final class BackupCommand {
           var purged = store.purge(vps);
           stderr.println("deleted all " + purged.size() + " backups of " + vps);
           // the count, not the ids: a long retention would not fit a termination message
-          var result = new BackupReport(null, List.of(), purged.size(), List.of(), null);
+          var result = new BackupReport(null, List.of(), purged.size(), null, List.of(), null);
           write(report, result.toJson());
           stdout.println(result.toJson());
         }

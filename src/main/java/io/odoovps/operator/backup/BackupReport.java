@@ -10,14 +10,21 @@ import java.util.List;
 
 /**
  * What a backup or restore run reports to the operator, as its pod's termination message (at most
- * 4096 bytes, so the list of backups kept is cut to the newest that fit; {@code keptCount} is
- * always the full count). The operator needs no access to the bucket to fill the BackupPolicy
- * status. For a purge, {@code keptCount} is the number of backups deleted.
+ * 4096 bytes, so the list of backups kept is cut to the newest that fit). {@code keptCount} is
+ * always the full count and {@code keptOldest} the time of the oldest backup kept, listed or not:
+ * with them the operator knows the list was cut and which backups lie beyond it. The operator needs
+ * no access to the bucket to fill the BackupPolicy status. For a purge, {@code keptCount} is the
+ * number of backups deleted.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BackupReport(
-    Entry backup, List<Entry> kept, Integer keptCount, List<String> pruned, Entry restored) {
+    Entry backup,
+    List<Entry> kept,
+    Integer keptCount,
+    String keptOldest,
+    List<String> pruned,
+    Entry restored) {
 
   static final int LIMIT = 4000;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,13 +38,20 @@ public record BackupReport(
     }
   }
 
+  /**
+   * The report of a backup run: the backup made and those kept (oldest first), cut to the newest
+   * that fit the termination message; the pruned ids go first when it must be cut.
+   */
   static BackupReport ofBackup(
       BackupManifest made, List<BackupManifest> kept, List<String> pruned) {
     var entries = new ArrayList<>(kept.stream().map(Entry::of).toList());
-    var report = new BackupReport(Entry.of(made), entries, kept.size(), pruned, null);
+    var oldest = kept.isEmpty() ? null : kept.get(0).createdAt();
+    var report = new BackupReport(Entry.of(made), entries, kept.size(), oldest, pruned, null);
     while (!report.kept().isEmpty() && report.toJson().length() > LIMIT) {
       entries.remove(0); // the oldest go first
-      report = new BackupReport(Entry.of(made), List.copyOf(entries), kept.size(), List.of(), null);
+      report =
+          new BackupReport(
+              Entry.of(made), List.copyOf(entries), kept.size(), oldest, List.of(), null);
     }
     return report;
   }

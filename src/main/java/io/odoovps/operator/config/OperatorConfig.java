@@ -46,6 +46,21 @@ public interface OperatorConfig {
   /** The backup and restore Jobs. */
   Backup backup();
 
+  /** Restores on request (contract article 3). */
+  Restore restore();
+
+  /** Where the restores carried out are recorded. */
+  interface Restore {
+    /**
+     * The namespace of the restore ledger, the ConfigMap `odoovps-restore-ledger` that counts the
+     * restores of every customer, cluster-wide. Unset: the operator's own namespace (the Helm chart
+     * sets the release namespace; otherwise the client's namespace, which in a pod is its
+     * ServiceAccount's). It must exist, and the operator must be able to read and write ConfigMaps
+     * there.
+     */
+    Optional<String> ledgerNamespace();
+  }
+
   /** Bandwidth, the monthly quota, port filtering, port 25 and DDoS mitigation. */
   Traffic traffic();
 

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -15,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus;
@@ -36,7 +38,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,6 +60,7 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
 
   private final Clock clock;
   private final BackupJobDesign design;
+  private final Optional<String> configuredLedgerNamespace;
 
   /** One acceptance decision at a time in this process; the ledger's lock covers the rest. */
   private final Object acceptLock = new Object();
@@ -70,6 +72,18 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
   public OdooVpsRestoreReconciler(OperatorConfig config, Clock clock) {
     this.clock = clock;
     this.design = new BackupJobDesign(config);
+    this.configuredLedgerNamespace = config.restore().ledgerNamespace();
+  }
+
+  /**
+   * The namespace of the restore ledger: the configured one, else the operator's own (its client's
+   * namespace: in a pod, its ServiceAccount's), else `default`.
+   */
+  String ledgerNamespace(KubernetesClient client) {
+    return configuredLedgerNamespace
+        .filter(n -> !n.isBlank())
+        .or(() -> Optional.ofNullable(client.getNamespace()).filter(n -> !n.isBlank()))
+        .orElse("default");
   }
 
   @Override
@@ -174,10 +188,12 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
                   ? " (none is kept yet)"
                   : " (kept: "
                       + String.join(", ", kept.subList(Math.max(0, kept.size() - 5), kept.size()))
+                      + unlisted(policies, spec.getVps())
                       + ")"),
           events);
     }
-    var customer = vps.getSpec().getCustomer().getEmail().toLowerCase(Locale.ROOT);
+    var restoreCustomer = RestoreCustomer.of(vps.getSpec().getCustomer());
+    var customer = restoreCustomer.key();
     synchronized (acceptLock) {
       // one restore of a VPS at a time: the cache, and acceptances the cache may not show yet
       var holder0 = holding.get(namespace + "/" + spec.getVps());
@@ -221,20 +237,24 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
           .getPrimaryCache()
           .list()
           .filter(r -> !r.getMetadata().getUid().equals(restore.getMetadata().getUid()))
-          .filter(r -> r.getStatus() != null && customer.equals(r.getStatus().customer()))
+          .filter(
+              r ->
+                  r.getStatus() != null
+                      && restoreCustomer.keys().contains(r.getStatus().customer()))
           .filter(r -> r.getStatus().acceptedAt() != null)
           .filter(
               r -> r.getStatus().phase() != Phase.Failed && r.getStatus().phase() != Phase.Rejected)
           .forEach(r -> carriedOut.add(Instant.parse(r.getStatus().acceptedAt())));
       // the ledger also remembers restores whose objects were deleted, across restarts
-      var ledger = RestoreLedger.read(context.getClient(), namespace);
+      var ledgerNamespace = ledgerNamespace(client);
+      var ledger = RestoreLedger.read(client, ledgerNamespace, namespace);
       var seen = new java.util.HashSet<String>();
       context
           .getPrimaryCache()
           .list()
           .filter(r -> r.getStatus() != null && r.getStatus().acceptedAt() != null)
           .forEach(r -> seen.add(r.getMetadata().getUid()));
-      for (var entry : RestoreLedger.entries(ledger, customer)) {
+      for (var entry : ledger.entries(restoreCustomer.keys())) {
         if (!entry.uid().equals(restore.getMetadata().getUid()) && !seen.contains(entry.uid())) {
           carriedOut.add(entry.acceptedAt());
         }
@@ -258,13 +278,7 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
         return write(restore, status, rejected, null);
       }
       if (!RestoreLedger.write(
-          context.getClient(),
-          namespace,
-          ledger,
-          customer,
-          restore.getMetadata().getUid(),
-          now,
-          true)) {
+          client, ledgerNamespace, ledger, customer, restore.getMetadata().getUid(), now, true)) {
         // another acceptance changed the ledger meanwhile: decide again with it
         return UpdateControl.<OdooVpsRestore>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
       }
@@ -439,24 +453,33 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
   }
 
   private UpdateControl<OdooVpsRestore> fail(
-      io.fabric8.kubernetes.client.KubernetesClient client,
+      KubernetesClient client,
       OdooVpsRestore restore,
       OdooVpsRestoreStatus status,
       String why,
       EventRecorder events,
       OdooVps vps) {
     events.warning(restore, "RestoreFailed", why);
-    if (status != null && status.customer() != null) {
+    if (status != null && status.customer() != null && status.acceptedAt() != null) {
       // a failed restore was not carried out: it does not count against the month
       var namespace = restore.getMetadata().getNamespace();
-      RestoreLedger.write(
-          client,
-          namespace,
-          RestoreLedger.read(client, namespace),
-          status.customer(),
-          restore.getMetadata().getUid(),
-          clock.instant(),
-          false);
+      var ledgerNamespace = ledgerNamespace(client);
+      boolean removed = false;
+      for (int attempt = 0; attempt < 5 && !removed; attempt++) {
+        removed =
+            RestoreLedger.write(
+                client,
+                ledgerNamespace,
+                RestoreLedger.read(client, ledgerNamespace, namespace),
+                status.customer(),
+                restore.getMetadata().getUid(),
+                clock.instant(),
+                false);
+      }
+      if (!removed) {
+        throw new IllegalStateException(
+            "the restore ledger in " + ledgerNamespace + " kept changing; retrying");
+      }
     }
     if (vps != null) {
       events.warning(
@@ -506,18 +529,44 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
   }
 
   static boolean keeps(BackupPolicy policy, String vps, String backupId) {
-    return keptIds(policy, vps).contains(backupId);
+    return entry(policy, vps)
+        .filter(
+            e ->
+                RestorableBackups.keeps(
+                    e,
+                    Optional.ofNullable(policy.getSpec().getRetentionDays()).orElse(15),
+                    backupId))
+        .isPresent();
+  }
+
+  private static Optional<VpsBackups> entry(BackupPolicy policy, String vps) {
+    if (policy.getStatus() == null || policy.getStatus().vps() == null) {
+      return Optional.empty();
+    }
+    return policy.getStatus().vps().stream().filter(v -> vps.equals(v.name())).findFirst();
   }
 
   static List<String> keptIds(BackupPolicy policy, String vps) {
-    if (policy.getStatus() == null || policy.getStatus().vps() == null) {
-      return List.of();
-    }
-    return policy.getStatus().vps().stream()
-        .filter(v -> vps.equals(v.name()))
+    return entry(policy, vps).stream()
         .flatMap(v -> Optional.ofNullable(v.kept()).stream().flatMap(List::stream))
         .map(b -> b.backupId())
         .toList();
+  }
+
+  /** What the policies say of the backups kept beyond their lists, for a rejection message. */
+  private static String unlisted(List<BackupPolicy> policies, String vps) {
+    return policies.stream()
+        .flatMap(p -> entry(p, vps).stream())
+        .filter(RestorableBackups::cut)
+        .map(
+            e ->
+                "; "
+                    + e.keptCount()
+                    + " are kept in all"
+                    + (e.keptOldest() == null ? "" : ", the oldest from " + e.keptOldest())
+                    + ", the older ones not listed")
+        .findFirst()
+        .orElse("");
   }
 
   /** Whether a restore of {@code vps} holds its VM stopped now. */

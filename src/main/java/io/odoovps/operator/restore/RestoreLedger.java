@@ -13,31 +13,64 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The restores carried out per customer, kept in a ConfigMap of the namespace that the operator
- * owns (`odoovps-restore-ledger`), so that the monthly allowance survives operator restarts and the
- * deletion of OdooVpsRestore objects. Entries are `<restore uid>@<accepted at>`, under a key
- * derived from the customer's email (not the email itself); months before the previous one are
- * dropped. Writes carry the resourceVersion they read: two acceptances at once cannot both pass.
+ * The restores carried out per customer, cluster-wide, in one ConfigMap `odoovps-restore-ledger` of
+ * the operator's namespace ({@code odoovps.restore.ledger-namespace}), so that the monthly
+ * allowance survives operator restarts, the deletion of OdooVpsRestore objects, and covers a
+ * customer's VPSs in every namespace. Entries are `<restore uid>@<accepted at>`, under a key
+ * derived from the customer key ({@link RestoreCustomer}: the customer id, else the email; never
+ * the email itself); months before the previous one are dropped. Writes carry the resourceVersion
+ * they read: two acceptances at once cannot both pass.
+ *
+ * <p>Earlier versions kept one ledger per namespace, beside the restores. Such a legacy ledger is
+ * read too, and its entries still in range are copied into the central ledger by the first write
+ * that concerns a restore of that namespace, which then records the namespace as migrated
+ * (`migrated.<namespace>`, dropped with the months it covers) and stops reading it. Legacy ledgers
+ * are never written or deleted; once their months are over they count for nothing.
  */
 final class RestoreLedger {
 
   static final String NAME = "odoovps-restore-ledger";
+  private static final String CUSTOMER_PREFIX = "customer-";
+  private static final String MIGRATED_PREFIX = "migrated.";
 
   /** One accepted restore. */
   record Entry(String uid, Instant acceptedAt) {}
+
+  /**
+   * The ledger as read: the central ConfigMap (null before the first restore), and the legacy
+   * ledger of {@code legacyNamespace} while that namespace is not migrated (null otherwise, or when
+   * it has none).
+   */
+  record Snapshot(ConfigMap central, ConfigMap legacy, String legacyNamespace) {
+
+    /** The entries of the customer known by any of {@code customerKeys}, each restore once. */
+    List<Entry> entries(Collection<String> customerKeys) {
+      var byUid = new LinkedHashMap<String, Entry>();
+      for (var source : new ConfigMap[] {central, legacy}) {
+        for (var customer : customerKeys) {
+          for (var entry : parse(data(source).get(key(customer)))) {
+            byUid.putIfAbsent(entry.uid(), entry);
+          }
+        }
+      }
+      return List.copyOf(byUid.values());
+    }
+  }
 
   private RestoreLedger() {}
 
   static String key(String customer) {
     try {
-      return "customer-"
+      return CUSTOMER_PREFIX
           + HexFormat.of()
               .formatHex(
                   MessageDigest.getInstance("SHA-256")
@@ -48,56 +81,81 @@ final class RestoreLedger {
     }
   }
 
-  static ConfigMap read(KubernetesClient client, String namespace) {
-    return client.configMaps().inNamespace(namespace).withName(NAME).get();
-  }
-
-  static List<Entry> entries(ConfigMap ledger, String customer) {
-    var result = new ArrayList<Entry>();
-    if (ledger == null || ledger.getData() == null) {
-      return result;
+  /** Reads the ledger of {@code ledgerNamespace}, and the legacy one of a restore's namespace. */
+  static Snapshot read(KubernetesClient client, String ledgerNamespace, String restoreNamespace) {
+    var central = client.configMaps().inNamespace(ledgerNamespace).withName(NAME).get();
+    if (restoreNamespace.equals(ledgerNamespace)
+        || data(central).containsKey(MIGRATED_PREFIX + restoreNamespace)) {
+      return new Snapshot(central, null, null);
     }
-    var value = ledger.getData().get(key(customer));
-    if (value == null || value.isBlank()) {
-      return result;
-    }
-    for (var item : value.split(",")) {
-      var at = item.indexOf('@');
-      if (at > 0) {
-        result.add(new Entry(item.substring(0, at), Instant.parse(item.substring(at + 1))));
-      }
-    }
-    return result;
+    var legacy = client.configMaps().inNamespace(restoreNamespace).withName(NAME).get();
+    return new Snapshot(central, legacy, legacy == null ? null : restoreNamespace);
   }
 
   /**
-   * Adds (or, with {@code add} false, removes) the restore {@code uid} of {@code customer}; false
-   * when another writer changed the ledger since it was read (retry).
+   * Adds (or, with {@code add} false, removes everywhere) the restore {@code uid} of {@code
+   * customer} in the central ledger, migrating the legacy ledger read with it; false when another
+   * writer changed the ledger since it was read (read again and retry).
    */
   static boolean write(
       KubernetesClient client,
-      String namespace,
-      ConfigMap ledger,
+      String ledgerNamespace,
+      Snapshot snapshot,
       String customer,
       String uid,
       Instant at,
       boolean add) {
-    var entries = new ArrayList<>(entries(ledger, customer));
-    entries.removeIf(e -> e.uid().equals(uid));
-    if (add) {
-      entries.add(new Entry(uid, at));
-    }
     var keepFrom = YearMonth.from(at.atZone(ZoneOffset.UTC)).minusMonths(1);
-    entries.removeIf(e -> YearMonth.from(e.acceptedAt().atZone(ZoneOffset.UTC)).isBefore(keepFrom));
-    var data = new LinkedHashMap<String, String>();
-    if (ledger != null && ledger.getData() != null) {
-      data.putAll(ledger.getData());
+    var data = new LinkedHashMap<>(data(snapshot.central()));
+    if (snapshot.legacy() != null) {
+      boolean copied = false;
+      for (var e : data(snapshot.legacy()).entrySet()) {
+        if (!e.getKey().startsWith(CUSTOMER_PREFIX)) {
+          continue;
+        }
+        var merged = new LinkedHashMap<String, Entry>();
+        parse(data.get(e.getKey())).forEach(x -> merged.put(x.uid(), x));
+        for (var x : parse(e.getValue())) {
+          if (!month(x).isBefore(keepFrom) && merged.putIfAbsent(x.uid(), x) == null) {
+            copied = true;
+          }
+        }
+        data.put(e.getKey(), format(merged.values()));
+      }
+      if (copied) {
+        data.put(MIGRATED_PREFIX + snapshot.legacyNamespace(), Timestamps.format(at));
+      }
     }
-    data.put(
-        key(customer),
-        String.join(
-            ",",
-            entries.stream().map(e -> e.uid() + "@" + Timestamps.format(e.acceptedAt())).toList()));
+    // the restore counts under its customer only, and never twice
+    for (var e : data.entrySet()) {
+      if (e.getKey().startsWith(CUSTOMER_PREFIX)) {
+        var entries = new ArrayList<>(parse(e.getValue()));
+        entries.removeIf(x -> x.uid().equals(uid));
+        e.setValue(format(entries));
+      }
+    }
+    if (add) {
+      var entries = new ArrayList<>(parse(data.get(key(customer))));
+      entries.add(new Entry(uid, at));
+      data.put(key(customer), format(entries));
+    }
+    // months before the previous one count for nothing: drop them, and the markers of migrations
+    // whose legacy entries they were
+    data.entrySet()
+        .removeIf(
+            e -> {
+              if (e.getKey().startsWith(MIGRATED_PREFIX)) {
+                return YearMonth.from(Timestamps.parse(e.getValue()).atZone(ZoneOffset.UTC))
+                    .isBefore(keepFrom);
+              }
+              if (!e.getKey().startsWith(CUSTOMER_PREFIX)) {
+                return false;
+              }
+              var kept = parse(e.getValue()).stream().filter(x -> !month(x).isBefore(keepFrom));
+              e.setValue(format(kept.toList()));
+              return e.getValue().isEmpty();
+            });
+    var ledger = snapshot.central();
     try {
       if (ledger == null) {
         client
@@ -105,7 +163,7 @@ final class RestoreLedger {
                 new ConfigMapBuilder()
                     .withNewMetadata()
                     .withName(NAME)
-                    .withNamespace(namespace)
+                    .withNamespace(ledgerNamespace)
                     .withLabels(new HashMap<>(Map.of(VpsLabels.MANAGED_BY, VpsLabels.OPERATOR)))
                     .endMetadata()
                     .withData(data)
@@ -125,5 +183,33 @@ final class RestoreLedger {
       }
       throw e;
     }
+  }
+
+  private static YearMonth month(Entry entry) {
+    return YearMonth.from(entry.acceptedAt().atZone(ZoneOffset.UTC));
+  }
+
+  private static Map<String, String> data(ConfigMap map) {
+    return map == null || map.getData() == null ? Map.of() : map.getData();
+  }
+
+  private static List<Entry> parse(String value) {
+    var result = new ArrayList<Entry>();
+    if (value == null || value.isBlank()) {
+      return result;
+    }
+    for (var item : value.split(",")) {
+      var at = item.indexOf('@');
+      if (at > 0) {
+        result.add(new Entry(item.substring(0, at), Instant.parse(item.substring(at + 1))));
+      }
+    }
+    return result;
+  }
+
+  private static String format(Collection<Entry> entries) {
+    var items = new LinkedHashSet<String>();
+    entries.forEach(e -> items.add(e.uid() + "@" + Timestamps.format(e.acceptedAt())));
+    return String.join(",", items);
   }
 }

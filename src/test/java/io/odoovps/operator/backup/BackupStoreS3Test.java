@@ -303,7 +303,10 @@ class BackupStoreS3Test {
                 "--report",
                 report.toString()))
         .isZero();
-    var made = BackupReport.parse(Files.readString(report)).backup();
+    var parsed = BackupReport.parse(Files.readString(report));
+    var made = parsed.backup();
+    assertThat(parsed.keptCount()).isEqualTo(parsed.kept().size());
+    assertThat(parsed.keptOldest()).isEqualTo(parsed.kept().get(0).time());
 
     var target0 = temp.resolve("disk.img");
     var staging = temp.resolve("staging.img");

@@ -133,6 +133,7 @@ class ChartTemplateTest {
         .contains("odoovps.traffic.live-annotations.\"ovn.kubernetes.io/egress_rate\"={mbps}")
         .contains("odoovps.overcommit.cpu-ratio=4")
         .contains("odoovps.support.webhook.path=/alertmanager/webhook")
+        .contains("odoovps.restore.ledger-namespace=odoovps-system")
         .doesNotContain("not-a-real-token");
   }
 

@@ -281,6 +281,106 @@ class HelmChartApiServerTest {
   }
 
   @Test
+  void theRestoreLedgerIsWrittenOnlyInTheReleaseNamespaceAsTheChartServiceAccount() {
+    applyRbac();
+    var customers = TestNamespaces.create(client, "customers");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> allowed("update", "", "configmaps", namespace));
+    assertThat(allowed("get", "", "configmaps", customers))
+        .as("legacy ledgers beside the restores are read")
+        .isTrue();
+    assertThat(allowed("create", "", "configmaps", customers)).isFalse();
+    assertThat(allowed("update", "", "configmaps", customers)).isFalse();
+
+    var vps = VpsFixtures.vps(customers, "alpha");
+    vps.getSpec().getCustomer().setId("C-1001");
+    client.resource(vps).create();
+    var policy = policy();
+    policy.getMetadata().setNamespace(customers);
+    client.resource(policy).create();
+    var backup =
+        new io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Backup(
+            "20260301T020000Z", "2026-03-01T02:00:00Z", 1000L, "ab".repeat(32));
+    client
+        .resources(BackupPolicy.class)
+        .inNamespace(customers)
+        .withName("daily")
+        .editStatus(
+            p -> {
+              p.setStatus(
+                  new io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus(
+                      1L,
+                      null,
+                      1,
+                      0,
+                      backup.time(),
+                      null,
+                      null,
+                      List.of(
+                          new io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups(
+                              "alpha",
+                              "paris-1",
+                              null,
+                              null,
+                              null,
+                              backup,
+                              null,
+                              List.of(backup),
+                              1,
+                              backup.time())),
+                      null));
+              return p;
+            });
+    var audit = ControlPlane.get().auditLog();
+    var mark = audit.mark();
+    // no ledger namespace configured: the operator's own, its client's (the release namespace)
+    try (var operator =
+        TestOperator.startAs(
+            this::asChartServiceAccount,
+            customers,
+            new OdooVpsRestoreReconciler(TestConfig.defaults(), clock))) {
+      var restore = new io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore();
+      restore.setMetadata(
+          new ObjectMetaBuilder().withName("first").withNamespace(customers).build());
+      restore.setSpec(
+          new io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreSpec(
+              "alpha", backup.backupId(), null));
+      client.resource(restore).create();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          client
+                              .resources(
+                                  io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore.class)
+                              .inNamespace(customers)
+                              .withName("first")
+                              .get()
+                              .getStatus()
+                              .phase())
+                      .isEqualTo(
+                          io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus.Phase
+                              .Stopping));
+      assertThat(
+              client.configMaps().inNamespace(namespace).withName("odoovps-restore-ledger").get())
+          .isNotNull();
+      assertThat(
+              client.configMaps().inNamespace(customers).withName("odoovps-restore-ledger").get())
+          .isNull();
+      assertThat(operator.failures())
+          .as("reconciles that failed")
+          .noneMatch(HelmChartApiServerTest::forbidden);
+      assertThat(audit.writesSince(mark, AS_CHART))
+          .filteredOn(w -> w.resource().equals("configmaps"))
+          .isNotEmpty()
+          .noneMatch(w -> w.code() == 403);
+    }
+  }
+
+  @Test
   void theServiceAccountHoldsNothingMoreAndCanLeadWithALease() throws Exception {
     applyRbac();
     assertThat(allowed("delete", "", "nodes", null)).isFalse();

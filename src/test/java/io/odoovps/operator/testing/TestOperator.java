@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -32,10 +33,10 @@ public final class TestOperator implements AutoCloseable {
    * connections while a CRD is removed by an earlier test) is retried with a fresh client.
    */
   private TestOperator(
-      Supplier<KubernetesClient> clients, String namespace, Reconciler<?>... reconcilers) {
+      Supplier<KubernetesClient> clients, Set<String> namespaces, Reconciler<?>... reconcilers) {
     Operator started = null;
     for (int attempt = 1; started == null; attempt++) {
-      var candidate = build(clients.get(), namespace, reconcilers);
+      var candidate = build(clients.get(), namespaces, reconcilers);
       try {
         candidate.start();
         started = candidate;
@@ -50,7 +51,8 @@ public final class TestOperator implements AutoCloseable {
     operator = started;
   }
 
-  private Operator build(KubernetesClient client, String namespace, Reconciler<?>... reconcilers) {
+  private Operator build(
+      KubernetesClient client, Set<String> namespaces, Reconciler<?>... reconcilers) {
     var operator =
         new Operator(
             o ->
@@ -82,23 +84,28 @@ public final class TestOperator implements AutoCloseable {
                           }
                         }));
     for (var reconciler : reconcilers) {
-      register(operator, reconciler, namespace);
+      register(operator, reconciler, namespaces);
     }
     return operator;
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})
-  private static void register(Operator operator, Reconciler reconciler, String namespace) {
+  private static void register(Operator operator, Reconciler reconciler, Set<String> namespaces) {
     operator.register(
         reconciler,
         (Consumer)
             o ->
                 ((io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider) o)
-                    .settingNamespace(namespace));
+                    .settingNamespaces(namespaces));
   }
 
   public static TestOperator start(String namespace, Reconciler<?>... reconcilers) {
-    return new TestOperator(ControlPlane.get()::newOperatorClient, namespace, reconcilers);
+    return new TestOperator(ControlPlane.get()::newOperatorClient, Set.of(namespace), reconcilers);
+  }
+
+  /** The operator watching several namespaces, as one that watches the whole cluster would. */
+  public static TestOperator start(Set<String> namespaces, Reconciler<?>... reconcilers) {
+    return new TestOperator(ControlPlane.get()::newOperatorClient, namespaces, reconcilers);
   }
 
   /**
@@ -107,7 +114,7 @@ public final class TestOperator implements AutoCloseable {
    */
   public static TestOperator startAs(
       Supplier<KubernetesClient> clients, String namespace, Reconciler<?>... reconcilers) {
-    return new TestOperator(clients, namespace, reconcilers);
+    return new TestOperator(clients, Set.of(namespace), reconcilers);
   }
 
   /** The exceptions of failed reconciles since start. */

@@ -89,6 +89,32 @@ class OdooVpsCelApiServerTest {
   }
 
   @Test
+  void theCustomerIdCanBeSetLaterButNeverChangedOrRemovedAndIsPatternLimited() {
+    var bad = VpsFixtures.vps(namespace, "bad-id");
+    bad.getSpec().getCustomer().setId("C 1001@acme");
+    assertThatThrownBy(() -> client.resource(bad).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.customer.id");
+
+    client.resource(VpsFixtures.vps(namespace, "customer-id")).create();
+    var set = edit("customer-id", v -> v.getSpec().getCustomer().setId("C-1001"));
+    assertThat(set.getSpec().getCustomer().getId()).isEqualTo("C-1001");
+    var newEmail =
+        edit("customer-id", v -> v.getSpec().getCustomer().setEmail("billing@acme.example"));
+    assertThat(newEmail.getSpec().getCustomer().getId()).isEqualTo("C-1001");
+    assertEditRejected(
+        "customer-id",
+        v -> v.getSpec().getCustomer().setId("C-2002"),
+        "spec.customer.id is immutable once set",
+        "restore allowance");
+    assertEditRejected(
+        "customer-id",
+        v -> v.getSpec().getCustomer().setId(null),
+        "spec.customer.id is immutable once set",
+        "restore allowance");
+  }
+
+  @Test
   void theDiskCanGrowButNotShrink() {
     client.resource(VpsFixtures.vps(namespace, "disk")).create();
     var grown = edit("disk", v -> v.getSpec().getPlan().setDisk("80Gi"));

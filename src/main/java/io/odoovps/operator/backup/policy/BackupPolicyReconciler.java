@@ -239,7 +239,9 @@ public class BackupPolicyReconciler
     entries.addAll(purge(policy, context, previousByVps, jobs, pods, usable, events));
 
     var staleAfter = config.backup().staleAfter();
-    var failing = entries.stream().filter(e -> e.lastFailure() != null).toList();
+    // lastFailure stays after a later success (the most recent failed run); a VPS is failing
+    // while its last failure is newer than its last success
+    var failing = entries.stream().filter(BackupPolicyReconciler::failing).toList();
     // stale: the last success is too old, or there was none since the CronJob was made that long
     // ago
     var createdAt =
@@ -285,10 +287,12 @@ public class BackupPolicyReconciler
         refused.isEmpty() ? "OtherDatacenter" : "SameDatacenter",
         refused.isEmpty()
             ? "Every covered VPS is outside " + target + ", the bucket's datacenter"
-            : "Not backed up by this policy, being in "
+            : "spec.target.location "
                 + target
-                + " like the bucket: "
-                + refused.stream().map(Refusal::name).collect(Collectors.joining(", ")));
+                + " equals the location of VPS "
+                + refused.stream().map(Refusal::name).collect(Collectors.joining(", "))
+                + "; backups must be kept in another datacenter (contract article 3): not backed"
+                + " up by this policy");
     conditions.set(
         "BackupsSucceeding",
         failing.isEmpty(),
@@ -500,7 +504,9 @@ public class BackupPolicyReconciler
         null,
         entry.lastSuccess(),
         failure,
-        entry.kept());
+        entry.kept(),
+        entry.keptCount(),
+        entry.keptOldest());
   }
 
   /** One VPS's entry: the previous one advanced by the runs that finished since. */
@@ -516,6 +522,8 @@ public class BackupPolicyReconciler
     var name = vps.getMetadata().getName();
     var lastSuccess = before == null ? null : before.lastSuccess();
     var kept = before == null ? null : before.kept();
+    var keptCount = before == null ? null : before.keptCount();
+    var keptOldest = before == null ? null : before.keptOldest();
     var lastFailure = before == null ? null : before.lastFailure();
     for (var run : runs) {
       if (run.succeeded()) {
@@ -529,9 +537,14 @@ public class BackupPolicyReconciler
             run.report().kept() == null
                 ? null
                 : run.report().kept().stream().map(BackupPolicyReconciler::backup).toList();
-        if (lastFailure != null && lastFailure.time().compareTo(made.time()) < 0) {
-          lastFailure = null;
-        }
+        keptCount =
+            run.report().keptCount() != null
+                ? run.report().keptCount()
+                : kept == null ? null : kept.size();
+        keptOldest =
+            run.report().keptOldest() != null
+                ? run.report().keptOldest()
+                : kept == null || kept.isEmpty() ? null : kept.get(0).time();
         metrics.succeeded();
         var message =
             "VPS "
@@ -582,7 +595,17 @@ public class BackupPolicyReconciler
         nextRun,
         lastSuccess,
         lastFailure,
-        kept);
+        kept,
+        keptCount,
+        keptOldest);
+  }
+
+  /** Whether the last finished run of this VPS failed: its last failure is its newest run. */
+  static boolean failing(VpsBackups entry) {
+    return entry.lastFailure() != null
+        && (entry.lastSuccess() == null
+            || Timestamps.parse(entry.lastFailure().time())
+                .isAfter(Timestamps.parse(entry.lastSuccess().time())));
   }
 
   private static Backup backup(BackupReport.Entry e) {

@@ -28,7 +28,9 @@ import io.odoovps.operator.status.ConditionList;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.KubeVirtExportSimulator;
 import io.odoovps.operator.testing.S3Server;
+import io.odoovps.operator.testing.TestConfig;
 import io.odoovps.operator.testing.TestKubelet;
+import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.TestOperator;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
@@ -57,6 +59,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
   private static S3Server s3;
   private static BackupTarget bucket;
   private BackupPolicyReconciler backups;
+  private String ledgerNamespace;
 
   @BeforeAll
   static void startServers() {
@@ -73,11 +76,14 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
   @Override
   protected TestOperator newOperator() {
     backups = new BackupPolicyReconciler(config(), clock);
+    // the restore ledger of this test alone, as the operator's namespace would hold it
+    ledgerNamespace = TestNamespaces.create(client, "operator");
     return TestOperator.start(
         namespace,
         new OdooVpsReconciler(config(), clock, mailbox.mailer()),
         backups,
-        new OdooVpsRestoreReconciler(config(), clock));
+        new OdooVpsRestoreReconciler(
+            TestConfig.with(Map.of("odoovps.restore.ledger-namespace", ledgerNamespace)), clock));
   }
 
   private void credentials(String name, String accessKey, String secretKey) {
@@ -188,7 +194,8 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
               assertThat(cronJob("daily", "bravo")).isNotNull();
               assertThat(condition(policy("daily"), "OffSite"))
                   .startsWith("False")
-                  .contains("charlie");
+                  .contains("spec.target.location lyon-1 equals the location of VPS charlie")
+                  .contains("another datacenter (contract article 3)");
             });
     assertThat(cronJob("daily", "charlie"))
         .as("no backup kept in the VPS's own datacenter")
@@ -198,7 +205,13 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     assertThat(status.refused())
         .extracting(BackupPolicyStatus.Refusal::name)
         .containsExactly("charlie");
-    assertThat(eventReasons("daily")).contains("SameDatacenter");
+    assertThat(events("daily"))
+        .filteredOn(e -> "SameDatacenter".equals(e.getReason()))
+        .anySatisfy(
+            e ->
+                assertThat(e.getMessage())
+                    .contains("spec.target.location lyon-1 equals the location of VPS charlie")
+                    .contains("contract article 3"));
 
     var cron = cronJob("daily", "alpha");
     var spec = cron.getSpec();
@@ -507,6 +520,149 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
       assertThat(eventReasons("daily")).contains("BackupFailed");
       assertThat(eventReasons("alpha")).contains("BackupFailed");
       assertThat(backups.metrics().failing(namespace, "daily")).isEqualTo(1);
+      assertThat(policy("daily").getStatus().failing()).isEqualTo(1);
+
+      // the next day's run succeeds: the failure stays on record, the VPS is no longer failing
+      client
+          .secrets()
+          .inNamespace(namespace)
+          .withName("s3-lyon")
+          .edit(
+              s -> {
+                s.setData(null);
+                s.setStringData(
+                    Map.of(
+                        BackupJobDesign.ACCESS_KEY_ID, bucket.accessKeyId(),
+                        BackupJobDesign.SECRET_ACCESS_KEY, bucket.secretAccessKey()));
+                return s;
+              });
+      clock.set(java.time.Instant.now().plus(Duration.ofDays(1)));
+      runNow("daily", "alpha", "alpha-manual-2");
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(entry("daily", "alpha").lastSuccess()).isNotNull();
+                assertThat(condition(policy("daily"), "BackupsSucceeding")).startsWith("True");
+              });
+      var after = policy("daily").getStatus();
+      assertThat(entry("daily", "alpha").lastFailure())
+          .as("the most recent failed run is kept after a success")
+          .isEqualTo(failure);
+      assertThat(after.lastFailure()).isEqualTo(failure.time());
+      assertThat(after.failing()).isZero();
+      assertThat(backups.metrics().failing(namespace, "daily"))
+          .as("the failing gauge clears on success")
+          .isZero();
+    }
+  }
+
+  @Test
+  void aRestoreOfACorruptBackupFailsClearlyReleasesTheVmAndDoesNotCountAgainstTheMonth()
+      throws Exception {
+    var disk = new byte[512 * 1024];
+    new Random(11).nextBytes(disk);
+    credentials("s3-lyon", bucket.accessKeyId(), bucket.secretAccessKey());
+    create(VpsFixtures.vps(namespace, "alpha"));
+    client.resource(policy("daily", "lyon-1", s -> {})).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
+
+    try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> disk);
+        var kubelet = kubelet()) {
+      runNow("daily", "alpha", "alpha-manual-1");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(() -> assertThat(entry("daily", "alpha").lastSuccess()).isNotNull());
+      var success = entry("daily", "alpha").lastSuccess();
+      // the stored bytes go bad in the bucket (same length, other bytes)
+      var garbage = new byte[Math.toIntExact(success.sizeBytes())];
+      new Random(12).nextBytes(garbage);
+      try (var s3client = bucket.client()) {
+        s3client.putObject(
+            b ->
+                b.bucket(bucket.bucket())
+                    .key("backups/" + namespace + "/alpha/" + success.backupId() + "/data"),
+            software.amazon.awssdk.core.sync.RequestBody.fromBytes(garbage));
+      }
+      var phases = new java.util.concurrent.CopyOnWriteArrayList<Phase>();
+      try (var watch =
+          client
+              .resources(OdooVpsRestore.class)
+              .inNamespace(namespace)
+              .withName("broken")
+              .watch(
+                  new io.fabric8.kubernetes.client.Watcher<OdooVpsRestore>() {
+                    @Override
+                    public void eventReceived(Action action, OdooVpsRestore r) {
+                      if (r.getStatus() != null && r.getStatus().phase() != null) {
+                        phases.add(r.getStatus().phase());
+                      }
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+                  })) {
+        var broken = restore("broken", success.backupId());
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .ignoreExceptions()
+            .untilAsserted(
+                () -> assertThat(restore("broken").getStatus().phase()).isEqualTo(Phase.Failed));
+        var failed = restore("broken").getStatus();
+        assertThat(failed.message())
+            .startsWith("the restore Job failed: ")
+            .contains("backup " + success.backupId() + " of alpha is corrupt: SHA-256");
+        assertThat(failed.completedAt()).isNotNull();
+        assertThat(failed.sha256()).isNull();
+        // every status the operator wrote went through the API server: the watch saw each phase
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () ->
+                    assertThat(phases)
+                        .containsSubsequence(Phase.Stopping, Phase.Restoring, Phase.Failed));
+        assertThat(events("broken"))
+            .filteredOn(e -> "RestoreFailed".equals(e.getReason()))
+            .anySatisfy(e -> assertThat(e.getMessage()).contains("is corrupt"));
+        assertThat(eventReasons("alpha")).contains("RestoreAccepted", "RestoreFailed");
+        assertThat(kubelet.claim("alpha-disk").resolve("disk.img"))
+            .as("a backup whose checksum does not match never reaches the disk")
+            .doesNotExist();
+        // the VM is released
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () ->
+                    assertThat(vm("alpha").getSpec().runStrategy())
+                        .isEqualTo(VirtualMachineSpec.RUN_ALWAYS));
+        // and the failed restore does not count: its ledger entry is gone
+        var ledger =
+            client
+                .configMaps()
+                .inNamespace(ledgerNamespace)
+                .withName("odoovps-restore-ledger")
+                .get();
+        assertThat(ledger).isNotNull();
+        assertThat(String.valueOf(ledger.getData())).doesNotContain(broken.getMetadata().getUid());
+      }
+      // the request deleted (the cache forgets it), the customer still has both restores
+      client.resources(OdooVpsRestore.class).inNamespace(namespace).withName("broken").delete();
+      await().atMost(Duration.ofSeconds(30)).until(() -> restore("broken") == null);
+      restore("again", success.backupId());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(() -> assertThat(restore("again").getStatus().acceptedAt()).isNotNull());
+      assertThat(restore("again").getStatus().restoresLeftThisMonth())
+          .as("two a month, this one included: the failed one gave its restore back")
+          .isEqualTo(1);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> assertThat(restore("again").getStatus().phase()).isEqualTo(Phase.Failed));
     }
   }
 

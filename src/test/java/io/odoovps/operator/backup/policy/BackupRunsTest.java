@@ -65,6 +65,7 @@ class BackupRunsTest {
             new BackupReport.Entry("20260301T020000Z", "2026-03-01T02:00:00Z", 10L, "ab"),
             List.of(),
             1,
+            null,
             List.of(),
             null);
     var runs =
@@ -94,41 +95,56 @@ class BackupRunsTest {
   }
 
   @Test
-  void theReportFitsATerminationMessageKeepingTheNewestBackups() throws Exception {
-    var kept = new ArrayList<BackupReport.Entry>();
+  void theReportFitsATerminationMessageKeepingTheNewestBackupsWithTheFullCountAndOldestTime()
+      throws Exception {
+    // 60 daily backups (a 60-day retention): far more than 4 KiB of entries
+    var first = java.time.Instant.parse("2026-01-01T02:00:00Z");
+    var id =
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+    var manifests = new ArrayList<io.odoovps.operator.backup.BackupManifest>();
     for (int i = 0; i < 60; i++) {
-      kept.add(
-          new BackupReport.Entry(
-              String.format("202603%02dT020000Z", i % 28 + 1),
-              "2026-03-01T02:00:00Z",
+      var at = first.plus(java.time.Duration.ofDays(i));
+      manifests.add(
+          new io.odoovps.operator.backup.BackupManifest(
+              "acme",
+              id.format(at),
+              at.toString(),
               123456789L,
-              "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+              "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+              "k",
+              "gzip",
+              null));
     }
-    var json = new BackupReport(kept.get(59), kept, 60, List.of(), null).toJson();
-    assertThat(json.length()).isGreaterThan(4096);
     var method =
         BackupReport.class.getDeclaredMethod(
             "ofBackup", io.odoovps.operator.backup.BackupManifest.class, List.class, List.class);
     method.setAccessible(true);
-    var manifests =
-        kept.stream()
-            .map(
-                e ->
-                    new io.odoovps.operator.backup.BackupManifest(
-                        "acme",
-                        e.backupId(),
-                        e.time(),
-                        e.sizeBytes(),
-                        e.sha256(),
-                        "k",
-                        "gzip",
-                        null))
-            .toList();
-    var fitted = (BackupReport) method.invoke(null, manifests.get(59), manifests, List.of());
+    var whole =
+        (BackupReport) method.invoke(null, manifests.get(59), manifests.subList(50, 60), List.of());
+    assertThat(whole.kept()).hasSize(10);
+    assertThat(whole.keptCount()).isEqualTo(10);
+    assertThat(whole.keptOldest()).isEqualTo(manifests.get(50).createdAt());
+
+    var fitted =
+        (BackupReport)
+            method.invoke(null, manifests.get(59), manifests, List.of("20251201T020000Z"));
     assertThat(fitted.toJson().length()).isLessThanOrEqualTo(4000);
     assertThat(fitted.keptCount()).isEqualTo(60);
-    assertThat(fitted.kept().get(fitted.kept().size() - 1).backupId())
-        .isEqualTo(kept.get(59).backupId());
+    assertThat(fitted.keptOldest())
+        .as("the oldest kept, though not listed")
+        .isEqualTo(manifests.get(0).createdAt());
+    assertThat(fitted.kept()).hasSizeBetween(10, 59);
+    assertThat(fitted.kept())
+        .extracting(BackupReport.Entry::backupId)
+        .as("the newest, oldest first")
+        .containsExactlyElementsOf(
+            manifests.subList(60 - fitted.kept().size(), 60).stream()
+                .map(io.odoovps.operator.backup.BackupManifest::backupId)
+                .toList());
+    var parsed = BackupReport.parse(fitted.toJson());
+    assertThat(parsed.keptCount()).isEqualTo(60);
+    assertThat(parsed.keptOldest()).isEqualTo(manifests.get(0).createdAt());
   }
 
   @Test

@@ -17,7 +17,9 @@ public record BackupPolicyStatus(
     @JsonPropertyDescription("Covered VPSs whose last backup run failed.") Integer failing,
     @JsonPropertyDescription("The most recent successful backup of any covered VPS.")
         String lastSuccess,
-    @JsonPropertyDescription("The most recent failed backup run of any covered VPS.")
+    @JsonPropertyDescription(
+            "The most recent failed backup run of any covered VPS, kept after later successes;"
+                + " whether a VPS is failing now is in `failing` and BackupsSucceeding.")
         String lastFailure,
     @JsonPropertyDescription("The next scheduled run of any covered VPS.") String nextRun,
     @JsonPropertyDescription("Per covered VPS: CronJob, runs and backups kept.")
@@ -34,10 +36,20 @@ public record BackupPolicyStatus(
       @JsonPropertyDescription("The effective cron schedule.") String schedule,
       @JsonPropertyDescription("When the CronJob runs next.") String nextRun,
       @JsonPropertyDescription("The last successful backup.") Backup lastSuccess,
-      @JsonPropertyDescription("The last failed run, if it came after the last success.")
+      @JsonPropertyDescription(
+              "The most recent failed run, kept after later successes; the VPS is failing (see"
+                  + " the BackupsSucceeding condition) while it is newer than lastSuccess.")
           Failure lastFailure,
-      @JsonPropertyDescription("Complete backups kept in the bucket, oldest first.")
-          List<Backup> kept) {}
+      @JsonPropertyDescription(
+              "Complete backups kept in the bucket, oldest first, as the last run reported them:"
+                  + " the newest that fit a pod's termination message (4 KiB, about 24). When"
+                  + " keptCount is larger, older backups are kept but not listed; they can still"
+                  + " be restored by id.")
+          List<Backup> kept,
+      @JsonPropertyDescription("How many complete backups are kept in the bucket, listed or not.")
+          Integer keptCount,
+      @JsonPropertyDescription("When the oldest backup kept in the bucket was taken.")
+          String keptOldest) {}
 
   /** One complete backup in the bucket. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

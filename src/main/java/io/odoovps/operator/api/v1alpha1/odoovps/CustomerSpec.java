@@ -6,10 +6,27 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Who the VPS belongs to, and where the operator sends the contract's notices. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(oldSelf.id) || (has(self.id) && self.id == oldSelf.id)",
+    message =
+        "spec.customer.id is immutable once set: the customer's restore allowance (contract"
+            + " article 3) follows it; a VPS that changes hands is a new OdooVps")
 public class CustomerSpec {
+
+  @Size(min = 1, max = 64)
+  @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]*$")
+  @JsonPropertyDescription(
+      "The provider's customer (account) number, for example `C-1001`: letters, digits, `.`,"
+          + " `_` and `-`, at most 64. Per-customer rules count by it: the restore allowance (at"
+          + " most 2 restores per customer per calendar month) is shared by every VPS with the"
+          + " same id, in any namespace, and follows the customer when the email changes. Without"
+          + " it the customer is the email in lower case, and a new email starts a new count."
+          + " Immutable once set.")
+  private String id;
 
   @Required
   @Size(min = 1, max = 200)
@@ -51,6 +68,14 @@ public class CustomerSpec {
   public CustomerSpec(String name, String email) {
     this.name = name;
     this.email = email;
+  }
+
+  public String getId() {
+    return id;
+  }
+
+  public void setId(String id) {
+    this.id = id;
   }
 
   public String getName() {

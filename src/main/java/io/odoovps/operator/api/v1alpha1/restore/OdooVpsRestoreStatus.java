@@ -11,7 +11,9 @@ public record OdooVpsRestoreStatus(
                 + " Restoring (the Job streams the backup back), Succeeded, Failed.")
         Phase phase,
     @JsonPropertyDescription("Why the restore is in this phase.") String message,
-    @JsonPropertyDescription("The customer the restore counts against (their email).")
+    @JsonPropertyDescription(
+            "The customer the restore counts against: the OdooVps's spec.customer.id when set,"
+                + " else its spec.customer.email in lower case.")
         String customer,
     @JsonPropertyDescription("The BackupPolicy whose bucket holds the backup.") String policy,
     @JsonPropertyDescription("When the restore was accepted; it then counts in its month.")
@@ -21,7 +23,10 @@ public record OdooVpsRestoreStatus(
     @JsonPropertyDescription("The Job that streams the backup back.") String job,
     @JsonPropertyDescription("When the Job started.") String startedAt,
     @JsonPropertyDescription("When the restore ended.") String completedAt,
-    @JsonPropertyDescription("Bytes restored.") Long sizeBytes,
+    @JsonPropertyDescription(
+            "Stored (compressed) size in bytes of the backup restored, as its manifest and the"
+                + " BackupPolicy's status give it; the disk written is larger.")
+        Long sizeBytes,
     @JsonPropertyDescription("The verified SHA-256 of the backup.") String sha256) {
 
   /** This status in {@code phase} with {@code message}, everything else kept. */
