@@ -131,8 +131,11 @@ public final class BackupCommand {
         }
         case "prune" -> {
           var days = Integer.parseInt(options.getOrDefault("retention-days", "15"));
-          stdout.println(
-              JSON.writeValueAsString(Map.of("pruned", store.prune(vps, Duration.ofDays(days)))));
+          var pruned = store.prune(vps, Duration.ofDays(days));
+          stderr.println(
+              "deleted " + pruned.size() + " backups of " + vps + " older than " + days + " days");
+          write(report, BackupReport.ofPrune(store.list(vps), pruned).toJson());
+          stdout.println(JSON.writeValueAsString(Map.of("pruned", pruned)));
         }
         case "purge" -> {
           var purged = store.purge(vps);

@@ -56,6 +56,21 @@ public record BackupReport(
     return report;
   }
 
+  /**
+   * The report of a prune: the ids deleted (only their count when they do not fit) and what is
+   * still kept.
+   */
+  static BackupReport ofPrune(List<BackupManifest> kept, List<String> pruned) {
+    var oldest = kept.isEmpty() ? null : kept.get(0).createdAt();
+    var report = new BackupReport(null, List.of(), kept.size(), oldest, pruned, null);
+    if (report.toJson().length() > LIMIT) {
+      report =
+          new BackupReport(
+              null, List.of(), kept.size(), oldest, pruned.subList(0, LIMIT / 40), null);
+    }
+    return report;
+  }
+
   public String toJson() {
     try {
       return JSON.writeValueAsString(this);

@@ -328,7 +328,8 @@ class HelmChartApiServerTest {
                               null,
                               List.of(backup),
                               1,
-                              backup.time())),
+                              backup.time(),
+                              null)),
                       null));
               return p;
             });

@@ -37,7 +37,8 @@ class RestorableBackupsTest {
         null,
         List.copyOf(kept),
         all.size(),
-        withOldest ? all.get(0).time() : null);
+        withOldest ? all.get(0).time() : null,
+        null);
   }
 
   @Test
@@ -85,7 +86,8 @@ class RestorableBackupsTest {
   @Test
   void noStatusNoBackup() {
     assertThat(RestorableBackups.keeps(null, 15, backup(0).backupId())).isFalse();
-    var empty = new VpsBackups("acme", "paris-1", null, null, null, null, null, null, null, null);
+    var empty =
+        new VpsBackups("acme", "paris-1", null, null, null, null, null, null, null, null, null);
     assertThat(RestorableBackups.keeps(empty, 15, backup(0).backupId())).isFalse();
   }
 }

@@ -84,7 +84,8 @@ class RestoreAllowanceApiServerTest extends VpsOperatorTestBase {
                         null,
                         List.of(backup),
                         1,
-                        backup.time()))
+                        backup.time(),
+                        null))
             .toList();
     client
         .resources(BackupPolicy.class)

@@ -41,6 +41,7 @@ public final class BackupJobDesign {
   public static final String POLICY_LABEL = "odoovps.io/backup-policy";
   public static final String RESTORE_LABEL = "odoovps.io/restore";
   public static final String PURGE_LABEL = "odoovps.io/purge";
+  public static final String PRUNE_LABEL = "odoovps.io/prune";
   public static final String COMPONENT = "app.kubernetes.io/component";
   public static final String ACCESS_KEY_ID = "access-key-id";
   public static final String SECRET_ACCESS_KEY = "secret-access-key";
@@ -264,11 +265,41 @@ public final class BackupJobDesign {
    * article 12: at the end, all the data goes).
    */
   public Job purgeJob(BackupPolicy policy, String vps) {
+    return bucketJob(
+        policy,
+        vps,
+        purgeJobName(policy.getMetadata().getName(), vps),
+        PURGE_LABEL,
+        List.of("purge", "--vps", vps, "--report", REPORT_PATH));
+  }
+
+  /**
+   * The Job that deletes the backups of a VPS that left the policy once they are older than the
+   * retention (article 3: kept 15 days); it keeps anything younger.
+   */
+  public Job pruneJob(BackupPolicy policy, String vps) {
+    return bucketJob(
+        policy,
+        vps,
+        pruneJobName(policy.getMetadata().getName(), vps),
+        PRUNE_LABEL,
+        List.of(
+            "prune",
+            "--vps",
+            vps,
+            "--retention-days",
+            String.valueOf(policy.getSpec().getRetentionDays()),
+            "--report",
+            REPORT_PATH));
+  }
+
+  /** A Job of the backup command on the bucket alone: no VM, no disk, no API access. */
+  private Job bucketJob(
+      BackupPolicy policy, String vps, String name, String label, List<String> args) {
     var labels = labels(policy.getMetadata().getName(), vps);
-    labels.put(PURGE_LABEL, "true");
-    var args = List.of("purge", "--vps", vps, "--report", REPORT_PATH);
+    labels.put(label, "true");
     return new JobBuilder()
-        .withMetadata(meta(purgeJobName(policy.getMetadata().getName(), vps), policy, labels))
+        .withMetadata(meta(name, policy, labels))
         .withNewSpec()
         .withBackoffLimit(policy.getSpec().getRetries())
         .withActiveDeadlineSeconds(config.runDeadline().toSeconds())
@@ -283,6 +314,10 @@ public final class BackupJobDesign {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  public static String pruneJobName(String policy, String vps) {
+    return bounded("prune-" + policy + "-" + vps, 63);
   }
 
   public static String purgeJobName(String policy, String vps) {

@@ -75,6 +75,11 @@ public class BackupMetrics {
   }
 
   /** The stale count of a policy as its gauge reads, 0 once forgotten; for tests. */
+  /** The finished runs counted with {@code result} (success or failure), for tests. */
+  public double runs(String result) {
+    return "success".equals(result) ? succeeded.count() : failed.count();
+  }
+
   public int stale(String namespace, String policy) {
     var gauge =
         registry

@@ -1,5 +1,6 @@
 package io.odoovps.operator.backup.policy;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -236,12 +237,16 @@ public class BackupPolicyReconciler
       entries.add(entry);
     }
 
-    entries.addAll(purge(policy, context, previousByVps, jobs, pods, usable, events));
+    var coveredNames =
+        covered.stream().map(v -> v.getMetadata().getName()).collect(Collectors.toSet());
+    entries.addAll(
+        purge(policy, context, previousByVps, coveredNames, jobs, pods, usable, now, events));
 
     var staleAfter = config.backup().staleAfter();
     // lastFailure stays after a later success (the most recent failed run); a VPS is failing
     // while its last failure is newer than its last success
     var failing = entries.stream().filter(BackupPolicyReconciler::failing).toList();
+    // a VPS without a CronJob (terminated, or gone from the selector) is not expected to back up
     // stale: the last success is too old, or there was none since the CronJob was made that long
     // ago
     var createdAt =
@@ -255,11 +260,13 @@ public class BackupPolicyReconciler
         entries.stream()
             .filter(
                 e ->
-                    e.lastSuccess() != null
-                        ? Instant.parse(e.lastSuccess().time()).plus(staleAfter).isBefore(now)
-                        : e.cronJob() != null
-                            && createdAt.containsKey(e.cronJob())
-                            && createdAt.get(e.cronJob()).plus(staleAfter).isBefore(now))
+                    e.cronJob() == null
+                        ? false
+                        : e.lastSuccess() != null
+                            ? Instant.parse(e.lastSuccess().time()).plus(staleAfter).isBefore(now)
+                            : e.cronJob() != null
+                                && createdAt.containsKey(e.cronJob())
+                                && createdAt.get(e.cronJob()).plus(staleAfter).isBefore(now))
             .toList();
     metrics.observe(namespace, name, failing.size(), stale.size());
 
@@ -432,17 +439,20 @@ public class BackupPolicyReconciler
 
   /**
    * The backups of VPSs whose contract ended are deleted from the bucket by a purge Job (article
-   * 12); their entries stay in the status until it succeeded. Only termination leads here: a VPS
-   * cannot be deleted before it is terminated (deletion guard), and one that merely leaves the
-   * selector keeps its backups until retention.
+   * 12); their entries stay in the status until it succeeded. A VPS cannot be deleted before it is
+   * terminated (deletion guard). One that merely leaves the selector keeps its backups, still
+   * restorable, until they are older than the retention; then a prune Job deletes them (see {@link
+   * #ageOut}).
    */
   private List<VpsBackups> purge(
       BackupPolicy policy,
       Context<BackupPolicy> context,
       Map<String, VpsBackups> previousByVps,
+      java.util.Set<String> covered,
       List<Job> jobs,
       List<Pod> pods,
       boolean usable,
+      Instant now,
       EventRecorder events) {
     var present =
         cached(context, OdooVps.class, VPS_SOURCE, policy).stream()
@@ -455,6 +465,9 @@ public class BackupPolicyReconciler
               || vps.getSpec().getTermination() != null
               || (vps.getStatus() != null && vps.getStatus().getTermination() != null);
       if (!ended) {
+        if (!covered.contains(entry.name())) {
+          ageOut(policy, context, entry, jobs, pods, usable, now, events).ifPresent(pending::add);
+        }
         continue;
       }
       var jobName = BackupJobDesign.purgeJobName(policy.getMetadata().getName(), entry.name());
@@ -495,7 +508,86 @@ public class BackupPolicyReconciler
     return pending;
   }
 
+  /**
+   * A VPS that left the policy's selector (contract article 3: backups are kept 15 days, no more
+   * and no less): its entry stays, without a schedule, while its newest backup is younger than the
+   * retention, so its backups can still be restored; then a prune Job deletes what is older than
+   * the retention (all of it, unless the VPS came back meanwhile) and the entry goes. Empty once
+   * done.
+   */
+  private Optional<VpsBackups> ageOut(
+      BackupPolicy policy,
+      Context<BackupPolicy> context,
+      VpsBackups entry,
+      List<Job> jobs,
+      List<Pod> pods,
+      boolean usable,
+      Instant now,
+      EventRecorder events) {
+    var left = entry.leftPolicyAt() == null ? Timestamps.format(now) : entry.leftPolicyAt();
+    if (entry.leftPolicyAt() == null) {
+      events.normal(
+          policy,
+          "VpsLeftPolicy",
+          "VPS "
+              + entry.name()
+              + " is no longer selected: its CronJob is removed, its backups stay restorable"
+              + " until they are older than "
+              + policy.getSpec().getRetentionDays()
+              + " days, then they are deleted");
+    }
+    var newest = entry.lastSuccess() == null ? null : Timestamps.parse(entry.lastSuccess().time());
+    var retention = Duration.ofDays(policy.getSpec().getRetentionDays());
+    if (newest != null && now.isBefore(newest.plus(retention))) {
+      return Optional.of(departed(entry, entry.lastFailure(), left));
+    }
+    var jobName = BackupJobDesign.pruneJobName(policy.getMetadata().getName(), entry.name());
+    var job = jobs.stream().filter(j -> jobName.equals(j.getMetadata().getName())).findFirst();
+    if (job.isEmpty()) {
+      if (usable) {
+        context.getClient().resource(design.pruneJob(policy, entry.name())).create();
+      }
+      return Optional.of(departed(entry, entry.lastFailure(), left));
+    }
+    var run = BackupRuns.finished(List.of(job.get()), pods).stream().findFirst();
+    if (run.isEmpty()) {
+      return Optional.of(departed(entry, entry.lastFailure(), left));
+    }
+    if (run.get().succeeded()) {
+      var report = run.get().report();
+      events.normal(
+          policy,
+          "BackupsAgedOut",
+          "VPS "
+              + entry.name()
+              + " left the policy: "
+              + (report.pruned() == null ? 0 : report.pruned().size())
+              + " backup(s) older than "
+              + policy.getSpec().getRetentionDays()
+              + " days were deleted from the bucket");
+      // the Job goes too, so that a later departure runs a new one
+      context
+          .getClient()
+          .resource(job.get())
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+          .delete();
+      return Optional.empty();
+    }
+    var failure = run.get().failure();
+    var reason = "deleting the aged-out backups of the VPS failed: " + failure.reason();
+    if (entry.lastFailure() == null || !jobName.equals(entry.lastFailure().job())) {
+      events.warning(policy, "BackupDeletionFailed", "VPS " + entry.name() + ": " + reason);
+      metrics.failed();
+    }
+    return Optional.of(
+        departed(entry, new Failure(failure.time(), jobName, failure.attempts(), reason), left));
+  }
+
   private static VpsBackups withoutSchedule(VpsBackups entry, Failure failure) {
+    return departed(entry, failure, entry.leftPolicyAt());
+  }
+
+  private static VpsBackups departed(VpsBackups entry, Failure failure, String leftPolicyAt) {
     return new VpsBackups(
         entry.name(),
         entry.location(),
@@ -506,7 +598,8 @@ public class BackupPolicyReconciler
         failure,
         entry.kept(),
         entry.keptCount(),
-        entry.keptOldest());
+        entry.keptOldest(),
+        leftPolicyAt);
   }
 
   /** One VPS's entry: the previous one advanced by the runs that finished since. */
@@ -597,11 +690,17 @@ public class BackupPolicyReconciler
         lastFailure,
         kept,
         keptCount,
-        keptOldest);
+        keptOldest,
+        null);
   }
 
   /** Whether the last finished run of this VPS failed: its last failure is its newest run. */
   static boolean failing(VpsBackups entry) {
+    // a VPS gone from the policy fails no backup any more; only deleting its backups can fail
+    if (entry.leftPolicyAt() != null
+        && (entry.lastFailure() == null || !entry.lastFailure().job().startsWith("prune-"))) {
+      return false;
+    }
     return entry.lastFailure() != null
         && (entry.lastSuccess() == null
             || Timestamps.parse(entry.lastFailure().time())

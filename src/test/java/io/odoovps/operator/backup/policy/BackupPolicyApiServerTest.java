@@ -495,6 +495,122 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
   }
 
   @Test
+  void aVpsThatLeavesThePolicyKeepsItsBackupsRestorableUntilTheyAgeOutThenAPruneJobDeletesThem()
+      throws Exception {
+    credentials("s3-lyon", bucket.accessKeyId(), bucket.secretAccessKey());
+    var vps = VpsFixtures.vps(namespace, "alpha");
+    vps.getMetadata().setLabels(new java.util.HashMap<>(Map.of("backup", "daily")));
+    create(vps);
+    client
+        .resource(
+            policy(
+                "daily",
+                "lyon-1",
+                s ->
+                    s.setVpsSelector(
+                        new LabelSelectorBuilder()
+                            .withMatchLabels(Map.of("backup", "daily"))
+                            .build())))
+        .create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
+    try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> new byte[64 * 1024]);
+        var kubelet = kubelet()) {
+      runNow("daily", "alpha", "alpha-manual-1");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(() -> assertThat(entry("daily", "alpha").lastSuccess()).isNotNull());
+      var backupId = entry("daily", "alpha").lastSuccess().backupId();
+      var dataKey = "backups/" + namespace + "/alpha/" + backupId + "/data";
+
+      // the VPS leaves the selector: its CronJob goes, its entry and its backups stay
+      client
+          .resources(io.odoovps.operator.api.v1alpha1.odoovps.OdooVps.class)
+          .inNamespace(namespace)
+          .withName("alpha")
+          .edit(
+              v -> {
+                v.getMetadata().getLabels().remove("backup");
+                return v;
+              });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(cronJob("daily", "alpha")).isNull();
+                var left = entry("daily", "alpha");
+                assertThat(left.leftPolicyAt()).isEqualTo("2026-03-01T10:00:00Z");
+                assertThat(left.cronJob()).isNull();
+                assertThat(left.nextRun()).isNull();
+                assertThat(left.kept())
+                    .extracting(BackupPolicyStatus.Backup::backupId)
+                    .containsExactly(backupId);
+              });
+      assertThat(eventReasons("daily")).contains("VpsLeftPolicy");
+      assertThat(condition(policy("daily"), "BackupsCurrent"))
+          .as("a VPS that left is not expected to back up")
+          .startsWith("True");
+
+      // 14 days on (the policy reconciles every second in tests), the backup is within the
+      // retention: kept, nothing deleted
+      clock.advance(Duration.ofDays(14));
+      await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      assertThat(
+              client
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace(namespace)
+                  .withName(BackupJobDesign.pruneJobName("daily", "alpha"))
+                  .get())
+          .isNull();
+      try (var s3 = bucket.client()) {
+        assertThat(s3.headObject(b -> b.bucket(bucket.bucket()).key(dataKey)).contentLength())
+            .isPositive();
+      }
+
+      // past the 15 days: a prune Job deletes it, then the entry and the Job go
+      clock.advance(Duration.ofDays(2));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(policy("daily").getStatus().vps())
+                      .as("the entry goes once the backups are deleted")
+                      .isNullOrEmpty());
+      var prune = kubelet.runs().stream().filter(r -> r.args().get(0).equals("prune")).findFirst();
+      assertThat(prune).isPresent();
+      assertThat(prune.get().exitCode()).as(prune.get().stderr()).isZero();
+      assertThat(prune.get().args()).containsSequence("--retention-days", "15");
+      try (var s3 = bucket.client()) {
+        assertThat(
+                s3.listObjectsV2(
+                        b -> b.bucket(bucket.bucket()).prefix("backups/" + namespace + "/alpha/"))
+                    .contents())
+            .as("nothing of alpha is left in the bucket")
+            .isEmpty();
+      }
+      assertThat(eventReasons("daily")).contains("BackupsAgedOut");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          client
+                              .batch()
+                              .v1()
+                              .jobs()
+                              .inNamespace(namespace)
+                              .withName(BackupJobDesign.pruneJobName("daily", "alpha"))
+                              .get())
+                      .as("the prune Job is deleted, so that a later departure runs a new one")
+                      .isNull());
+    }
+  }
+
+  @Test
   void aFailingRunIsRetriedABoundedNumberOfTimesThenReportedByConditionEventAndMetric() {
     credentials("s3-lyon", bucket.accessKeyId(), "a-wrong-secret-key");
     create(VpsFixtures.vps(namespace, "alpha"));
@@ -520,6 +636,9 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
       assertThat(eventReasons("daily")).contains("BackupFailed");
       assertThat(eventReasons("alpha")).contains("BackupFailed");
       assertThat(backups.metrics().failing(namespace, "daily")).isEqualTo(1);
+      assertThat(backups.metrics().runs("failure"))
+          .as("odoovps_backup_runs_total{result=failure}")
+          .isEqualTo(1.0);
       assertThat(policy("daily").getStatus().failing()).isEqualTo(1);
 
       // the next day's run succeeds: the failure stays on record, the VPS is no longer failing
@@ -555,6 +674,8 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
       assertThat(backups.metrics().failing(namespace, "daily"))
           .as("the failing gauge clears on success")
           .isZero();
+      assertThat(backups.metrics().runs("success")).isEqualTo(1.0);
+      assertThat(backups.metrics().runs("failure")).isEqualTo(1.0);
     }
   }
 

@@ -49,7 +49,12 @@ public record BackupPolicyStatus(
       @JsonPropertyDescription("How many complete backups are kept in the bucket, listed or not.")
           Integer keptCount,
       @JsonPropertyDescription("When the oldest backup kept in the bucket was taken.")
-          String keptOldest) {}
+          String keptOldest,
+      @JsonPropertyDescription(
+              "When the operator saw the VPS leave the policy (no longer selected). Its backups"
+                  + " stay restorable until they are older than the retention, then a prune Job"
+                  + " deletes them and the entry goes.")
+          String leftPolicyAt) {}
 
   /** One complete backup in the bucket. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
