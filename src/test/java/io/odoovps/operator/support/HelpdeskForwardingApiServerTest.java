@@ -152,6 +152,18 @@ class HelpdeskForwardingApiServerTest extends VpsOperatorTestBase {
     return Serialization.asYaml(ticket(name)) + String.join("\n", events);
   }
 
+  /** What support staff create with kubectl: a ticket without an alert. */
+  private SupportTicket openByHand(String name, String vps, String summary) {
+    var ticket = new SupportTicket();
+    ticket.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    var spec = new SupportTicketSpec();
+    spec.setVps(vps);
+    spec.setSummary(summary);
+    ticket.setSpec(spec);
+    client.resource(ticket).create();
+    return ticket;
+  }
+
   @Test
   void aFailingWebhookIsRetriedAloneWithoutASecondEmailAndEachOpeningGoesOnceOnEachChannel() {
     create(VpsFixtures.vps(namespace, "alpha"));
@@ -264,14 +276,8 @@ class HelpdeskForwardingApiServerTest extends VpsOperatorTestBase {
   @Test
   void aTicketOpenedByHandIsOpenedForwardedResolvedByStaffAndReopened() throws Exception {
     create(VpsFixtures.vps(namespace, "alpha"));
-    var ticket = new SupportTicket();
-    ticket.setMetadata(
-        new ObjectMetaBuilder().withName("alpha-dns").withNamespace(namespace).build());
-    var spec = new SupportTicketSpec();
-    spec.setVps("alpha");
-    spec.setSummary("Customer asks to point a domain at the VPS");
-    ticket.setSpec(spec);
-    client.resource(ticket).create();
+    var ticket = openByHand("alpha-dns", "alpha", "Customer asks to point a domain at the VPS");
+    var spec = ticket.getSpec();
 
     // opened by the operator at its clock's time, forwarded on both channels, counted open
     await()
@@ -372,14 +378,7 @@ class HelpdeskForwardingApiServerTest extends VpsOperatorTestBase {
 
     // a hand ticket about a VPS that does not exist: opened and forwarded without a customer,
     // with a condition and an Event naming spec.vps
-    var ticket = new SupportTicket();
-    ticket.setMetadata(
-        new ObjectMetaBuilder().withName("ghost-dns").withNamespace(namespace).build());
-    var ghost = new SupportTicketSpec();
-    ghost.setVps("ghost");
-    ghost.setSummary("Typo in the VPS name");
-    ticket.setSpec(ghost);
-    client.resource(ticket).create();
+    openByHand("ghost-dns", "ghost", "Typo in the VPS name");
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()

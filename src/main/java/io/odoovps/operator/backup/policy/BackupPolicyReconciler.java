@@ -224,6 +224,16 @@ public class BackupPolicyReconciler
     var entries = new ArrayList<VpsBackups>();
     for (var vps : covered) {
       var vpsName = vps.getMetadata().getName();
+      // a prune Job of an earlier departure has no business once the VPS is back
+      var pruneJob = BackupJobDesign.pruneJobName(name, vpsName);
+      jobs.stream()
+          .filter(j -> pruneJob.equals(j.getMetadata().getName()))
+          .forEach(
+              j ->
+                  client
+                      .resource(j)
+                      .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                      .delete());
       var schedule =
           scheduleProblem.isEmpty() ? DailySchedule.of(spec.getSchedule(), vpsName) : null;
       var before = previousByVps.get(vpsName);
@@ -536,9 +546,11 @@ public class BackupPolicyReconciler
               + policy.getSpec().getRetentionDays()
               + " days, then they are deleted");
     }
-    var newest = entry.lastSuccess() == null ? null : Timestamps.parse(entry.lastSuccess().time());
+    // without a recorded backup, the retention counts from the departure: a VPS that comes back
+    // soon (a selector being edited) costs no Job
+    var newest = Timestamps.parse(entry.lastSuccess() == null ? left : entry.lastSuccess().time());
     var retention = Duration.ofDays(policy.getSpec().getRetentionDays());
-    if (newest != null && now.isBefore(newest.plus(retention))) {
+    if (now.isBefore(newest.plus(retention))) {
       return Optional.of(departed(entry, entry.lastFailure(), left));
     }
     var jobName = BackupJobDesign.pruneJobName(policy.getMetadata().getName(), entry.name());

@@ -171,6 +171,24 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     return jobName;
   }
 
+  /** The VPS alpha, covered by the policy daily with working credentials, its CronJob made. */
+  private void dailyBackupsOfAlpha() {
+    credentials("s3-lyon", bucket.accessKeyId(), bucket.secretAccessKey());
+    create(VpsFixtures.vps(namespace, "alpha"));
+    client.resource(policy("daily", "lyon-1", s -> {})).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
+  }
+
+  /** Runs the VPS's CronJob now and waits for the policy to show its success. */
+  private BackupPolicyStatus.Backup backedUp(String policy, String vps, String jobName) {
+    runNow(policy, vps, jobName);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(entry(policy, vps).lastSuccess()).isNotNull());
+    return entry(policy, vps).lastSuccess();
+  }
+
   private static String sha256(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
@@ -315,7 +333,10 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
                             .withName("alpha-backup-left")
                             .get())
                     .isNull());
-    assertThat(eventReasons("daily")).contains("LeftoverDeleted");
+    // the Event follows the deletion
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(eventReasons("daily")).contains("LeftoverDeleted"));
 
     // a deleted policy takes its gauges along
     client.resources(BackupPolicy.class).inNamespace(namespace).withName("daily").delete();
@@ -372,18 +393,11 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     for (int i = 0; i < disk.length / 2; i++) {
       disk[i] = (byte) (i % 7); // a compressible half, like a real disk
     }
-    credentials("s3-lyon", bucket.accessKeyId(), bucket.secretAccessKey());
-    create(VpsFixtures.vps(namespace, "alpha"));
-    client.resource(policy("daily", "lyon-1", s -> {})).create();
-    await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
+    dailyBackupsOfAlpha();
 
     try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> disk);
         var kubelet = kubelet()) {
-      runNow("daily", "alpha", "alpha-manual-1");
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .ignoreExceptions()
-          .untilAsserted(() -> assertThat(entry("daily", "alpha").lastSuccess()).isNotNull());
+      backedUp("daily", "alpha", "alpha-manual-1");
       var success = entry("daily", "alpha").lastSuccess();
       assertThat(kubelet.runs()).hasSize(1);
       assertThat(kubelet.runs().get(0).exitCode()).as(kubelet.runs().get(0).stderr()).isZero();
@@ -515,11 +529,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
     try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> new byte[64 * 1024]);
         var kubelet = kubelet()) {
-      runNow("daily", "alpha", "alpha-manual-1");
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .ignoreExceptions()
-          .untilAsserted(() -> assertThat(entry("daily", "alpha").lastSuccess()).isNotNull());
+      backedUp("daily", "alpha", "alpha-manual-1");
       var backupId = entry("daily", "alpha").lastSuccess().backupId();
       var dataKey = "backups/" + namespace + "/alpha/" + backupId + "/data";
 
@@ -684,18 +694,11 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
       throws Exception {
     var disk = new byte[512 * 1024];
     new Random(11).nextBytes(disk);
-    credentials("s3-lyon", bucket.accessKeyId(), bucket.secretAccessKey());
-    create(VpsFixtures.vps(namespace, "alpha"));
-    client.resource(policy("daily", "lyon-1", s -> {})).create();
-    await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
+    dailyBackupsOfAlpha();
 
     try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> disk);
         var kubelet = kubelet()) {
-      runNow("daily", "alpha", "alpha-manual-1");
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .ignoreExceptions()
-          .untilAsserted(() -> assertThat(entry("daily", "alpha").lastSuccess()).isNotNull());
+      backedUp("daily", "alpha", "alpha-manual-1");
       var success = entry("daily", "alpha").lastSuccess();
       // the stored bytes go bad in the bucket (same length, other bytes)
       var garbage = new byte[Math.toIntExact(success.sizeBytes())];
