@@ -13,8 +13,9 @@ import java.util.List;
  * 4096 bytes, so the list of backups kept is cut to the newest that fit). {@code keptCount} is
  * always the full count and {@code keptOldest} the time of the oldest backup kept, listed or not:
  * with them the operator knows the list was cut and which backups lie beyond it. The operator needs
- * no access to the bucket to fill the BackupPolicy status. For a purge, {@code keptCount} is the
- * number of backups deleted.
+ * no access to the bucket to fill the BackupPolicy status. For a prune, {@code prunedCount} is the
+ * number deleted, whether or not all their ids fit. For a purge, {@code keptCount} is the number of
+ * backups deleted.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -24,7 +25,19 @@ public record BackupReport(
     Integer keptCount,
     String keptOldest,
     List<String> pruned,
-    Entry restored) {
+    Entry restored,
+    Integer prunedCount) {
+
+  /** A report without a prune count (everything but a prune). */
+  public BackupReport(
+      Entry backup,
+      List<Entry> kept,
+      Integer keptCount,
+      String keptOldest,
+      List<String> pruned,
+      Entry restored) {
+    this(backup, kept, keptCount, keptOldest, pruned, restored, null);
+  }
 
   static final int LIMIT = 4000;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,11 +75,18 @@ public record BackupReport(
    */
   static BackupReport ofPrune(List<BackupManifest> kept, List<String> pruned) {
     var oldest = kept.isEmpty() ? null : kept.get(0).createdAt();
-    var report = new BackupReport(null, List.of(), kept.size(), oldest, pruned, null);
+    var report =
+        new BackupReport(null, List.of(), kept.size(), oldest, pruned, null, pruned.size());
     if (report.toJson().length() > LIMIT) {
       report =
           new BackupReport(
-              null, List.of(), kept.size(), oldest, pruned.subList(0, LIMIT / 40), null);
+              null,
+              List.of(),
+              kept.size(),
+              oldest,
+              pruned.subList(0, LIMIT / 40),
+              null,
+              pruned.size());
     }
     return report;
   }

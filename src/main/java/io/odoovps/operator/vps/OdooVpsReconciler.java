@@ -610,7 +610,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
                 Optional.of(period.end()),
                 Optional.ofNullable(accessCodesProblem).map(p -> now.plus(Duration.ofMinutes(5))),
                 Optional.ofNullable(maintenance)
-                    .filter(m -> m.rebootedAt() == null)
+                    .filter(m -> !m.done())
                     .map(
                         m ->
                             m.scheduledFor() == null

@@ -316,6 +316,12 @@ public final class BackupJobDesign {
         .build();
   }
 
+  /** A purge or prune Job: it works on the bucket, it is not a backup run. */
+  public static boolean isBucketJob(Job job) {
+    var labels = job.getMetadata().getLabels();
+    return labels != null && (labels.containsKey(PURGE_LABEL) || labels.containsKey(PRUNE_LABEL));
+  }
+
   public static String pruneJobName(String policy, String vps) {
     return bounded("prune-" + policy + "-" + vps, 63);
   }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -149,6 +150,9 @@ public class BackupPolicyReconciler
         .toList();
   }
 
+  /** How long a failed purge or prune Job stays before a new one is run. */
+  static final Duration BUCKET_JOB_RETRY = Duration.ofHours(1);
+
   @Override
   public UpdateControl<BackupPolicy> reconcile(BackupPolicy policy, Context<BackupPolicy> context) {
     var now = clock.instant();
@@ -240,6 +244,7 @@ public class BackupPolicyReconciler
       var vpsJobs =
           jobs.stream()
               .filter(j -> vpsName.equals(j.getMetadata().getLabels().get(VpsLabels.VPS)))
+              .filter(j -> !BackupJobDesign.isBucketJob(j))
               .toList();
       var entry =
           observe(
@@ -484,7 +489,7 @@ public class BackupPolicyReconciler
       var job = jobs.stream().filter(j -> jobName.equals(j.getMetadata().getName())).findFirst();
       if (job.isEmpty()) {
         if (usable) {
-          context.getClient().resource(design.purgeJob(policy, entry.name())).create();
+          createOnce(context, design.purgeJob(policy, entry.name()));
         }
         pending.add(withoutSchedule(entry, entry.lastFailure()));
         continue;
@@ -506,10 +511,11 @@ public class BackupPolicyReconciler
       } else {
         var failure = run.get().failure();
         var reason = "deleting the backups of the terminated VPS failed: " + failure.reason();
-        if (entry.lastFailure() == null || !jobName.equals(entry.lastFailure().job())) {
+        if (entry.lastFailure() == null || !failure.time().equals(entry.lastFailure().time())) {
           events.warning(policy, "BackupDeletionFailed", "VPS " + entry.name() + ": " + reason);
           metrics.failed();
         }
+        retryLater(context, job.get(), run.get().finishedAt(), now);
         pending.add(
             withoutSchedule(
                 entry, new Failure(failure.time(), jobName, failure.attempts(), reason)));
@@ -555,9 +561,23 @@ public class BackupPolicyReconciler
     }
     var jobName = BackupJobDesign.pruneJobName(policy.getMetadata().getName(), entry.name());
     var job = jobs.stream().filter(j -> jobName.equals(j.getMetadata().getName())).findFirst();
+    var sharer = sameBucketCovering(policy, context, entry.name());
+    if (job.isEmpty() && sharer.isPresent()) {
+      // the keys carry no policy: the other policy's own runs prune by its retention, and a prune
+      // here by ours could delete backups it still keeps
+      events.normal(
+          policy,
+          "BackupsHandedOver",
+          "VPS "
+              + entry.name()
+              + " is backed up by BackupPolicy "
+              + sharer.get()
+              + " into the same bucket, which now keeps its backups by its own retention");
+      return Optional.empty();
+    }
     if (job.isEmpty()) {
       if (usable) {
-        context.getClient().resource(design.pruneJob(policy, entry.name())).create();
+        createOnce(context, design.pruneJob(policy, entry.name()));
       }
       return Optional.of(departed(entry, entry.lastFailure(), left));
     }
@@ -573,7 +593,9 @@ public class BackupPolicyReconciler
           "VPS "
               + entry.name()
               + " left the policy: "
-              + (report.pruned() == null ? 0 : report.pruned().size())
+              + (report.prunedCount() != null
+                  ? report.prunedCount()
+                  : report.pruned() == null ? 0 : report.pruned().size())
               + " backup(s) older than "
               + policy.getSpec().getRetentionDays()
               + " days were deleted from the bucket");
@@ -587,16 +609,68 @@ public class BackupPolicyReconciler
     }
     var failure = run.get().failure();
     var reason = "deleting the aged-out backups of the VPS failed: " + failure.reason();
-    if (entry.lastFailure() == null || !jobName.equals(entry.lastFailure().job())) {
+    if (entry.lastFailure() == null || !failure.time().equals(entry.lastFailure().time())) {
       events.warning(policy, "BackupDeletionFailed", "VPS " + entry.name() + ": " + reason);
       metrics.failed();
     }
+    retryLater(context, job.get(), run.get().finishedAt(), now);
     return Optional.of(
         departed(entry, new Failure(failure.time(), jobName, failure.attempts(), reason), left));
   }
 
+  /** A terminated VPS's entry: its purge is what can fail now, whether it had left or not. */
   private static VpsBackups withoutSchedule(VpsBackups entry, Failure failure) {
-    return departed(entry, failure, entry.leftPolicyAt());
+    return departed(entry, failure, null);
+  }
+
+  /** Another policy of the namespace with the same bucket that backs up {@code vps} now. */
+  private static Optional<String> sameBucketCovering(
+      BackupPolicy policy, Context<BackupPolicy> context, String vps) {
+    var target = policy.getSpec().getTarget();
+    return context
+        .getPrimaryCache()
+        .list(policy.getMetadata().getNamespace())
+        .filter(p -> !p.getMetadata().getName().equals(policy.getMetadata().getName()))
+        .filter(
+            p ->
+                p.getSpec() != null
+                    && p.getSpec().getTarget() != null
+                    && Objects.equals(p.getSpec().getTarget().getEndpoint(), target.getEndpoint())
+                    && Objects.equals(p.getSpec().getTarget().getBucket(), target.getBucket()))
+        .filter(
+            p ->
+                p.getStatus() != null
+                    && p.getStatus().vps() != null
+                    && p.getStatus().vps().stream()
+                        .anyMatch(v -> vps.equals(v.name()) && v.cronJob() != null))
+        .map(p -> p.getMetadata().getName())
+        .findFirst();
+  }
+
+  /** Creates a Job the cache did not show; one that exists already (a lagging cache) is fine. */
+  private static void createOnce(Context<BackupPolicy> context, Job job) {
+    try {
+      context.getClient().resource(job).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * A failed purge or prune Job is deleted {@link #BUCKET_JOB_RETRY} after it gave up, so that the
+   * next reconcile runs a new one: deleting what the contract says must go is retried until it
+   * succeeds.
+   */
+  private void retryLater(Context<BackupPolicy> context, Job job, Instant failedAt, Instant now) {
+    if (!now.isBefore(failedAt.plus(BUCKET_JOB_RETRY))) {
+      context
+          .getClient()
+          .resource(job)
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+          .delete();
+    }
   }
 
   private static VpsBackups departed(VpsBackups entry, Failure failure, String leftPolicyAt) {

@@ -621,6 +621,71 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
   }
 
   @Test
+  void aVpsMovedToAnotherPolicyOnTheSameBucketIsHandedOverNotPruned() {
+    credentials("s3-lyon", bucket.accessKeyId(), bucket.secretAccessKey());
+    var vps = VpsFixtures.vps(namespace, "alpha");
+    vps.getMetadata().setLabels(new java.util.HashMap<>(Map.of("tier", "silver")));
+    create(vps);
+    for (var tier : List.of("silver", "gold")) {
+      client
+          .resource(
+              policy(
+                  tier,
+                  "lyon-1",
+                  s -> {
+                    s.setVpsSelector(
+                        new LabelSelectorBuilder().withMatchLabels(Map.of("tier", tier)).build());
+                    if (tier.equals("gold")) {
+                      s.setRetentionDays(30);
+                    }
+                  }))
+          .create();
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("silver", "alpha") != null);
+
+    client
+        .resources(io.odoovps.operator.api.v1alpha1.odoovps.OdooVps.class)
+        .inNamespace(namespace)
+        .withName("alpha")
+        .edit(
+            v -> {
+              v.getMetadata().getLabels().put("tier", "gold");
+              return v;
+            });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(cronJob("gold", "alpha")).isNotNull();
+              assertThat(cronJob("silver", "alpha")).isNull();
+              assertThat(entry("silver", "alpha").leftPolicyAt()).isNotNull();
+            });
+
+    // past silver's 15 days: gold, on the same bucket, keeps alpha's backups for 30; silver must
+    // not prune them by its shorter retention
+    clock.advance(Duration.ofDays(16));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(policy("silver").getStatus().vps()).isNullOrEmpty();
+              assertThat(eventReasons("silver")).contains("BackupsHandedOver");
+            });
+    assertThat(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(BackupJobDesign.pruneJobName("silver", "alpha"))
+                .get())
+        .as("no prune by the policy alpha left")
+        .isNull();
+  }
+
+  @Test
   void aFailingRunIsRetriedABoundedNumberOfTimesThenReportedByConditionEventAndMetric() {
     credentials("s3-lyon", bucket.accessKeyId(), "a-wrong-secret-key");
     create(VpsFixtures.vps(namespace, "alpha"));
