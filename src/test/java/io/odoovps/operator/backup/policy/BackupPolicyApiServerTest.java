@@ -686,6 +686,88 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
   }
 
   @Test
+  void aFailedPruneCountsAsFailingAndIsRunAgainAnHourLaterUntilItSucceeds() {
+    credentials("s3-lyon", bucket.accessKeyId(), "a-wrong-secret-key");
+    var vps = VpsFixtures.vps(namespace, "alpha");
+    vps.getMetadata().setLabels(new java.util.HashMap<>(Map.of("backup", "daily")));
+    create(vps);
+    client
+        .resource(
+            policy(
+                "daily",
+                "lyon-1",
+                s -> {
+                  s.setRetries(0);
+                  s.setVpsSelector(
+                      new LabelSelectorBuilder()
+                          .withMatchLabels(Map.of("backup", "daily"))
+                          .build());
+                }))
+        .create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
+    client
+        .resources(io.odoovps.operator.api.v1alpha1.odoovps.OdooVps.class)
+        .inNamespace(namespace)
+        .withName("alpha")
+        .edit(
+            v -> {
+              v.getMetadata().getLabels().remove("backup");
+              return v;
+            });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(entry("daily", "alpha").leftPolicyAt()).isNotNull());
+
+    try (var kubelet = kubelet()) {
+      // no backup on record: the retention counts from the departure; the prune fails (S3 refuses)
+      clock.advance(Duration.ofDays(16));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                var failure = entry("daily", "alpha").lastFailure();
+                assertThat(failure.job()).isEqualTo(BackupJobDesign.pruneJobName("daily", "alpha"));
+                assertThat(failure.reason()).contains("deleting the aged-out backups");
+                assertThat(policy("daily").getStatus().failing()).isEqualTo(1);
+              });
+      assertThat(eventReasons("daily")).contains("BackupDeletionFailed");
+      assertThat(condition(policy("daily"), "BackupsSucceeding")).startsWith("False");
+
+      // the credentials are fixed; an hour after the failure a new prune Job runs and succeeds
+      client
+          .secrets()
+          .inNamespace(namespace)
+          .withName("s3-lyon")
+          .edit(
+              secret -> {
+                secret.setData(null);
+                secret.setStringData(
+                    Map.of(
+                        BackupJobDesign.ACCESS_KEY_ID, bucket.accessKeyId(),
+                        BackupJobDesign.SECRET_ACCESS_KEY, bucket.secretAccessKey()));
+                return secret;
+              });
+      // (the Job controller dates the failure by the real clock, so the test clock joins it)
+      clock.set(
+          java.time.Instant.now().plus(BackupPolicyReconciler.BUCKET_JOB_RETRY.plusMinutes(1)));
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(policy("daily").getStatus().vps()).isNullOrEmpty();
+                assertThat(eventReasons("daily")).contains("BackupsAgedOut");
+              });
+      assertThat(kubelet.runs().stream().filter(r -> r.args().get(0).equals("prune")))
+          .as("the failed run and the one after it")
+          .hasSize(2);
+      assertThat(policy("daily").getStatus().failing()).isZero();
+    }
+  }
+
+  @Test
   void aFailingRunIsRetriedABoundedNumberOfTimesThenReportedByConditionEventAndMetric() {
     credentials("s3-lyon", bucket.accessKeyId(), "a-wrong-secret-key");
     create(VpsFixtures.vps(namespace, "alpha"));
