@@ -459,7 +459,7 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
       String why,
       EventRecorder events,
       OdooVps vps) {
-    events.warning(restore, "RestoreFailed", why);
+    // the Events follow the ledger write: when it throws, the retry must not send them again
     if (status != null && status.customer() != null && status.acceptedAt() != null) {
       // a failed restore was not carried out: it does not count against the month
       var namespace = restore.getMetadata().getNamespace();
@@ -481,6 +481,7 @@ public class OdooVpsRestoreReconciler implements Reconciler<OdooVpsRestore> {
             "the restore ledger in " + ledgerNamespace + " kept changing; retrying");
       }
     }
+    events.warning(restore, "RestoreFailed", why);
     if (vps != null) {
       events.warning(
           vps,

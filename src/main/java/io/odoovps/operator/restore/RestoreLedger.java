@@ -33,7 +33,9 @@ import java.util.Map;
  * <p>Earlier versions kept one ledger per namespace, beside the restores. Such a legacy ledger is
  * read too, and its entries still in range are copied into the central ledger by the first write
  * that concerns a restore of that namespace, which then records the namespace as migrated
- * (`migrated.<namespace>`, dropped with the months it covers) and stops reading it. Legacy ledgers
+ * (`migrated.<namespace>`, dropped with the months it covers), whether or not anything was copied,
+ * and stops reading it. Only the legacy ledger of the restore's own namespace is read: until a
+ * namespace is migrated, its entries count for the restores of that namespace alone. Legacy ledgers
  * are never written or deleted; once their months are over they count for nothing.
  */
 final class RestoreLedger {
@@ -108,7 +110,6 @@ final class RestoreLedger {
     var keepFrom = YearMonth.from(at.atZone(ZoneOffset.UTC)).minusMonths(1);
     var data = new LinkedHashMap<>(data(snapshot.central()));
     if (snapshot.legacy() != null) {
-      boolean copied = false;
       for (var e : data(snapshot.legacy()).entrySet()) {
         if (!e.getKey().startsWith(CUSTOMER_PREFIX)) {
           continue;
@@ -116,15 +117,14 @@ final class RestoreLedger {
         var merged = new LinkedHashMap<String, Entry>();
         parse(data.get(e.getKey())).forEach(x -> merged.put(x.uid(), x));
         for (var x : parse(e.getValue())) {
-          if (!month(x).isBefore(keepFrom) && merged.putIfAbsent(x.uid(), x) == null) {
-            copied = true;
+          if (!month(x).isBefore(keepFrom)) {
+            merged.putIfAbsent(x.uid(), x);
           }
         }
         data.put(e.getKey(), format(merged.values()));
       }
-      if (copied) {
-        data.put(MIGRATED_PREFIX + snapshot.legacyNamespace(), Timestamps.format(at));
-      }
+      // read once: marked even when nothing in it was still in range
+      data.put(MIGRATED_PREFIX + snapshot.legacyNamespace(), Timestamps.format(at));
     }
     // the restore counts under its customer only, and never twice
     for (var e : data.entrySet()) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -203,6 +204,54 @@ class ChartTemplateTest {
                 HelmChart.template(
                     "odoovps-system", "config: {support: {helpdeskWebhookUrl: \"" + url + "\"}}"))
         .hasMessageContaining("moved to secrets.helpdeskWebhookUrl");
+  }
+
+  @Test
+  void theLedgerNamespaceIsSetWhereTheRoleFollowsItNeverInExtraConfig() {
+    var items =
+        parse(HelmChart.template("odoovps-system", "config: {restore: {ledgerNamespace: ops}}"));
+    var role =
+        items.stream()
+            .filter(Role.class::isInstance)
+            .map(Role.class::cast)
+            .filter(r -> r.getMetadata().getName().endsWith("-restore-ledger"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(role.getMetadata().getNamespace()).isEqualTo("ops");
+    // get and update name the ledger; create cannot be limited by name
+    assertThat(role.getRules())
+        .anySatisfy(
+            r -> {
+              assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "update");
+              assertThat(r.getResourceNames()).containsExactly("odoovps-restore-ledger");
+            })
+        .anySatisfy(
+            r -> {
+              assertThat(r.getVerbs()).containsExactly("create");
+              assertThat(r.getResourceNames()).isNullOrEmpty();
+            });
+    var clusterRole =
+        items.stream()
+            .filter(ClusterRole.class::isInstance)
+            .map(ClusterRole.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(clusterRole.getRules())
+        .filteredOn(r -> r.getResources().contains("configmaps"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getVerbs()).containsExactly("get");
+              assertThat(r.getResourceNames()).containsExactly("odoovps-restore-ledger");
+            });
+
+    // the property set apart from the Role would have every acceptance refused: the chart says so
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                HelmChart.template(
+                    "odoovps-system", "extraConfig: {odoovps.restore.ledger-namespace: ops}"))
+        .hasMessageContaining("extraConfig: odoovps.restore.ledger-namespace cannot be set there")
+        .hasMessageContaining("set config.restore.ledgerNamespace instead");
   }
 
   @Test

@@ -120,6 +120,19 @@ final class HelmChart {
       String resource,
       String subresource,
       String inNamespace) {
+    return allowed(client, releaseNamespace, verb, group, resource, subresource, inNamespace, null);
+  }
+
+  /** As {@link #allowed}, for the object named {@code name} (null: any object). */
+  static boolean allowed(
+      KubernetesClient client,
+      String releaseNamespace,
+      String verb,
+      String group,
+      String resource,
+      String subresource,
+      String inNamespace,
+      String name) {
     var review =
         client
             .authorization()
@@ -140,6 +153,7 @@ final class HelmChart {
                             .withResource(resource)
                             .withSubresource(subresource)
                             .withNamespace(inNamespace)
+                            .withName(name)
                             .build())
                     .endSpec()
                     .build());

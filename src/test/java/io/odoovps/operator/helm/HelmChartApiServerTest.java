@@ -284,14 +284,26 @@ class HelmChartApiServerTest {
   void theRestoreLedgerIsWrittenOnlyInTheReleaseNamespaceAsTheChartServiceAccount() {
     applyRbac();
     var customers = TestNamespaces.create(client, "customers");
+    var ledger = "odoovps-restore-ledger";
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> allowed("update", "", "configmaps", namespace));
-    assertThat(allowed("get", "", "configmaps", customers))
+        .until(() -> allowed("update", "", "configmaps", namespace, ledger));
+    assertThat(allowed("get", "", "configmaps", customers, ledger))
         .as("legacy ledgers beside the restores are read")
         .isTrue();
+    assertThat(allowed("get", "", "configmaps", customers, "kube-root-ca.crt"))
+        .as("no other ConfigMap is read")
+        .isFalse();
+    assertThat(allowed("get", "", "configmaps", namespace, "odoovps-operator")).isFalse();
+    assertThat(allowed("list", "", "configmaps", customers)).isFalse();
     assertThat(allowed("create", "", "configmaps", customers)).isFalse();
-    assertThat(allowed("update", "", "configmaps", customers)).isFalse();
+    assertThat(allowed("update", "", "configmaps", customers, ledger)).isFalse();
+    assertThat(allowed("create", "", "configmaps", namespace))
+        .as("create cannot be limited by name")
+        .isTrue();
+    assertThat(allowed("update", "", "configmaps", namespace, "odoovps-operator"))
+        .as("the ledger is the only ConfigMap updated")
+        .isFalse();
 
     var vps = VpsFixtures.vps(customers, "alpha");
     vps.getSpec().getCustomer().setId("C-1001");
@@ -466,7 +478,12 @@ class HelmChartApiServerTest {
   }
 
   private boolean allowed(String verb, String group, String resource, String inNamespace) {
-    return HelmChart.allowed(client, namespace, verb, group, resource, null, inNamespace);
+    return allowed(verb, group, resource, inNamespace, null);
+  }
+
+  private boolean allowed(
+      String verb, String group, String resource, String inNamespace, String name) {
+    return HelmChart.allowed(client, namespace, verb, group, resource, null, inNamespace, name);
   }
 
   /**

@@ -134,13 +134,14 @@ class RestoreAllowanceApiServerTest extends VpsOperatorTestBase {
   void oneCustomerTwoNamespacesTwoRestoresAMonthAndDeletingOrANewEmailGivesNoneBack() {
     vps(namespace, "alpha", "C-1001", "Alice@Acme.example");
     vps(other, "bravo", "C-1001", "accounts@acme.example");
-    vps(other, "charlie", "C-1001", "it@acme.example");
+    // the id's letters in another case: the same customer
+    vps(other, "charlie", "c-1001", "it@acme.example");
     policyKeeping(namespace, "alpha");
     policyKeeping(other, "bravo", "charlie");
 
     restore(namespace, "first", "alpha");
     var first = awaitPhase(namespace, "first", Phase.Stopping);
-    assertThat(first.customer()).isEqualTo("C-1001");
+    assertThat(first.customer()).as("the id in lower case").isEqualTo("c-1001");
     assertThat(first.restoresLeftThisMonth()).isEqualTo(1);
     restore(other, "second", "bravo");
     var second = awaitPhase(other, "second", Phase.Stopping);
@@ -162,9 +163,10 @@ class RestoreAllowanceApiServerTest extends VpsOperatorTestBase {
 
     // one ledger, in the operator's namespace; none beside the restores
     assertThat(ledger(ledgerNamespace))
-        .containsKey(RestoreLedger.key("C-1001"))
+        .containsKey(RestoreLedger.key("c-1001"))
+        .doesNotContainKey(RestoreLedger.key("C-1001"))
         .doesNotContainKey(RestoreLedger.key("alice@acme.example"));
-    assertThat(ledger(ledgerNamespace).get(RestoreLedger.key("C-1001")))
+    assertThat(ledger(ledgerNamespace).get(RestoreLedger.key("c-1001")))
         .contains(
             client
                 .resources(OdooVpsRestore.class)
@@ -258,5 +260,74 @@ class RestoreAllowanceApiServerTest extends VpsOperatorTestBase {
     restore(other, "second", "bravo");
     assertThat(awaitPhase(other, "second", Phase.Rejected).message())
         .contains("2 already carried out");
+  }
+
+  @Test
+  void aLegacyLedgerWithNothingLeftInRangeIsReadOnceAndMarkedMigrated() {
+    // January's entries count for nothing in March
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(RestoreLedger.NAME)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withData(
+                    Map.of(
+                        RestoreLedger.key("alice@acme.example"),
+                        "0b8a6f0e-0000-4000-8000-legacy000002@2026-01-05T08:00:00Z"))
+                .build())
+        .create();
+    vps(namespace, "alpha", null, "alice@acme.example");
+    policyKeeping(namespace, "alpha");
+
+    restore(namespace, "first", "alpha");
+    assertThat(awaitPhase(namespace, "first", Phase.Stopping).restoresLeftThisMonth()).isEqualTo(1);
+    assertThat(ledger(ledgerNamespace))
+        .as("marked, so that the next acceptance does not read it again")
+        .containsKey("migrated." + namespace)
+        .doesNotContainValue("0b8a6f0e-0000-4000-8000-legacy000002@2026-01-05T08:00:00Z");
+  }
+
+  @Test
+  void aFailedRestoreSendsItsEventsOnceEvenWhenItsLedgerWriteIsRetried() {
+    vps(namespace, "alpha", "C-1001", "alice@acme.example");
+    policyKeeping(namespace, "alpha");
+    restore(namespace, "first", "alpha");
+    awaitPhase(namespace, "first", Phase.Stopping);
+
+    // the ledger cannot be changed for now: removing the restore's entry throws, and is retried
+    client
+        .configMaps()
+        .inNamespace(ledgerNamespace)
+        .withName(RestoreLedger.NAME)
+        .edit(m -> new ConfigMapBuilder(m).withImmutable(true).build());
+    client.resources(OdooVps.class).inNamespace(namespace).withName("alpha").delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> operator.failures().size() >= 2);
+    assertThat(status(namespace, "first").phase()).isEqualTo(Phase.Stopping);
+    assertThat(restoreFailedEvents("first")).as("no Event while the ledger write fails").isZero();
+
+    // writable again (a new ledger): the retry goes through, and tells it once
+    client.configMaps().inNamespace(ledgerNamespace).withName(RestoreLedger.NAME).delete();
+    assertThat(awaitPhase(namespace, "first", Phase.Failed).message())
+        .contains("OdooVps alpha does not exist");
+    assertThat(restoreFailedEvents("first")).isEqualTo(1);
+    assertThat(ledger(ledgerNamespace).toString())
+        .as("a failed restore does not count")
+        .doesNotContain(
+            client
+                .resources(OdooVpsRestore.class)
+                .inNamespace(namespace)
+                .withName("first")
+                .get()
+                .getMetadata()
+                .getUid());
+  }
+
+  private long restoreFailedEvents(String restore) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> restore.equals(e.getInvolvedObject().getName()))
+        .filter(e -> "RestoreFailed".equals(e.getReason()))
+        .count();
   }
 }

@@ -59,10 +59,14 @@ public final class AuditLog {
     }
   }
 
+  /** The verbs whose requests name one object in their path: RBAC can limit them by name. */
+  private static final Set<String> NAMED_VERBS = Set.of("get", "update", "patch", "delete");
+
   /**
    * Every kind of request the user made over the whole log, reads included (the audit policy keeps
    * the reads of the operator's user only), sorted; requests without an object (discovery) are left
-   * out.
+   * out. Requests of {@link #NAMED_VERBS} keep the name of their object, so that grants limited by
+   * {@code resourceNames} can be checked against them.
    */
   public java.util.SortedSet<Request> requests(String user) {
     var requests = new java.util.TreeSet<Request>();
@@ -81,7 +85,9 @@ public final class AuditLog {
                 var group = e.path("objectRef").path("apiGroup").asText("");
                 var resource = e.path("objectRef").path("resource").asText();
                 var subresource = e.path("objectRef").path("subresource").asText("");
-                requests.add(new Request(verb, group, resource, subresource));
+                var name =
+                    NAMED_VERBS.contains(verb) ? e.path("objectRef").path("name").asText("") : "";
+                requests.add(new Request(verb, group, resource, subresource, name));
                 if (verb.equals("patch") && e.path("responseStatus").path("code").asInt() == 201) {
                   // a server-side apply that created the object: the API server authorized it
                   // as a create too (the audit event names the patch only)
@@ -94,11 +100,24 @@ public final class AuditLog {
     return requests;
   }
 
-  /** A kind of request: verb, API group ("" for core), resource and subresource. */
-  public record Request(String verb, String group, String resource, String subresource)
+  /**
+   * A kind of request: verb, API group ("" for core), resource and subresource; and the name of the
+   * object it concerns, when it names one ("" otherwise).
+   */
+  public record Request(String verb, String group, String resource, String subresource, String name)
       implements Comparable<Request> {
 
-    /** "verb group resource[/subresource]", the group "core" for the core API. */
+    /** A request of no object in particular. */
+    public Request(String verb, String group, String resource, String subresource) {
+      this(verb, group, resource, subresource, "");
+    }
+
+    /** The same request, of no object in particular. */
+    public Request kind() {
+      return name.isEmpty() ? this : new Request(verb, group, resource, subresource);
+    }
+
+    /** "verb group resource[/subresource][ name]", the group "core" for the core API. */
     @Override
     public String toString() {
       return verb
@@ -106,7 +125,8 @@ public final class AuditLog {
           + (group.isEmpty() ? "core" : group)
           + " "
           + resource
-          + (subresource.isEmpty() ? "" : "/" + subresource);
+          + (subresource.isEmpty() ? "" : "/" + subresource)
+          + (name.isEmpty() ? "" : " " + name);
     }
 
     /** The inverse of {@link #toString()}. */
@@ -117,7 +137,8 @@ public final class AuditLog {
           parts[0],
           parts[1].equals("core") ? "" : parts[1],
           resource[0],
-          resource.length > 1 ? resource[1] : "");
+          resource.length > 1 ? resource[1] : "",
+          parts.length > 3 ? parts[3] : "");
     }
 
     @Override

@@ -23,9 +23,11 @@ public class CustomerSpec {
       "The provider's customer (account) number, for example `C-1001`: letters, digits, `.`,"
           + " `_` and `-`, at most 64. Per-customer rules count by it: the restore allowance (at"
           + " most 2 restores per customer per calendar month) is shared by every VPS with the"
-          + " same id, in any namespace, and follows the customer when the email changes. Without"
-          + " it the customer is the email in lower case, and a new email starts a new count."
-          + " Immutable once set.")
+          + " same id, whatever the case of its letters (`C-1001` and `c-1001` are one"
+          + " customer), in any namespace, and follows the customer when the email changes."
+          + " Without it the customer is the email in lower case, and a new email starts a new"
+          + " count; a VPS without it does not share the count of its customer's VPSs that have"
+          + " one: set it on all of them. Immutable once set.")
   private String id;
 
   @Required
