@@ -15,12 +15,16 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends one opening of a ticket to the helpdesk, on one channel at a time: an email to
  * `odoovps.support.helpdesk.email`, or a JSON POST to `odoovps.support.helpdesk.webhook-url` with
  * `Authorization: Bearer <webhook-token>` when a token is set. The URL and the token may be
- * credentials: no message this class produces carries them.
+ * credentials: no message this class produces carries them. A token that cannot be sent in a header
+ * (a line break, a character outside visible ASCII) is reported once when the operator starts and
+ * refuses every webhook delivery, naming the setting only; the email still goes.
  */
 public class HelpdeskForwarder {
 
@@ -54,16 +58,42 @@ public class HelpdeskForwarder {
     }
   }
 
+  static final String TOKEN_KEY = "odoovps.support.helpdesk.webhook-token";
+
+  private static final Logger LOG = LoggerFactory.getLogger(HelpdeskForwarder.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SupportConfig.Helpdesk config;
   private final CustomerMailer mailer;
   private final HttpClient http;
+  private final Optional<String> tokenProblem;
 
   public HelpdeskForwarder(SupportConfig.Helpdesk config, CustomerMailer mailer) {
     this.config = config;
     this.mailer = mailer;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.tokenProblem = tokenProblem(config.webhookToken());
+    tokenProblem.ifPresent(
+        problem -> LOG.warn("{}; every helpdesk webhook delivery is refused", problem));
+  }
+
+  /**
+   * Why the configured webhook token cannot go in an `Authorization` header, naming the setting and
+   * never the value; empty when it can (or none is set). Surrounding blanks, such as the newline a
+   * Secret file often ends with, are trimmed.
+   */
+  static Optional<String> tokenProblem(Optional<String> token) {
+    var value = token.map(String::trim).orElse("");
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        return Optional.of(
+            TOKEN_KEY
+                + " is not a valid bearer token: visible ASCII characters only, no space or line"
+                + " break");
+      }
+    }
+    return Optional.empty();
   }
 
   /** Whether the channel is configured. */
@@ -116,6 +146,9 @@ public class HelpdeskForwarder {
   }
 
   private void post(Opening opening) throws Refused {
+    if (tokenProblem.isPresent()) {
+      throw new Refused(tokenProblem.get());
+    }
     byte[] body;
     try {
       body = JSON.writeValueAsBytes(body(opening));
@@ -133,10 +166,15 @@ public class HelpdeskForwarder {
       // the exception's message quotes the URL, which may carry a credential
       throw new Refused("odoovps.support.helpdesk.webhook-url is not a valid http(s) URL");
     }
-    config
-        .webhookToken()
-        .filter(t -> !t.isBlank())
-        .ifPresent(t -> request.header("Authorization", "Bearer " + t.trim()));
+    var token = config.webhookToken().map(String::trim).filter(t -> !t.isEmpty());
+    if (token.isPresent()) {
+      try {
+        request.header("Authorization", "Bearer " + token.get());
+      } catch (IllegalArgumentException e) {
+        // the exception's message may quote the value
+        throw new Refused(TOKEN_KEY + " cannot be sent as an HTTP header");
+      }
+    }
     HttpResponse<Void> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());

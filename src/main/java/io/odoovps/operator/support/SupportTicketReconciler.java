@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Keeps a SupportTicket's bookkeeping: the phase of a ticket opened by hand ({@link
@@ -58,8 +59,9 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
   private final TicketMetrics metrics;
 
   /**
-   * Openings delivered by this process, per ticket uid and channel: a delivery whose status write
-   * failed is not sent again by this process.
+   * Openings delivered by this process whose status write has not been seen yet, per ticket uid and
+   * channel: a delivery whose status write failed is not sent again by this process. An entry goes
+   * as soon as a status shows the delivery, or when its ticket is gone.
    */
   private final Map<String, Integer> deliveredHere = new ConcurrentHashMap<>();
 
@@ -86,12 +88,15 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
     var status = ticket.getStatus();
     var spec = ticket.getSpec();
     Duration wake = null;
+    forgetDepartedTickets(context);
+    forgetRecorded(ticket.getMetadata().getUid(), status);
 
     // the phase: the desk's for an alert ticket, ours for a ticket opened by hand
     var byHand = spec.getAlert() == null;
     var phase =
         byHand
-            ? TicketLifecycle.handTicket(spec.getResolved(), status, now)
+            ? TicketLifecycle.handTicket(
+                    spec.getResolved(), status, ticket.getMetadata().getCreationTimestamp(), now)
                 .orElse(TicketLifecycle.PhaseFields.of(status))
             : TicketLifecycle.PhaseFields.of(status);
 
@@ -130,9 +135,8 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
     // each opening to the helpdesk, once per channel
     var opening =
         new HelpdeskForwarder.Opening(ticket, phase, customer, TicketLifecycle.openings(phase));
-    var email = deliver(Channel.EMAIL, status == null ? null : status.email(), opening, events);
-    var webhook =
-        deliver(Channel.WEBHOOK, status == null ? null : status.webhook(), opening, events);
+    var email = deliver(Channel.EMAIL, status, opening, events);
+    var webhook = deliver(Channel.WEBHOOK, status, opening, events);
     forwardedCondition(conditions, opening.number(), email, webhook);
     if (failed(email) || failed(webhook)) {
       wake = retry;
@@ -150,9 +154,11 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
             minutes(ticket),
             email,
             webhook,
-            conditions.build());
+            conditions.build(),
+            status == null ? null : status.forwarded());
     if (!Objects.equals(next, status)) {
       var written = patchStatus(ticket, next, byHand, context);
+      forgetRecorded(ticket.getMetadata().getUid(), written.getStatus());
       // JOSDK drops events older than our write; one that changed what this pass read (the desk's
       // phase, the spec) while we wrote must still be reconciled
       if (!Objects.equals(written.getMetadata().getGeneration(), gen(ticket))
@@ -165,14 +171,70 @@ public class SupportTicketReconciler implements Reconciler<SupportTicket> {
         : UpdateControl.<SupportTicket>noUpdate().rescheduleAfter(wake);
   }
 
+  /**
+   * A channel's deliveries as the status records them. Without `status.email` or `status.webhook`,
+   * the count of the previous release (`status.forwarded`, openings that went on every channel) is
+   * the channel's: an upgrade must not forward again what that release forwarded.
+   */
+  @SuppressWarnings("deprecation")
+  private static Delivery recorded(SupportTicketStatus status, Channel channel) {
+    if (status == null) {
+      return null;
+    }
+    var delivery = channel == Channel.EMAIL ? status.email() : status.webhook();
+    if (delivery == null && status.forwarded() != null && status.forwarded() > 0) {
+      return new Delivery(status.forwarded(), null, null);
+    }
+    return delivery;
+  }
+
+  private static String key(String uid, Channel channel) {
+    return uid + "/" + channel.label();
+  }
+
+  /** Forgets the deliveries of this process that the status (read or written) already shows. */
+  private void forgetRecorded(String uid, SupportTicketStatus status) {
+    if (deliveredHere.isEmpty()) {
+      return;
+    }
+    for (var channel : Channel.values()) {
+      var delivery = recorded(status, channel);
+      var shown = delivery == null || delivery.forwarded() == null ? 0 : delivery.forwarded();
+      deliveredHere.computeIfPresent(key(uid, channel), (k, here) -> here <= shown ? null : here);
+    }
+  }
+
+  /** Forgets the deliveries of tickets that are gone (deleted before their status was written). */
+  private void forgetDepartedTickets(Context<SupportTicket> context) {
+    if (deliveredHere.isEmpty()) {
+      return;
+    }
+    var live =
+        context
+            .getPrimaryCache()
+            .list()
+            .map(t -> t.getMetadata().getUid())
+            .collect(Collectors.toSet());
+    deliveredHere.keySet().removeIf(k -> !live.contains(k.substring(0, k.lastIndexOf('/'))));
+  }
+
+  /** Deliveries of this process not yet seen in a status (bounded by the writes in flight). */
+  int deliveriesAwaitingStatus() {
+    return deliveredHere.size();
+  }
+
   /** One channel: delivers the latest opening if it has not gone on that channel yet. */
   private Delivery deliver(
-      Channel channel, Delivery previous, HelpdeskForwarder.Opening opening, EventRecorder events) {
+      Channel channel,
+      SupportTicketStatus status,
+      HelpdeskForwarder.Opening opening,
+      EventRecorder events) {
     if (!helpdesk.configured(channel)) {
-      return previous;
+      return status == null ? null : channel == Channel.EMAIL ? status.email() : status.webhook();
     }
+    var previous = recorded(status, channel);
     var ticket = opening.ticket();
-    var key = ticket.getMetadata().getUid() + "/" + channel.label();
+    var key = key(ticket.getMetadata().getUid(), channel);
     int delivered = previous == null || previous.forwarded() == null ? 0 : previous.forwarded();
     delivered = Math.max(delivered, deliveredHere.getOrDefault(key, 0));
     var forwardedAt = previous == null ? null : previous.forwardedAt();

@@ -35,16 +35,28 @@ public final class TicketLifecycle {
   /**
    * The phase fields of a ticket opened by hand once `spec.resolved` ({@code resolved}, null for
    * false) is honoured at {@code now}; empty when they do not change.
+   *
+   * <p>A ticket is opened when the operator first sees it, at {@code now}. A ticket that already
+   * has a status but no phase was created under a release that did not open tickets by hand (it
+   * wrote only their minutes): it is opened at its creation ({@code created}, the ticket's
+   * `metadata.creationTimestamp`), when staff actually opened it. That release never forwarded such
+   * a ticket, so its first opening is still owed to the helpdesk.
    */
   public static Optional<PhaseFields> handTicket(
-      Boolean resolved, SupportTicketStatus status, Instant now) {
+      Boolean resolved, SupportTicketStatus status, String created, Instant now) {
     var current = PhaseFields.of(status);
     var at = Timestamps.format(now);
     boolean wantResolved = Boolean.TRUE.equals(resolved);
     if (current.phase() == null) {
+      var openedAt =
+          status != null && created != null ? Timestamps.format(Timestamps.parse(created)) : at;
       return Optional.of(
           new PhaseFields(
-              wantResolved ? Phase.Resolved : Phase.Open, at, wantResolved ? at : null, null, 0));
+              wantResolved ? Phase.Resolved : Phase.Open,
+              openedAt,
+              wantResolved ? at : null,
+              null,
+              0));
     }
     if (current.phase() == Phase.Open && wantResolved) {
       return Optional.of(

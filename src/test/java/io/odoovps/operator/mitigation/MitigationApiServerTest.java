@@ -117,7 +117,18 @@ class MitigationApiServerTest extends VpsOperatorTestBase {
       setTicketStatus(
           name,
           new SupportTicketStatus(
-              null, SupportTicketStatus.Phase.Open, now, null, null, 0, null, 0, null, null, null));
+              null,
+              SupportTicketStatus.Phase.Open,
+              now,
+              null,
+              null,
+              0,
+              null,
+              0,
+              null,
+              null,
+              null,
+              null));
     } else {
       var s = existing.getStatus();
       setTicketStatus(
@@ -131,6 +142,7 @@ class MitigationApiServerTest extends VpsOperatorTestBase {
               s.reopenCount() + 1,
               null,
               0,
+              null,
               null,
               null,
               null));
@@ -156,6 +168,7 @@ class MitigationApiServerTest extends VpsOperatorTestBase {
             s.reopenCount(),
             null,
             0,
+            null,
             null,
             null,
             null));

@@ -16,6 +16,7 @@ import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketSpec;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketStatus;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketStatus.Phase;
+import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.status.ConditionList;
 import io.odoovps.operator.testing.TestConfig;
 import io.odoovps.operator.testing.TestMailbox;
@@ -24,13 +25,13 @@ import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
 import io.odoovps.operator.vps.OdooVpsReconciler;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,28 +55,16 @@ class HelpdeskForwardingApiServerTest extends VpsOperatorTestBase {
   private final List<Post> posts = new CopyOnWriteArrayList<>();
   private final AtomicInteger answer = new AtomicInteger(200);
 
+  /** Run by the helpdesk webhook before it answers, with the ticket's name. */
+  private volatile Consumer<String> onPost = name -> {};
+
+  private SupportTicketReconciler reconciler;
+
   @Override
   protected TestOperator newOperator() {
-    try {
-      helpdesk = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
+    if (helpdesk == null) {
+      startHelpdesk();
     }
-    helpdesk.createContext(
-        "/tickets",
-        exchange -> {
-          try (exchange) {
-            var body = exchange.getRequestBody().readAllBytes();
-            var code = answer.get();
-            posts.add(
-                new Post(
-                    exchange.getRequestHeaders().getFirst("Authorization"),
-                    JSON.readTree(new String(body, StandardCharsets.UTF_8)),
-                    code));
-            exchange.sendResponseHeaders(code, -1);
-          }
-        });
-    helpdesk.start();
     var support =
         TestConfig.support(
             Map.of(
@@ -87,10 +76,29 @@ class HelpdeskForwardingApiServerTest extends VpsOperatorTestBase {
                 TOKEN,
                 "odoovps.support.helpdesk.retry-interval",
                 "1s"));
+    reconciler = new SupportTicketReconciler(support, clock, mailbox.mailer());
     return TestOperator.start(
-        namespace,
-        new OdooVpsReconciler(config(), clock, mailbox.mailer()),
-        new SupportTicketReconciler(support, clock, mailbox.mailer()));
+        namespace, new OdooVpsReconciler(config(), clock, mailbox.mailer()), reconciler);
+  }
+
+  private void startHelpdesk() {
+    try {
+      helpdesk = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    helpdesk.createContext(
+        "/tickets",
+        exchange -> {
+          try (exchange) {
+            var body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            onPost.accept(body.get("ticket").asText());
+            var code = answer.get();
+            posts.add(new Post(exchange.getRequestHeaders().getFirst("Authorization"), body, code));
+            exchange.sendResponseHeaders(code, -1);
+          }
+        });
+    helpdesk.start();
   }
 
   @AfterEach
@@ -398,6 +406,170 @@ class HelpdeskForwardingApiServerTest extends VpsOperatorTestBase {
                 .getMessage())
         .startsWith("spec.vps: no OdooVps named ghost");
     assertThat(delivered(1).get(0).body().get("customer").isNull()).isTrue();
+  }
+
+  /**
+   * A ticket as the previous release left it, its status written through the status subresource.
+   */
+  private void legacyTicket(String name, SupportTicketSpec.Alert alert, String status) {
+    var ticket = new SupportTicket();
+    ticket.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    var spec = new SupportTicketSpec();
+    spec.setVps("alpha");
+    spec.setSummary("Left by the previous release: " + name);
+    spec.setAlert(alert);
+    ticket.setSpec(spec);
+    client.resource(ticket).create();
+    client
+        .genericKubernetesResources("odoovps.io/v1alpha1", "SupportTicket")
+        .inNamespace(namespace)
+        .withName(name)
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":" + status + "}");
+  }
+
+  private static SupportTicketSpec.Alert legacyAlert(String alert, String fingerprint) {
+    return new SupportTicketSpec.Alert(
+        alert, fingerprint, "memory", "warning", "2026-02-28T07:55:00Z", Map.of("vps", "alpha"));
+  }
+
+  private List<TestMailbox.Mail> helpdeskMail(String ticket) {
+    return helpdeskMail().stream().filter(m -> m.subject().contains(ticket)).toList();
+  }
+
+  private List<Post> delivered(String ticket) {
+    return posts.stream()
+        .filter(p -> p.answered() == 200 && p.body().get("ticket").asText().equals(ticket))
+        .toList();
+  }
+
+  @Test
+  @SuppressWarnings("deprecation")
+  void afterAnUpgradeWhatThePreviousReleaseForwardedIsNotForwardedAgain() {
+    // the previous release: it counted in status.forwarded the openings that went on every
+    // channel, and wrote only the minutes of a ticket opened by hand (it never opened it)
+    operator.close();
+    create(VpsFixtures.vps(namespace, "alpha"));
+    legacyTicket(
+        "alpha-memory",
+        legacyAlert("OdooVpsMemoryPressure", "fp-memory"),
+        "{\"phase\":\"Open\",\"openedAt\":\"2026-02-28T08:00:00Z\",\"reopenCount\":0,"
+            + "\"minutesSpent\":0,\"forwarded\":1}");
+    legacyTicket(
+        "alpha-swap",
+        legacyAlert("OdooVpsSwapping", "fp-swap"),
+        "{\"phase\":\"Open\",\"openedAt\":\"2026-02-28T08:00:00Z\",\"reopenCount\":1,"
+            + "\"reopenedAt\":\"2026-02-28T20:00:00Z\",\"minutesSpent\":0,\"forwarded\":1}");
+    legacyTicket("alpha-dns", null, "{\"minutesSpent\":0}");
+    assertThat(ticket("alpha-memory").getStatus().forwarded()).isEqualTo(1);
+    assertThat(ticket("alpha-memory").getStatus().email()).isNull();
+    var created = ticket("alpha-dns").getMetadata().getCreationTimestamp();
+
+    // the upgraded operator starts
+    operator = newOperator();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              // forwarded before: the per-channel status is written from the old count
+              var memory = ticket("alpha-memory").getStatus();
+              assertThat(memory.email()).isEqualTo(new SupportTicketStatus.Delivery(1, null, null));
+              assertThat(memory.webhook())
+                  .isEqualTo(new SupportTicketStatus.Delivery(1, null, null));
+              assertThat(condition(ticket("alpha-memory"), SupportTicketReconciler.FORWARDED))
+                  .isEqualTo("True/Forwarded");
+              // reopened after its last forwarding: the reopening is still owed, once per channel
+              var swap = ticket("alpha-swap").getStatus();
+              assertThat(swap.email().forwarded()).isEqualTo(2);
+              assertThat(swap.webhook().forwarded()).isEqualTo(2);
+              // opened by hand, never forwarded: opened at its creation and forwarded once
+              var dns = ticket("alpha-dns").getStatus();
+              assertThat(dns.phase()).isEqualTo(Phase.Open);
+              assertThat(dns.email().forwarded()).isEqualTo(1);
+              assertThat(dns.webhook().forwarded()).isEqualTo(1);
+            });
+
+    // and that is all the helpdesk gets, now and later; nothing is written any more
+    var versions =
+        List.of("alpha-memory", "alpha-swap", "alpha-dns").stream()
+            .map(n -> ticket(n).getMetadata().getResourceVersion())
+            .toList();
+    var settled = posts.size();
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> posts.size() == settled);
+    assertThat(
+            List.of("alpha-memory", "alpha-swap", "alpha-dns").stream()
+                .map(n -> ticket(n).getMetadata().getResourceVersion())
+                .toList())
+        .isEqualTo(versions);
+    assertThat(delivered("alpha-memory")).isEmpty();
+    assertThat(helpdeskMail("alpha-memory")).isEmpty();
+    assertThat(eventReasons("alpha-memory")).doesNotContain("Forwarded", "ForwardFailed");
+    assertThat(delivered("alpha-swap")).hasSize(1);
+    assertThat(delivered("alpha-swap").get(0).body().get("opening").asInt()).isEqualTo(2);
+    assertThat(helpdeskMail("alpha-swap")).hasSize(1);
+    assertThat(delivered("alpha-dns")).hasSize(1);
+    assertThat(helpdeskMail("alpha-dns")).hasSize(1);
+    assertThat(helpdeskMail()).hasSize(2);
+
+    // the hand ticket is dated from its creation, not from the upgrade
+    var dns = ticket("alpha-dns").getStatus();
+    assertThat(dns.openedAt())
+        .isEqualTo(Timestamps.format(Timestamps.parse(created)))
+        .isNotEqualTo(Timestamps.format(clock.instant()));
+    assertThat(delivered("alpha-dns").get(0).body().get("since").asText())
+        .isEqualTo(dns.openedAt());
+
+    // the old count stays as it was, read only
+    assertThat(ticket("alpha-memory").getStatus().forwarded()).isEqualTo(1);
+    assertThat(ticket("alpha-dns").getStatus().forwarded()).isNull();
+    assertThat(reconciler.deliveriesAwaitingStatus()).isZero();
+  }
+
+  @Test
+  void theOperatorForgetsItsDeliveriesOnceRecordedOrWhenTheirTicketIsGone() {
+    create(VpsFixtures.vps(namespace, "alpha"));
+    openByHand("alpha-dns", "alpha", "A domain");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(ticket("alpha-dns").getStatus().webhook().forwarded()).isEqualTo(1);
+              assertThat(reconciler.deliveriesAwaitingStatus()).isZero();
+            });
+
+    // a ticket deleted while its opening went to the helpdesk: its status is never written
+    onPost =
+        name -> {
+          if (name.equals("alpha-gone")) {
+            client.resources(SupportTicket.class).inNamespace(namespace).withName(name).delete();
+          }
+        };
+    openByHand("alpha-gone", "alpha", "Deleted at once");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(delivered("alpha-gone")).hasSize(1);
+              assertThat(ticket("alpha-gone")).isNull();
+              assertThat(reconciler.deliveriesAwaitingStatus()).isEqualTo(2);
+            });
+
+    // the next ticket reconciled finds it gone and forgets it
+    openByHand("alpha-mail", "alpha", "A mailbox");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(ticket("alpha-mail").getStatus().webhook().forwarded()).isEqualTo(1);
+              assertThat(reconciler.deliveriesAwaitingStatus()).isZero();
+            });
+    assertThat(delivered("alpha-dns")).hasSize(1);
   }
 
   private void setResolved(String name, boolean resolved) {

@@ -9,6 +9,11 @@ import java.util.List;
  * Where a ticket stands. Written only by the operator: the phase of an alert ticket by the ticket
  * desk (from Alertmanager), the phase of a hand-opened ticket, the customer, the minutes and the
  * helpdesk deliveries by the SupportTicket reconciler.
+ *
+ * <p>{@code forwarded} is the previous release's count of openings forwarded on every channel at
+ * once. The operator no longer writes it; it only reads it as the starting count of {@code email}
+ * and {@code webhook} when those are absent, so that an upgrade does not forward again what the
+ * previous release had forwarded.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SupportTicketStatus(
@@ -31,7 +36,13 @@ public record SupportTicketStatus(
     @JsonPropertyDescription("Forwarding of each opening to the helpdesk webhook.")
         Delivery webhook,
     @JsonPropertyDescription("Forwarded (to the helpdesk) and VpsFound.")
-        List<Condition> conditions) {
+        List<Condition> conditions,
+    @Deprecated
+        @JsonPropertyDescription(
+            "Legacy, read only: openings forwarded on all channels by a release before per-channel"
+                + " delivery. No longer written; read as the starting count of email and webhook"
+                + " when they are absent, so that an upgrade forwards nothing twice.")
+        Integer forwarded) {
 
   /** Ticket phases. */
   public enum Phase {
