@@ -171,6 +171,58 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     return jobName;
   }
 
+  /**
+   * The VPS alpha labelled backup=daily, covered by the policy daily that selects that label (with
+   * {@code retries}), its CronJob made; S3 accepts the credentials unless the key is wrong.
+   */
+  private void alphaLabelledForDaily(String secretKey, int retries) {
+    credentials("s3-lyon", bucket.accessKeyId(), secretKey);
+    var vps = VpsFixtures.vps(namespace, "alpha");
+    vps.getMetadata().setLabels(new java.util.HashMap<>(Map.of("backup", "daily")));
+    create(vps);
+    client
+        .resource(
+            policy(
+                "daily",
+                "lyon-1",
+                s -> {
+                  s.setRetries(retries);
+                  s.setVpsSelector(
+                      new LabelSelectorBuilder()
+                          .withMatchLabels(Map.of("backup", "daily"))
+                          .build());
+                }))
+        .create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
+  }
+
+  /** Sets (or with a null value removes) a label of a VPS, as kubectl label does. */
+  private void label(String vps, String key, String value) {
+    client
+        .resources(io.odoovps.operator.api.v1alpha1.odoovps.OdooVps.class)
+        .inNamespace(namespace)
+        .withName(vps)
+        .edit(
+            v -> {
+              if (value == null) {
+                v.getMetadata().getLabels().remove(key);
+              } else {
+                v.getMetadata().getLabels().put(key, value);
+              }
+              return v;
+            });
+  }
+
+  private io.fabric8.kubernetes.api.model.batch.v1.Job pruneJob(String policy) {
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace)
+        .withName(BackupJobDesign.pruneJobName(policy, "alpha"))
+        .get();
+  }
+
   /** The VPS alpha, covered by the policy daily with working credentials, its CronJob made. */
   private void dailyBackupsOfAlpha() {
     credentials("s3-lyon", bucket.accessKeyId(), bucket.secretAccessKey());
@@ -511,22 +563,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
   @Test
   void aVpsThatLeavesThePolicyKeepsItsBackupsRestorableUntilTheyAgeOutThenAPruneJobDeletesThem()
       throws Exception {
-    credentials("s3-lyon", bucket.accessKeyId(), bucket.secretAccessKey());
-    var vps = VpsFixtures.vps(namespace, "alpha");
-    vps.getMetadata().setLabels(new java.util.HashMap<>(Map.of("backup", "daily")));
-    create(vps);
-    client
-        .resource(
-            policy(
-                "daily",
-                "lyon-1",
-                s ->
-                    s.setVpsSelector(
-                        new LabelSelectorBuilder()
-                            .withMatchLabels(Map.of("backup", "daily"))
-                            .build())))
-        .create();
-    await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
+    alphaLabelledForDaily(bucket.secretAccessKey(), 2);
     try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> new byte[64 * 1024]);
         var kubelet = kubelet()) {
       backedUp("daily", "alpha", "alpha-manual-1");
@@ -534,15 +571,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
       var dataKey = "backups/" + namespace + "/alpha/" + backupId + "/data";
 
       // the VPS leaves the selector: its CronJob goes, its entry and its backups stay
-      client
-          .resources(io.odoovps.operator.api.v1alpha1.odoovps.OdooVps.class)
-          .inNamespace(namespace)
-          .withName("alpha")
-          .edit(
-              v -> {
-                v.getMetadata().getLabels().remove("backup");
-                return v;
-              });
+      label("alpha", "backup", null);
       await()
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
@@ -566,15 +595,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
       // retention: kept, nothing deleted
       clock.advance(Duration.ofDays(14));
       await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
-      assertThat(
-              client
-                  .batch()
-                  .v1()
-                  .jobs()
-                  .inNamespace(namespace)
-                  .withName(BackupJobDesign.pruneJobName("daily", "alpha"))
-                  .get())
-          .isNull();
+      assertThat(pruneJob("daily")).isNull();
       try (var s3 = bucket.client()) {
         assertThat(s3.headObject(b -> b.bucket(bucket.bucket()).key(dataKey)).contentLength())
             .isPositive();
@@ -607,14 +628,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () ->
-                  assertThat(
-                          client
-                              .batch()
-                              .v1()
-                              .jobs()
-                              .inNamespace(namespace)
-                              .withName(BackupJobDesign.pruneJobName("daily", "alpha"))
-                              .get())
+                  assertThat(pruneJob("daily"))
                       .as("the prune Job is deleted, so that a later departure runs a new one")
                       .isNull());
     }
@@ -643,15 +657,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("silver", "alpha") != null);
 
-    client
-        .resources(io.odoovps.operator.api.v1alpha1.odoovps.OdooVps.class)
-        .inNamespace(namespace)
-        .withName("alpha")
-        .edit(
-            v -> {
-              v.getMetadata().getLabels().put("tier", "gold");
-              return v;
-            });
+    label("alpha", "tier", "gold");
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
@@ -673,47 +679,13 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
               assertThat(policy("silver").getStatus().vps()).isNullOrEmpty();
               assertThat(eventReasons("silver")).contains("BackupsHandedOver");
             });
-    assertThat(
-            client
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(namespace)
-                .withName(BackupJobDesign.pruneJobName("silver", "alpha"))
-                .get())
-        .as("no prune by the policy alpha left")
-        .isNull();
+    assertThat(pruneJob("silver")).as("no prune by the policy alpha left").isNull();
   }
 
   @Test
   void aFailedPruneCountsAsFailingAndIsRunAgainAnHourLaterUntilItSucceeds() {
-    credentials("s3-lyon", bucket.accessKeyId(), "a-wrong-secret-key");
-    var vps = VpsFixtures.vps(namespace, "alpha");
-    vps.getMetadata().setLabels(new java.util.HashMap<>(Map.of("backup", "daily")));
-    create(vps);
-    client
-        .resource(
-            policy(
-                "daily",
-                "lyon-1",
-                s -> {
-                  s.setRetries(0);
-                  s.setVpsSelector(
-                      new LabelSelectorBuilder()
-                          .withMatchLabels(Map.of("backup", "daily"))
-                          .build());
-                }))
-        .create();
-    await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
-    client
-        .resources(io.odoovps.operator.api.v1alpha1.odoovps.OdooVps.class)
-        .inNamespace(namespace)
-        .withName("alpha")
-        .edit(
-            v -> {
-              v.getMetadata().getLabels().remove("backup");
-              return v;
-            });
+    alphaLabelledForDaily("a-wrong-secret-key", 0);
+    label("alpha", "backup", null);
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
