@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
-import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
 import io.odoovps.operator.backup.BackupReport;
 import io.odoovps.operator.backup.policy.BackupJobDesign;
 import io.odoovps.operator.kubevirt.VirtualMachine;
+import io.odoovps.operator.testing.BackupFixtures;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.S3Server;
 import io.odoovps.operator.testing.TestNamespaces;
@@ -177,21 +177,11 @@ class PackagedOperatorIT {
                 .withStringData(java.util.Map.of("access-key-id", "a", "secret-access-key", "b"))
                 .build())
         .create();
-    var policy = new BackupPolicy();
-    policy.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-            .withName("daily")
-            .withNamespace(namespace)
-            .build());
-    var spec = new BackupPolicySpec();
-    var target = new BackupPolicySpec.Target();
-    target.setEndpoint("https://s3.lyon.example");
-    target.setBucket("backups");
-    target.setLocation("lyon-1");
-    target.setCredentialsSecret("s3");
-    spec.setTarget(target);
-    policy.setSpec(spec);
-    client.resource(policy).create();
+    client
+        .resource(
+            BackupFixtures.policy(
+                namespace, "daily", "https://s3.lyon.example", "backups", "lyon-1", "s3"))
+        .create();
     await()
         .atMost(Duration.ofSeconds(60))
         .failFast("the operator process exited", () -> !operator.isAlive())

@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
-import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
@@ -33,6 +32,7 @@ import io.odoovps.operator.support.AlertmanagerPayload;
 import io.odoovps.operator.support.SupportTicketReconciler;
 import io.odoovps.operator.support.TicketDesk;
 import io.odoovps.operator.testing.AuditLog;
+import io.odoovps.operator.testing.BackupFixtures;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.MovableClock;
 import io.odoovps.operator.testing.TestConfig;
@@ -519,17 +519,8 @@ class HelmChartApiServerTest {
   }
 
   private BackupPolicy policy() {
-    var policy = new BackupPolicy();
-    policy.setMetadata(new ObjectMetaBuilder().withName("daily").withNamespace(namespace).build());
-    var spec = new BackupPolicySpec();
-    var target = new BackupPolicySpec.Target();
-    target.setEndpoint("http://127.0.0.1:1");
-    target.setBucket("offsite-lyon");
-    target.setLocation("lyon-1");
-    target.setCredentialsSecret("s3-lyon");
-    spec.setTarget(target);
-    policy.setSpec(spec);
-    return policy;
+    return BackupFixtures.policy(
+        namespace, "daily", "http://127.0.0.1:1", "offsite-lyon", "lyon-1", "s3-lyon");
   }
 
   private List<?> managed(String apiVersion, String kind) {

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
-import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Backup;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
@@ -16,6 +15,7 @@ import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreSpec;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus.Phase;
+import io.odoovps.operator.testing.BackupFixtures;
 import io.odoovps.operator.testing.TestConfig;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.TestOperator;
@@ -58,17 +58,11 @@ class RestoreAllowanceApiServerTest extends VpsOperatorTestBase {
 
   /** A BackupPolicy whose status keeps one backup of each of {@code vpss}. */
   private void policyKeeping(String ns, String... vpss) {
-    var policy = new BackupPolicy();
-    policy.setMetadata(new ObjectMetaBuilder().withName("daily").withNamespace(ns).build());
-    var spec = new BackupPolicySpec();
-    var target = new BackupPolicySpec.Target();
-    target.setEndpoint("http://s3.lyon.example:9000");
-    target.setBucket("offsite-lyon");
-    target.setLocation("lyon-1");
-    target.setCredentialsSecret("s3-lyon");
-    spec.setTarget(target);
-    policy.setSpec(spec);
-    client.resource(policy).create();
+    client
+        .resource(
+            BackupFixtures.policy(
+                ns, "daily", "http://s3.lyon.example:9000", "offsite-lyon", "lyon-1", "s3-lyon"))
+        .create();
     var backup = new Backup(BACKUP_ID, "2026-03-01T02:00:00Z", 1000L, "ab".repeat(32));
     var entries =
         List.of(vpss).stream()

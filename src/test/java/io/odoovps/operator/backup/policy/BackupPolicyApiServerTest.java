@@ -25,6 +25,7 @@ import io.odoovps.operator.backup.VirtualMachineExportMethod;
 import io.odoovps.operator.kubevirt.VirtualMachineSpec;
 import io.odoovps.operator.restore.OdooVpsRestoreReconciler;
 import io.odoovps.operator.status.ConditionList;
+import io.odoovps.operator.testing.BackupFixtures;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.KubeVirtExportSimulator;
 import io.odoovps.operator.testing.S3Server;
@@ -101,17 +102,15 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
   }
 
   private BackupPolicy policy(String name, String targetLocation, Consumer<BackupPolicySpec> edit) {
-    var policy = new BackupPolicy();
-    policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    var spec = new BackupPolicySpec();
-    var target = new BackupPolicySpec.Target();
-    target.setEndpoint(bucket.endpoint().toString());
-    target.setBucket(bucket.bucket());
-    target.setLocation(targetLocation);
-    target.setCredentialsSecret("s3-lyon");
-    spec.setTarget(target);
-    edit.accept(spec);
-    policy.setSpec(spec);
+    var policy =
+        BackupFixtures.policy(
+            namespace,
+            name,
+            bucket.endpoint().toString(),
+            bucket.bucket(),
+            targetLocation,
+            "s3-lyon");
+    edit.accept(policy.getSpec());
     return policy;
   }
 
