@@ -33,6 +33,11 @@ public final class AlertmanagerServer implements AutoCloseable {
    * bearer {@code token}; repeats every {@code repeat}.
    */
   public AlertmanagerServer(String webhookUrl, String token, Duration repeat) {
+    this(webhookUrl, token, repeat, "");
+  }
+
+  /** The same, with more top-level configuration appended (inhibit rules, say). */
+  public AlertmanagerServer(String webhookUrl, String token, Duration repeat, String extraConfig) {
     var binary = binary();
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(binary + " is missing: run `make monitoring-tools`");
@@ -62,7 +67,7 @@ public final class AlertmanagerServer implements AutoCloseable {
               "          authorization:",
               "            type: Bearer",
               "            credentials: " + token,
-              ""));
+              extraConfig));
       process =
           new ProcessBuilder(
                   binary.toString(),
