@@ -314,37 +314,7 @@ class HelmChartApiServerTest {
     var backup =
         new io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Backup(
             "20260301T020000Z", "2026-03-01T02:00:00Z", 1000L, "ab".repeat(32));
-    client
-        .resources(BackupPolicy.class)
-        .inNamespace(customers)
-        .withName("daily")
-        .editStatus(
-            p -> {
-              p.setStatus(
-                  new io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus(
-                      1L,
-                      null,
-                      1,
-                      0,
-                      backup.time(),
-                      null,
-                      null,
-                      List.of(
-                          new io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups(
-                              "alpha",
-                              "paris-1",
-                              null,
-                              null,
-                              null,
-                              backup,
-                              null,
-                              List.of(backup),
-                              1,
-                              backup.time(),
-                              null)),
-                      null));
-              return p;
-            });
+    BackupFixtures.keeping(client, customers, "daily", backup, "alpha");
     var audit = ControlPlane.get().auditLog();
     var mark = audit.mark();
     // no ledger namespace configured: the operator's own, its client's (the release namespace)

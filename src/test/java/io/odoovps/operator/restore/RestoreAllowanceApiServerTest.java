@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
-import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Backup;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
@@ -23,7 +21,6 @@ import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -64,34 +61,7 @@ class RestoreAllowanceApiServerTest extends VpsOperatorTestBase {
                 ns, "daily", "http://s3.lyon.example:9000", "offsite-lyon", "lyon-1", "s3-lyon"))
         .create();
     var backup = new Backup(BACKUP_ID, "2026-03-01T02:00:00Z", 1000L, "ab".repeat(32));
-    var entries =
-        List.of(vpss).stream()
-            .map(
-                v ->
-                    new BackupPolicyStatus.VpsBackups(
-                        v,
-                        "paris-1",
-                        null,
-                        null,
-                        null,
-                        backup,
-                        null,
-                        List.of(backup),
-                        1,
-                        backup.time(),
-                        null))
-            .toList();
-    client
-        .resources(BackupPolicy.class)
-        .inNamespace(ns)
-        .withName("daily")
-        .editStatus(
-            p -> {
-              p.setStatus(
-                  new BackupPolicyStatus(
-                      1L, null, vpss.length, 0, backup.time(), null, null, entries, null));
-              return p;
-            });
+    BackupFixtures.keeping(client, ns, "daily", backup, vpss);
   }
 
   private OdooVpsRestore restore(String ns, String name, String vps) {

@@ -1,8 +1,11 @@
 package io.odoovps.operator.testing;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus;
+import java.util.List;
 
 /** BackupPolicies the way a platform engineer writes them, for tests. */
 public final class BackupFixtures {
@@ -32,5 +35,45 @@ public final class BackupFixtures {
     spec.setTarget(target);
     policy.setSpec(spec);
     return policy;
+  }
+
+  /**
+   * Writes the status of the policy {@code namespace/name} as if each of {@code vpss} had one
+   * backup, {@code backup}, in the bucket (what restores check without running a backup).
+   */
+  public static void keeping(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      BackupPolicyStatus.Backup backup,
+      String... vpss) {
+    var entries =
+        List.of(vpss).stream()
+            .map(
+                v ->
+                    new BackupPolicyStatus.VpsBackups(
+                        v,
+                        "paris-1",
+                        null,
+                        null,
+                        null,
+                        backup,
+                        null,
+                        List.of(backup),
+                        1,
+                        backup.time(),
+                        null))
+            .toList();
+    client
+        .resources(BackupPolicy.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            p -> {
+              p.setStatus(
+                  new BackupPolicyStatus(
+                      1L, null, vpss.length, 0, backup.time(), null, null, entries, null));
+              return p;
+            });
   }
 }

@@ -220,6 +220,15 @@ public class BackupPolicyReconciler
     sweep(client, namespace, now, events, policy);
 
     var jobs = cached(context, Job.class, JOB_SOURCE, policy);
+    // looked up per VPS below: indexed once, not scanned per VPS
+    var jobsByName =
+        jobs.stream()
+            .collect(Collectors.toMap(j -> j.getMetadata().getName(), j -> j, (a, b) -> a));
+    var runsByVps =
+        jobs.stream()
+            .filter(j -> !BackupJobDesign.isBucketJob(j))
+            .filter(j -> j.getMetadata().getLabels().get(VpsLabels.VPS) != null)
+            .collect(Collectors.groupingBy(j -> j.getMetadata().getLabels().get(VpsLabels.VPS)));
     var pods = cached(context, Pod.class, POD_SOURCE, policy);
     var previousByVps = new HashMap<String, VpsBackups>();
     if (previous != null && previous.vps() != null) {
@@ -229,23 +238,14 @@ public class BackupPolicyReconciler
     for (var vps : covered) {
       var vpsName = vps.getMetadata().getName();
       // a prune Job of an earlier departure has no business once the VPS is back
-      var pruneJob = BackupJobDesign.pruneJobName(name, vpsName);
-      jobs.stream()
-          .filter(j -> pruneJob.equals(j.getMetadata().getName()))
-          .forEach(
-              j ->
-                  client
-                      .resource(j)
-                      .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-                      .delete());
+      var pruneJob = jobsByName.get(BackupJobDesign.pruneJobName(name, vpsName));
+      if (pruneJob != null) {
+        client.resource(pruneJob).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+      }
       var schedule =
           scheduleProblem.isEmpty() ? DailySchedule.of(spec.getSchedule(), vpsName) : null;
       var before = previousByVps.get(vpsName);
-      var vpsJobs =
-          jobs.stream()
-              .filter(j -> vpsName.equals(j.getMetadata().getLabels().get(VpsLabels.VPS)))
-              .filter(j -> !BackupJobDesign.isBucketJob(j))
-              .toList();
+      var vpsJobs = runsByVps.getOrDefault(vpsName, List.of());
       var entry =
           observe(
               policy, vps, before, BackupRuns.finished(vpsJobs, pods), schedule, zone, now, events);
@@ -255,15 +255,15 @@ public class BackupPolicyReconciler
     var coveredNames =
         covered.stream().map(v -> v.getMetadata().getName()).collect(Collectors.toSet());
     entries.addAll(
-        purge(policy, context, previousByVps, coveredNames, jobs, pods, usable, now, events));
+        purge(policy, context, previousByVps, coveredNames, jobsByName, pods, usable, now, events));
 
     var staleAfter = config.backup().staleAfter();
     // lastFailure stays after a later success (the most recent failed run); a VPS is failing
     // while its last failure is newer than its last success
     var failing = entries.stream().filter(BackupPolicyReconciler::failing).toList();
-    // a VPS without a CronJob (terminated, or gone from the selector) is not expected to back up
     // stale: the last success is too old, or there was none since the CronJob was made that long
-    // ago
+    // ago; a VPS without a CronJob (terminated, or gone from the selector) is not expected to back
+    // up
     var createdAt =
         cronJobs.stream()
             .filter(c -> c.getMetadata().getCreationTimestamp() != null)
@@ -275,13 +275,11 @@ public class BackupPolicyReconciler
         entries.stream()
             .filter(
                 e ->
-                    e.cronJob() == null
-                        ? false
-                        : e.lastSuccess() != null
+                    e.cronJob() != null
+                        && (e.lastSuccess() != null
                             ? Instant.parse(e.lastSuccess().time()).plus(staleAfter).isBefore(now)
-                            : e.cronJob() != null
-                                && createdAt.containsKey(e.cronJob())
-                                && createdAt.get(e.cronJob()).plus(staleAfter).isBefore(now))
+                            : createdAt.containsKey(e.cronJob())
+                                && createdAt.get(e.cronJob()).plus(staleAfter).isBefore(now)))
             .toList();
     metrics.observe(namespace, name, failing.size(), stale.size());
 
@@ -464,7 +462,7 @@ public class BackupPolicyReconciler
       Context<BackupPolicy> context,
       Map<String, VpsBackups> previousByVps,
       java.util.Set<String> covered,
-      List<Job> jobs,
+      Map<String, Job> jobs,
       List<Pod> pods,
       boolean usable,
       Instant now,
@@ -486,7 +484,7 @@ public class BackupPolicyReconciler
         continue;
       }
       var jobName = BackupJobDesign.purgeJobName(policy.getMetadata().getName(), entry.name());
-      var job = jobs.stream().filter(j -> jobName.equals(j.getMetadata().getName())).findFirst();
+      var job = Optional.ofNullable(jobs.get(jobName));
       if (job.isEmpty()) {
         if (usable) {
           createOnce(context, design.purgeJob(policy, entry.name()));
@@ -535,7 +533,7 @@ public class BackupPolicyReconciler
       BackupPolicy policy,
       Context<BackupPolicy> context,
       VpsBackups entry,
-      List<Job> jobs,
+      Map<String, Job> jobs,
       List<Pod> pods,
       boolean usable,
       Instant now,
@@ -560,7 +558,7 @@ public class BackupPolicyReconciler
       return Optional.of(departed(entry, entry.lastFailure(), left));
     }
     var jobName = BackupJobDesign.pruneJobName(policy.getMetadata().getName(), entry.name());
-    var job = jobs.stream().filter(j -> jobName.equals(j.getMetadata().getName())).findFirst();
+    var job = Optional.ofNullable(jobs.get(jobName));
     var sharer = sameBucketCovering(policy, context, entry.name());
     if (job.isEmpty() && sharer.isPresent()) {
       // the keys carry no policy: the other policy's own runs prune by its retention, and a prune
