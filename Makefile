@@ -12,8 +12,16 @@ ODOOVPS_TOOLS_DIR ?= $(HOME)/.cache/odoovps-tools
 CILIUM_VERSION ?= 1.18.6
 GLUA_VERSION ?= 1.1.2
 HELM_VERSION ?= 3.22.0
+# The third-party CRDs the API server validates against (hack/fetch-upstream-crds.sh): KubeVirt's
+# from virt-operator's code, CDI's DataVolume by controller-gen from CDI's API module at the release
+# that KubeVirt requires, prometheus-operator's files.
+KUBEVIRT_VERSION ?= 1.7.0
+CDI_API_VERSION ?= 1.63.1
+CONTROLLER_TOOLS_VERSION ?= 0.17.2
+PROMETHEUS_OPERATOR_VERSION ?= 0.93.0
 export K8S_VERSION ETCD_VERSION KUBE_API_TEST_DIR PROMETHEUS_VERSION ALERTMANAGER_VERSION ODOOVPS_TOOLS_DIR \
-	CILIUM_VERSION GLUA_VERSION HELM_VERSION
+	CILIUM_VERSION GLUA_VERSION HELM_VERSION KUBEVIRT_VERSION CDI_API_VERSION CONTROLLER_TOOLS_VERSION \
+	PROMETHEUS_OPERATOR_VERSION
 
 CONTROL_PLANE := $(KUBE_API_TEST_DIR)/k8s/$(K8S_VERSION)-linux-amd64
 PROMTOOL := $(ODOOVPS_TOOLS_DIR)/promtool-$(PROMETHEUS_VERSION)/promtool
@@ -23,10 +31,13 @@ AMTOOL := $(ODOOVPS_TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)/amtool
 CILIUM_CRDS := $(ODOOVPS_TOOLS_DIR)/cilium-$(CILIUM_VERSION)
 GLUA := $(ODOOVPS_TOOLS_DIR)/glua-$(GLUA_VERSION)/glua
 HELM := $(ODOOVPS_TOOLS_DIR)/helm-$(HELM_VERSION)/helm
+ODOOVPS_UPSTREAM_CRDS := $(ODOOVPS_TOOLS_DIR)/kubevirt-crds-$(KUBEVIRT_VERSION):$(ODOOVPS_TOOLS_DIR)/cdi-crds-$(CDI_API_VERSION):$(ODOOVPS_TOOLS_DIR)/prometheus-operator-crds-$(PROMETHEUS_OPERATOR_VERSION)
+export ODOOVPS_UPSTREAM_CRDS
 CHART := helm/odoovps-operator
 MVN_PROPS := -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dk8s.version=$(K8S_VERSION) \
 	-Dpromtool.path=$(PROMTOOL) -Dprometheus.path=$(PROMETHEUS) -Dalertmanager.path=$(ALERTMANAGER) \
-	-Damtool.path=$(AMTOOL) -Dcilium.crds=$(CILIUM_CRDS) -Dglua.path=$(GLUA) -Dhelm.path=$(HELM)
+	-Damtool.path=$(AMTOOL) -Dcilium.crds=$(CILIUM_CRDS) -Dglua.path=$(GLUA) -Dhelm.path=$(HELM) \
+	-Dupstream.crds=$(ODOOVPS_UPSTREAM_CRDS)
 
 .PHONY: help
 help: ## List the targets
@@ -47,6 +58,10 @@ glua: ## Build glua (gopher-lua, Argo CD's Lua VM) from its Go module, for the h
 .PHONY: cni-crds
 cni-crds: ## Fetch Cilium's CiliumNetworkPolicy CRD through the Go module proxy (cached)
 	@bash hack/fetch-cni-crds.sh
+
+.PHONY: upstream-crds
+upstream-crds: ## Generate KubeVirt's and CDI's CRDs and fetch prometheus-operator's from their Go modules (cached)
+	@bash hack/fetch-upstream-crds.sh
 
 .PHONY: helm
 helm: ## Build Helm from its Go module (cached); the chart tests run it
@@ -95,15 +110,19 @@ $(S3PROXY_CLASSPATH): hack/s3proxy/pom.xml
 s3proxy: $(S3PROXY_CLASSPATH) ## Resolve S3Proxy, the S3 server the backup tests run
 
 .PHONY: test
-test: control-plane monitoring-tools glua helm cni-crds s3proxy ## Run every test tier: unit, real API server, end to end
+test: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy ## Run every test tier: unit, real API server, end to end
 	$(MVN) verify $(MVN_PROPS)
+
+.PHONY: test-one
+test-one: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy ## Run only the surefire tests TEST=Class[#method][,Class...] with the same tools as make test
+	$(MVN) test -Dtest='$(TEST)' -Dsurefire.failIfNoSpecifiedTests=false $(MVN_PROPS)
 
 GREENMAIL_JAR := target/tools/greenmail-standalone.jar
 $(GREENMAIL_JAR):
 	$(MVN) -q dependency:copy -Dartifact=com.icegreen:greenmail-standalone:2.1.5 -DoutputDirectory=target/tools -Dmdep.stripVersion=true
 
 .PHONY: run
-run: control-plane build $(GREENMAIL_JAR) ## Start a local control plane, the operator and the sample VPSs
+run: control-plane upstream-crds build $(GREENMAIL_JAR) ## Start a local control plane, the operator and the sample VPSs
 	@bash hack/run-local.sh
 
 BENCH_SIZES ?= 100,1000,5000
@@ -117,13 +136,13 @@ BENCH_OPERATOR_XMX ?= 2g
 BENCH_PROPS := -Dbench.sizes=$(if $(BENCH_VPS),$(BENCH_VPS),$(BENCH_SIZES)) -Dbench.backup.mib=$(BENCH_BACKUP_MIB) \
 	-Dbench.backup.runs=$(BENCH_BACKUP_RUNS) -Dchaos.vps=$(CHAOS_VPS) -Dchaos.seed=$(CHAOS_SEED) -Dbench.operator.xmx=$(BENCH_OPERATOR_XMX)
 .PHONY: bench
-bench: control-plane build s3proxy ## Benchmarks: N OdooVps for N in BENCH_SIZES=100,1000,5000 (or BENCH_VPS=N), backup upload -> target/bench/
+bench: control-plane upstream-crds build s3proxy ## Benchmarks: N OdooVps for N in BENCH_SIZES=100,1000,5000 (or BENCH_VPS=N), backup upload -> target/bench/
 	@mkdir -p target/bench && touch target/bench/.started
 	$(MVN) test -Dtest=$(BENCH) -Dsurefire.failIfNoSpecifiedTests=false -Djava.awt.headless=true $(BENCH_PROPS) $(MVN_PROPS)
 	@find target/bench -maxdepth 1 -name '*.md' -newer target/bench/.started -exec cat {} +
 
 .PHONY: chaos
-chaos: control-plane build ## Chaos: CHAOS_VPS=1000 created while the operator is SIGKILLed 3-5 times and kube-apiserver once (CHAOS_SEED) -> PASS/FAIL
+chaos: control-plane upstream-crds build ## Chaos: CHAOS_VPS=1000 created while the operator is SIGKILLed 3-5 times and kube-apiserver once (CHAOS_SEED) -> PASS/FAIL
 	@$(MAKE) --no-print-directory bench BENCH=ChaosScenario
 
 .PHONY: clean

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 K8S_VERSION="${K8S_VERSION:-1.34.4}"
 KUBE_API_TEST_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
 BIN="$KUBE_API_TEST_DIR/k8s/${K8S_VERSION}-linux-amd64"
-UPSTREAM_CRDS="${ODOOVPS_UPSTREAM_CRDS:-../shared/upstream-crds}"
+# The third-party CRD folders (a list separated by ':') that `make upstream-crds` produced.
+UPSTREAM_CRDS="${ODOOVPS_UPSTREAM_CRDS:?run through make run, which produces the third-party CRDs first}"
 JAR=target/quarkus-app/quarkus-run.jar
 [ -x "$BIN/kube-apiserver" ] || { echo "control plane not built: run 'make control-plane'" >&2; exit 1; }
 [ -f "$JAR" ] || { echo "operator not built: run 'make build'" >&2; exit 1; }
@@ -94,12 +95,11 @@ PIDS+=($!)
 
 echo "installing CRDs"
 kubectl apply --server-side -f crds/ >/dev/null
-if [ -d "$UPSTREAM_CRDS" ]; then
-  kubectl apply --server-side -f "$UPSTREAM_CRDS" >/dev/null
-else
-  echo "NOTE: $UPSTREAM_CRDS is missing: installing schemaless KubeVirt CRDs from config/fallback-crds"
-  kubectl apply --server-side -f config/fallback-crds >/dev/null
-fi
+IFS=: read -r -a crd_dirs <<<"$UPSTREAM_CRDS"
+for d in "${crd_dirs[@]}"; do
+  [ -d "$d" ] || { echo "error: $d is missing: run 'make upstream-crds'" >&2; exit 1; }
+  kubectl apply --server-side -f "$d" >/dev/null
+done
 kubectl wait --for condition=Established crd --all --timeout=60s >/dev/null
 kubectl apply --server-side -f config/policies/ >/dev/null
 

@@ -2,7 +2,6 @@ package io.odoovps.operator.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -64,9 +63,9 @@ class ChartRbacCoversTheOperatorIT {
   void everyRequestOfTheOperatorIsAllowedAndEveryGrantIsUsed() throws IOException {
     var file =
         Path.of(System.getProperty(ControlPlane.REQUESTS_PROPERTY, "target/operator-requests.txt"));
-    assumeTrue(
-        Files.isRegularFile(file),
-        file + " is written by the surefire run of the suite (mvn verify runs it first)");
+    assertThat(file)
+        .as(file + " is written by the surefire run of the suite (mvn verify runs it first)")
+        .isRegularFile();
     var requests =
         Files.readAllLines(file).stream()
             .filter(l -> !l.isBlank())

@@ -1,7 +1,5 @@
 package io.odoovps.operator.helm;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,11 +29,12 @@ final class HelmChart {
 
   static Path binary() {
     var path = System.getProperty("helm.path");
-    assumeTrue(
-        path != null && Files.isExecutable(Paths.get(path)),
-        "Helm is not built (-Dhelm.path="
-            + path
-            + "): run `make helm`, or `make test`, which builds it");
+    if (path == null || !Files.isExecutable(Paths.get(path))) {
+      throw new IllegalStateException(
+          "Helm is not built (-Dhelm.path="
+              + path
+              + "): run `make helm`, or `make test`, which builds it");
+    }
     return Paths.get(path);
   }
 

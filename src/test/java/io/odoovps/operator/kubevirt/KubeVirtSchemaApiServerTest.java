@@ -2,14 +2,12 @@ package io.odoovps.operator.kubevirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
 import io.odoovps.operator.testing.ControlPlane;
-import io.odoovps.operator.testing.CrdInstaller;
 import io.odoovps.operator.testing.TestConfig;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.VpsFixtures;
@@ -31,9 +29,6 @@ class KubeVirtSchemaApiServerTest {
 
   @BeforeAll
   static void setUp() {
-    assumeThat(CrdInstaller.upstreamAvailable())
-        .as("the upstream KubeVirt CRD is needed to check our model against its schema")
-        .isTrue();
     client = ControlPlane.get().newClient();
     namespace = TestNamespaces.create(client, "schema");
   }

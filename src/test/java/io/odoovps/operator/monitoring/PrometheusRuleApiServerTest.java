@@ -2,13 +2,11 @@ package io.odoovps.operator.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
 import io.odoovps.operator.testing.ControlPlane;
-import io.odoovps.operator.testing.CrdInstaller;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.vps.VpsLabels;
@@ -30,9 +28,6 @@ class PrometheusRuleApiServerTest {
 
   @BeforeAll
   static void setUp() {
-    assumeThat(CrdInstaller.upstreamAvailable())
-        .as("the upstream prometheus-operator CRD is needed to check the rule against its schema")
-        .isTrue();
     client = ControlPlane.get().newClient();
     namespace = TestNamespaces.create(client, "rules");
   }

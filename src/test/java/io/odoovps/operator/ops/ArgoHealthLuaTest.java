@@ -1,7 +1,6 @@
 package io.odoovps.operator.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -50,9 +49,9 @@ class ArgoHealthLuaTest {
   @BeforeEach
   void findGlua() {
     var configured = System.getProperty("glua.path");
-    assumeTrue(
-        configured != null && !configured.isBlank(),
-        "-Dglua.path is not set: run `make glua` (or `make test`, which builds it)");
+    assertThat(configured)
+        .as("-Dglua.path is not set: run `make glua` (or `make test`, which builds it)")
+        .isNotBlank();
     glua = Path.of(configured);
     assertThat(glua).as("glua from -Dglua.path (run `make glua`)").isExecutable();
   }

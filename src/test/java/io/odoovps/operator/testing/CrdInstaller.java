@@ -14,40 +14,55 @@ import java.util.stream.Stream;
 
 /**
  * Installs into the test API server the CRDs generated from our Java types and the real third-party
- * CRDs of {@code ../shared/upstream-crds} (KubeVirt, CDI, prometheus-operator), so the API server
- * validates everything the operator writes. Where that folder is missing (a user's fresh clone), it
- * installs schemaless stand-ins from {@code config/fallback-crds} and says so.
+ * CRDs (KubeVirt, CDI, prometheus-operator) that {@code hack/fetch-upstream-crds.sh} produced from
+ * their official Go modules, so the API server validates everything the operator writes. The
+ * folders come from the system property {@value #PROPERTY} (set by the Makefile), else the
+ * environment variable {@code ODOOVPS_UPSTREAM_CRDS}: a list separated by {@code :}. When they are
+ * missing, the control plane does not start: no test runs against a schemaless stand-in.
  */
 public final class CrdInstaller {
 
   /** Where the generated CRDs land at build time (crd-generator-maven-plugin). */
   public static final Path GENERATED = Paths.get("target", "classes", "META-INF", "fabric8");
 
+  /** The system property naming the third-party CRD folders. */
+  public static final String PROPERTY = "upstream.crds";
+
   private CrdInstaller() {}
 
-  public static Path upstreamDir() {
-    var env = System.getenv("ODOOVPS_UPSTREAM_CRDS");
-    return env != null ? Paths.get(env) : Paths.get("..", "shared", "upstream-crds");
-  }
-
-  public static boolean upstreamAvailable() {
-    return Files.isDirectory(upstreamDir());
+  /**
+   * The folders of the third-party CRDs, each checked to exist and hold YAML files.
+   *
+   * @throws IllegalStateException naming the command that produces them
+   */
+  public static List<Path> upstreamDirs() {
+    var list = System.getProperty(PROPERTY, System.getenv("ODOOVPS_UPSTREAM_CRDS"));
+    if (list == null || list.isBlank()) {
+      throw new IllegalStateException(
+          "the third-party CRD folders are not set (system property "
+              + PROPERTY
+              + " or ODOOVPS_UPSTREAM_CRDS): run the tests with `make test`, or run `make"
+              + " upstream-crds` and pass the folders it prints");
+    }
+    var dirs = new ArrayList<Path>();
+    for (var entry : list.split(":")) {
+      var dir = Paths.get(entry);
+      if (!Files.isDirectory(dir) || yamlFiles(dir).isEmpty()) {
+        throw new IllegalStateException(
+            dir.toAbsolutePath()
+                + " holds no CRD: run `make upstream-crds` (hack/fetch-upstream-crds.sh)");
+      }
+      dirs.add(dir);
+    }
+    return dirs;
   }
 
   static void installAll(KubernetesClient client) {
     var files = new ArrayList<Path>(yamlFiles(GENERATED));
-    if (upstreamAvailable()) {
+    for (var dir : upstreamDirs()) {
       System.out.println(
-          "[control-plane] installing upstream CRDs from "
-              + upstreamDir().toAbsolutePath().normalize());
-      files.addAll(yamlFiles(upstreamDir()));
-    } else {
-      System.out.println(
-          "[control-plane] WARNING: "
-              + upstreamDir().toAbsolutePath().normalize()
-              + " is missing: installing SCHEMALESS fallback CRDs, so the API server does not"
-              + " validate KubeVirt or prometheus-operator objects in this run");
-      files.addAll(yamlFiles(Paths.get("config", "fallback-crds")));
+          "[control-plane] installing third-party CRDs from " + dir.toAbsolutePath().normalize());
+      files.addAll(yamlFiles(dir));
     }
     install(client, files);
   }

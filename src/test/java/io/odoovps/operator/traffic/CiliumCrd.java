@@ -1,6 +1,5 @@
 package io.odoovps.operator.traffic;
 
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,11 +19,11 @@ public final class CiliumCrd {
 
   public static void install(KubernetesClient client) {
     var dir = System.getProperty("cilium.crds");
-    assumeThat(dir)
-        .as(
-            "-Dcilium.crds is not set: run `make cni-crds` (hack/fetch-cni-crds.sh) and pass its"
-                + " folder, as `make test` does")
-        .isNotNull();
+    if (dir == null) {
+      throw new IllegalStateException(
+          "-Dcilium.crds is not set: run `make cni-crds` (hack/fetch-cni-crds.sh) and pass its"
+              + " folder, as `make test` does");
+    }
     var file = Paths.get(dir, "ciliumnetworkpolicies.yaml");
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException(

@@ -2,7 +2,6 @@ package io.odoovps.operator.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -215,14 +214,14 @@ class CiliumPolicyDesignTest {
 
   // ---- the real CRD on a real API server ----
 
-  /** The control plane with Cilium's CRD installed; skips when no CRD folder is configured. */
+  /** The control plane with Cilium's CRD installed; fails when no CRD folder is configured. */
   static synchronized KubernetesClient apiServer() {
     var dir = System.getProperty("cilium.crds");
-    assumeThat(dir)
-        .as(
-            "-Dcilium.crds is not set: run `make cni-crds` (hack/fetch-cni-crds.sh) and pass its"
-                + " folder, as `make test` does, to check the policy against Cilium's real CRD")
-        .isNotNull();
+    if (dir == null) {
+      throw new IllegalStateException(
+          "-Dcilium.crds is not set: run `make cni-crds` (hack/fetch-cni-crds.sh) and pass its"
+              + " folder, as `make test` does, to check the policy against Cilium's real CRD");
+    }
     if (client == null) {
       var file = Paths.get(dir, "ciliumnetworkpolicies.yaml");
       if (!Files.isRegularFile(file)) {
