@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
@@ -29,7 +31,9 @@ import java.util.zip.GZIPInputStream;
  *     stream a backup back; with --staging, stage and verify it there first, then decode it
  *     onto the target, so a corrupt backup never overwrites the disk
  * prune   --vps NAME [--retention-days 15]   delete backups older than the retention
- * purge   --vps NAME [--report FILE]         delete every backup (the end of the contract)
+ * purge   --vps NAME [--until TIME] [--report FILE]
+ *                                            delete every backup (the end of the contract), or
+ *                                            those taken until TIME (RFC 3339)
  * list    --vps NAME                         print the complete backups
  * </pre>
  *
@@ -138,8 +142,15 @@ public final class BackupCommand {
           stdout.println(JSON.writeValueAsString(Map.of("pruned", pruned)));
         }
         case "purge" -> {
-          var purged = store.purge(vps);
-          stderr.println("deleted all " + purged.size() + " backups of " + vps);
+          // --until: only what was taken until then (the termination), never a newer VPS's backups
+          var until = Optional.ofNullable(options.get("until")).map(Instant::parse);
+          var purged = until.isPresent() ? store.purge(vps, until.get()) : store.purge(vps);
+          stderr.println(
+              "deleted "
+                  + purged.size()
+                  + " backups of "
+                  + vps
+                  + until.map(u -> " taken until " + u).orElse(""));
           // the count, not the ids: a long retention would not fit a termination message
           var result = new BackupReport(null, List.of(), purged.size(), null, List.of(), null);
           write(report, result.toJson());

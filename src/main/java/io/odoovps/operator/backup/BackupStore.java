@@ -165,12 +165,25 @@ public class BackupStore {
    */
   public List<String> prune(String vps, Duration retention) {
     var cutoff = clock.instant().minus(retention);
+    return deleteTaken(vps, taken -> taken.isBefore(cutoff));
+  }
+
+  /**
+   * Deletes the backups of {@code vps} taken at or before {@code until} (complete or partial),
+   * manifests first; objects whose backup id is not a time are left alone. Returns the ids deleted.
+   */
+  public List<String> purge(String vps, Instant until) {
+    return deleteTaken(vps, taken -> !taken.isAfter(until));
+  }
+
+  /** Deletes the backups whose time {@code doomed} accepts, each manifest first; returns ids. */
+  private List<String> deleteTaken(String vps, java.util.function.Predicate<Instant> doomed) {
     var byBackup = new java.util.TreeMap<String, List<String>>();
     for (var object : objects(vps)) {
       backupIdOf(vps, object.key())
           .ifPresent(id -> byBackup.computeIfAbsent(id, k -> new ArrayList<>()).add(object.key()));
     }
-    var pruned = new ArrayList<String>();
+    var deleted = new ArrayList<String>();
     byBackup.forEach(
         (backupId, keys) -> {
           Instant taken;
@@ -179,13 +192,13 @@ public class BackupStore {
           } catch (RuntimeException e) {
             return; // not ours
           }
-          if (taken.isBefore(cutoff)) {
+          if (doomed.test(taken)) {
             keys.sort(Comparator.comparing((String k) -> !k.endsWith("manifest.json")));
             keys.forEach(key -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
-            pruned.add(backupId);
+            deleted.add(backupId);
           }
         });
-    return pruned;
+    return deleted;
   }
 
   /**

@@ -275,6 +275,23 @@ public interface OperatorConfig {
     @WithDefault("10m")
     @WithConverter(DurationConverter.class)
     Duration resync();
+
+    /**
+     * After a fixed term ends (article 11), how long the VPS stays suspended with all its data
+     * before the termination path deletes it, unless the term is extended. It counts from when the
+     * operator first saw the term ended, so an end already past when written never deletes at once.
+     */
+    @WithDefault("30d")
+    @WithConverter(DurationConverter.class)
+    Duration fixedTermGrace();
+
+    /**
+     * Longest wait between two delivery attempts of a contract notice (the waits double from one
+     * minute up to this); a notice is retried until it is delivered.
+     */
+    @WithDefault("1h")
+    @WithConverter(DurationConverter.class)
+    Duration noticeRetryMax();
   }
 
   /** Requests are the plan's size divided by these ratios; limits are the plan's size. */
@@ -327,6 +344,16 @@ public interface OperatorConfig {
     @WithDefault("26h")
     @WithConverter(DurationConverter.class)
     Duration staleAfter();
+
+    /**
+     * After a VPS's termination, how long its backups stay in the bucket before a purge Job deletes
+     * them (article 12): the time to undo a mistaken termination from its backups. Only a
+     * termination that a BackupPolicy recorded starts it; a VPS that is merely absent keeps its
+     * backups.
+     */
+    @WithDefault("7d")
+    @WithConverter(DurationConverter.class)
+    Duration purgeGrace();
 
     /** Memory limit of a backup pod; the JVM's heap is a fraction of it. */
     @WithDefault("256Mi")

@@ -5,7 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Article 6: the customer has 72 hours from the request to prove their identity. */
+/**
+ * Article 6: the customer has 72 hours from the request to prove their identity. The hours count
+ * from when the customer was told: from the request if the email went out at once, from its
+ * delivery if the mail server was down (the VPS is never suspended by a request nobody received).
+ */
 public final class IdentityCheckDeadline {
 
   public static final Duration WINDOW = Duration.ofHours(72);
@@ -18,6 +22,19 @@ public final class IdentityCheckDeadline {
       return Optional.empty();
     }
     return Optional.of(Timestamps.parse(check.getRequestedAt()).plus(WINDOW));
+  }
+
+  /**
+   * The deadline of a pending check whose notice was delivered at {@code noticeSentAt}: 72 hours
+   * after the later of the request and the delivery; empty while the notice is not delivered.
+   */
+  public static Optional<Instant> pending(IdentityCheckSpec check, Instant noticeSentAt) {
+    var fromRequest = pending(check);
+    if (fromRequest.isEmpty() || noticeSentAt == null) {
+      return Optional.empty();
+    }
+    var requested = Timestamps.parse(check.getRequestedAt());
+    return Optional.of((noticeSentAt.isAfter(requested) ? noticeSentAt : requested).plus(WINDOW));
   }
 
   /** Whether the check is unverified at or past its deadline. */

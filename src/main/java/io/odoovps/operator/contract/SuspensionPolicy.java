@@ -5,9 +5,10 @@ import io.odoovps.operator.api.v1alpha1.odoovps.SuspensionStatus;
 import java.time.Instant;
 
 /**
- * Articles 5, 6 and 12: when a VPS is suspended, and when it may resume. It is suspended while the
- * provider says so (spec.suspension) or while an identity check is overdue. `doNotResume`, once
- * seen during a suspension, keeps it suspended for good. Counts every new suspension.
+ * Articles 5, 6, 11 and 12: when a VPS is suspended, and when it may resume. It is suspended while
+ * the provider says so (spec.suspension), while an identity check is overdue, or once its fixed
+ * term ended (until it is extended or deleted). `doNotResume`, once seen during a suspension, keeps
+ * it suspended for good. Counts every new suspension.
  */
 public final class SuspensionPolicy {
 
@@ -16,13 +17,30 @@ public final class SuspensionPolicy {
 
   private SuspensionPolicy() {}
 
+  /** With the identity deadline counted from the request, and no ended term. */
   public static SuspensionStatus decide(OdooVpsSpec spec, SuspensionStatus previous, Instant now) {
+    return decide(
+        spec, previous, now, IdentityCheckDeadline.pending(spec.getIdentityCheck()), false);
+  }
+
+  /**
+   * @param identityDeadline when the pending identity check suspends the VPS (empty: none pending,
+   *     or its notice not delivered yet, see {@link IdentityCheckDeadline#pending(
+   *     io.odoovps.operator.api.v1alpha1.odoovps.IdentityCheckSpec, Instant)})
+   * @param termEnded whether the fixed term ended (see {@link FixedTermEnd})
+   */
+  public static SuspensionStatus decide(
+      OdooVpsSpec spec,
+      SuspensionStatus previous,
+      Instant now,
+      java.util.Optional<Instant> identityDeadline,
+      boolean termEnded) {
     var before =
         previous == null ? new SuspensionStatus(false, null, null, null, 0, false) : previous;
     boolean wasActive = Boolean.TRUE.equals(before.active());
     boolean lockedBefore = Boolean.TRUE.equals(before.doNotResume());
     var manual = spec.getSuspension();
-    boolean identityOverdue = IdentityCheckDeadline.overdue(spec.getIdentityCheck(), now);
+    boolean identityOverdue = identityDeadline.map(d -> !now.isBefore(d)).orElse(false);
 
     String reason = null;
     String authority = null;
@@ -31,6 +49,8 @@ public final class SuspensionPolicy {
       authority = manual.getAuthorityReference();
     } else if (identityOverdue) {
       reason = IDENTITY_OVERDUE;
+    } else if (termEnded) {
+      reason = FixedTermEnd.SUSPENSION_REASON;
     } else if (wasActive && lockedBefore) {
       reason = before.reason();
       authority = before.authorityReference();

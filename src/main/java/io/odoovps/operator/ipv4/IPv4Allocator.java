@@ -125,18 +125,6 @@ public class IPv4Allocator {
     }
   }
 
-  /** Deletes the VPS's allocations; returns the released addresses. */
-  public List<String> release(OdooVps vps, KubernetesClient client) {
-    var held =
-        client
-            .resources(IPv4Allocation.class)
-            .withLabel(VPS_UID_LABEL, vps.getMetadata().getUid())
-            .list()
-            .getItems();
-    held.forEach(a -> client.resource(a).delete());
-    return held.stream().map(a -> a.getSpec().getAddress()).toList();
-  }
-
   private static IPv4Allocation allocation(OdooVps vps, String address) {
     var allocation = new IPv4Allocation();
     var meta = vps.getMetadata();

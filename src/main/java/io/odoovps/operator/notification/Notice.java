@@ -24,6 +24,11 @@ public enum Notice {
   PLAN_CHANGED("vpsName", "plan"),
   /** The VPS is terminated. */
   TERMINATED("vpsName"),
+  /**
+   * The fixed term ended: the VPS is suspended, its data kept until a date, then deleted unless
+   * renewed.
+   */
+  TERM_ENDED("vpsName", "endedAt", "deleteAt"),
   /** A maintenance will reboot the VPS at the given time. */
   MAINTENANCE_SCHEDULED("vpsName", "rebootTime"),
   /** The bandwidth is limited until the end of the billing cycle. */

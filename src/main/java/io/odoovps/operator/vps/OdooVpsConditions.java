@@ -33,6 +33,15 @@ public final class OdooVpsConditions {
   /** A delete was asked without termination; the data is kept. */
   public static final String DELETION_BLOCKED = "DeletionBlocked";
 
+  /** A BackupPolicy backs the VPS up and its last success is recent (article 3). */
+  public static final String BACKED_UP = "BackedUp";
+
+  /** A fixed term ended: the VPS is suspended until it is extended or deleted (article 11). */
+  public static final String TERM_ENDED = "TermEnded";
+
+  /** Every contract notice due to the customer was delivered (retried until it is). */
+  public static final String NOTICES_DELIVERED = "NoticesDelivered";
+
   public static final String REASON_VM_READY = "VirtualMachineReady";
   public static final String REASON_VM_NOT_READY = "VirtualMachineNotReady";
   public static final String REASON_VM_MISSING = "VirtualMachineMissing";

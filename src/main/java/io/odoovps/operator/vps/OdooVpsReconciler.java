@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfig
 import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateStatus;
@@ -38,6 +39,7 @@ import io.odoovps.operator.config.OperatorConfig.SuspensionMode;
 import io.odoovps.operator.config.OperatorShutdown;
 import io.odoovps.operator.contract.Availability;
 import io.odoovps.operator.contract.BillingCycle;
+import io.odoovps.operator.contract.FixedTermEnd;
 import io.odoovps.operator.contract.IdentityCheckDeadline;
 import io.odoovps.operator.contract.MaintenanceWindow;
 import io.odoovps.operator.contract.PlanChangeTracker;
@@ -50,6 +52,7 @@ import io.odoovps.operator.monitoring.AlertRuleDesign;
 import io.odoovps.operator.monitoring.MonitoringConfig;
 import io.odoovps.operator.notification.CustomerMailer;
 import io.odoovps.operator.notification.Notice;
+import io.odoovps.operator.notification.NoticeOutbox;
 import io.odoovps.operator.restore.OdooVpsRestoreReconciler;
 import io.odoovps.operator.status.ConditionList;
 import io.odoovps.operator.support.SupportMinutes;
@@ -122,6 +125,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   static final String MITIGATION_EVENT_SOURCE = "mitigations";
   static final String POD_EVENT_SOURCE = "vm-pods";
   static final String TRAFFIC_EVENT_SOURCE = "traffic";
+  static final String POLICY_EVENT_SOURCE = "backup-policies";
 
   private final OperatorConfig config;
   private final Clock clock;
@@ -132,6 +136,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   private final OdooVpsStatusBuilder statusBuilder;
   private final IPv4Allocator allocator;
   private final CustomerNotices notices;
+  private final NoticeDelivery delivery;
 
   private final VpsMetrics metrics;
   private final AlertRuleDesign alertRuleDesign;
@@ -172,7 +177,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     this.validator = new OdooVpsValidator(config, allocator.locations());
     this.statusBuilder = new OdooVpsStatusBuilder(clock);
     this.notices = new CustomerNotices(mailer);
-    this.ending = new VpsEnding(clock, statusBuilder, notices);
+    this.delivery = new NoticeDelivery(notices, config.deadlines().noticeRetryMax());
+    this.ending = new VpsEnding(clock, statusBuilder, delivery);
     this.guest = new VpsGuest(notices);
     var trafficConfig = config.traffic();
     this.traffic = new VpsTraffic(trafficConfig, notices);
@@ -228,8 +234,21 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             .withSecondaryToPrimaryMapper(
                 m -> Set.of(new ResourceID(m.getSpec().getVps(), m.getMetadata().getNamespace())))
             .build();
+    // BackedUp: which policy's status holds the VPS (the policies of its namespace)
+    var policies =
+        InformerEventSourceConfiguration.from(BackupPolicy.class, OdooVps.class)
+            .withName(POLICY_EVENT_SOURCE)
+            .withSecondaryToPrimaryMapper(
+                p ->
+                    p.getStatus() == null || p.getStatus().vps() == null
+                        ? Set.of()
+                        : p.getStatus().vps().stream()
+                            .map(e -> new ResourceID(e.name(), p.getMetadata().getNamespace()))
+                            .collect(java.util.stream.Collectors.toSet()))
+            .build();
     var sources = new ArrayList<EventSource<?, OdooVps>>();
     sources.add(source);
+    sources.add(new InformerEventSource<>(policies, context));
     sources.add(new InformerEventSource<>(restores, context));
     sources.add(new InformerEventSource<>(tickets, context));
     sources.add(new InformerEventSource<>(mitigations, context));
@@ -421,6 +440,17 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
         .isPresent();
   }
 
+  /** The BackupPolicies of the VPS's namespace, from the cache. */
+  @SuppressWarnings("unchecked")
+  static List<BackupPolicy> policies(OdooVps vps, Context<OdooVps> context) {
+    var source =
+        (InformerEventSource<BackupPolicy, OdooVps>)
+            context
+                .eventSourceRetriever()
+                .getEventSourceFor(BackupPolicy.class, POLICY_EVENT_SOURCE);
+    return source.list(vps.getMetadata().getNamespace()).toList();
+  }
+
   @SuppressWarnings("unchecked")
   private InformerEventSource<IPv4Allocation, OdooVps> allocations(Context<OdooVps> context) {
     return (InformerEventSource<IPv4Allocation, OdooVps>)
@@ -431,6 +461,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   public UpdateControl<OdooVps> reconcile(OdooVps vps, Context<OdooVps> context) {
     var now = clock.instant();
     var events = new EventRecorder(context.getClient(), clock);
+    var outbox = delivery.outbox(vps, now);
     var termination = ending.cause(vps, now);
     if (termination.isPresent()
         || (vps.getStatus() != null && vps.getStatus().getTermination() != null)) {
@@ -441,7 +472,9 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
           vps,
           observation,
           events,
-          observation.termination().completedAt() == null ? Duration.ofSeconds(5) : null);
+          observation.termination().completedAt() == null ? Duration.ofSeconds(5) : null,
+          outbox,
+          Sections.KEPT);
     }
 
     var errors = validator.validate(vps);
@@ -450,7 +483,9 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
           vps,
           VpsObservation.invalid(vps, errors, context.getSecondaryResource(VirtualMachine.class)),
           events,
-          null);
+          null,
+          outbox,
+          Sections.KEPT);
     }
 
     var allocation = allocator.allocate(vps, context.getClient(), allocations(context));
@@ -483,11 +518,24 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
               null,
               null,
               null);
-      return finish(vps, observation, events, Duration.ofMinutes(1));
+      return finish(vps, observation, events, Duration.ofMinutes(1), outbox, Sections.KEPT);
     }
 
     var previous = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
-    var suspension = SuspensionPolicy.decide(vps.getSpec(), previous.getSuspension(), now);
+    var contractEnd =
+        FixedTermEnd.next(
+            vps.getSpec().getBilling(),
+            previous.getContractEnd(),
+            now,
+            config.deadlines().fixedTermGrace());
+    // the 72 hours count from when the customer was emailed (the notice is retried until it is)
+    var identityDue =
+        IdentityCheckDeadline.pending(
+            vps.getSpec().getIdentityCheck(),
+            NoticeDelivery.identityNoticeSentAt(vps, outbox).orElse(null));
+    var suspension =
+        SuspensionPolicy.decide(
+            vps.getSpec(), previous.getSuspension(), now, identityDue, contractEnd != null);
     boolean suspended = suspension != null && Boolean.TRUE.equals(suspension.active());
     var mode = config.suspension().mode();
     boolean restoring = restoring(vps, context);
@@ -563,10 +611,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     var billing =
         new BillingStatus(
             Timestamps.format(period.start()), Timestamps.format(period.end()), period.renewals());
-    var identityDeadline =
-        IdentityCheckDeadline.pending(vps.getSpec().getIdentityCheck())
-            .map(Timestamps::format)
-            .orElse(null);
+    var identityDeadline = identityDue.map(Timestamps::format).orElse(null);
 
     String accessCodesSentAt = previous.getAccessCodesSentAt();
     String accessCodesProblem = null;
@@ -606,7 +651,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     var wake =
         Stream.of(
                 Optional.ofNullable(planChange.nextCheck()),
-                IdentityCheckDeadline.pending(vps.getSpec().getIdentityCheck()),
+                identityDue,
+                Optional.ofNullable(contractEnd).map(e -> Timestamps.parse(e.deleteAt())),
                 Optional.of(period.end()),
                 Optional.ofNullable(accessCodesProblem).map(p -> now.plus(Duration.ofMinutes(5))),
                 Optional.ofNullable(maintenance)
@@ -644,16 +690,50 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
         vps.getMetadata().getName(),
         availability,
         !(meantToRun && !vmReady));
+    var backup =
+        BackupCoverage.of(
+            vps.getMetadata().getName(),
+            Timestamps.parse(vps.getMetadata().getCreationTimestamp()),
+            policies(vps, context),
+            previous.getBackup(),
+            now,
+            config.backup().staleAfter());
+    metrics.backup(
+        vps.getMetadata().getUid(),
+        vps.getMetadata().getNamespace(),
+        vps.getMetadata().getName(),
+        backup.withoutBackupSince());
     return finish(
         vps,
         observation,
         events,
         wake,
-        restoring && !suspended,
-        support(vps, context, period),
-        availability,
-        maintenance,
-        trafficStatus);
+        outbox,
+        new Sections(
+            true,
+            restoring && !suspended,
+            support(vps, context, period),
+            availability,
+            maintenance,
+            trafficStatus,
+            contractEnd,
+            backup));
+  }
+
+  /**
+   * The status sections a pass measured, beside the observation. {@link #KEPT} on the paths that do
+   * not measure them (invalid spec, no address, termination): they keep their last values.
+   */
+  record Sections(
+      boolean measured,
+      boolean restoring,
+      SupportStatus support,
+      AvailabilityStatus availability,
+      MaintenanceStatus maintenance,
+      TrafficStatus traffic,
+      io.odoovps.operator.api.v1alpha1.odoovps.ContractEndStatus contractEnd,
+      BackupCoverage.Outcome backup) {
+    static final Sections KEPT = new Sections(false, false, null, null, null, null, null, null);
   }
 
   /**
@@ -732,37 +812,49 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   }
 
   private UpdateControl<OdooVps> finish(
-      OdooVps vps, VpsObservation observation, EventRecorder events, Duration wake) {
-    return finish(vps, observation, events, wake, false, null, null, null, null);
-  }
-
-  private UpdateControl<OdooVps> finish(
       OdooVps vps,
       VpsObservation observation,
       EventRecorder events,
       Duration wake,
-      boolean restoring,
-      SupportStatus support,
-      AvailabilityStatus availability,
-      MaintenanceStatus maintenance,
-      TrafficStatus trafficStatus) {
+      NoticeOutbox outbox,
+      Sections sections) {
     var status = statusBuilder.build(observation);
-    if (restoring) {
+    if (sections.restoring()) {
       status.setPhase(VpsPhase.Restoring);
     }
     // paths that do not measure them (invalid spec, no address, termination) keep the last values
     var before = vps.getStatus();
-    status.setSupport(support != null || before == null ? support : before.getSupport());
+    status.setSupport(
+        sections.support() != null || before == null ? sections.support() : before.getSupport());
     status.setAvailability(
-        availability != null || before == null ? availability : before.getAvailability());
+        sections.availability() != null || before == null
+            ? sections.availability()
+            : before.getAvailability());
     status.setMaintenance(
-        maintenance != null || before == null ? maintenance : before.getMaintenance());
+        sections.maintenance() != null || before == null
+            ? sections.maintenance()
+            : before.getMaintenance());
     status.setTraffic(
-        trafficStatus != null || before == null ? trafficStatus : before.getTraffic());
-    new VpsTransitions(events, notices).record(vps, status);
+        sections.traffic() != null || before == null ? sections.traffic() : before.getTraffic());
+    ContractSections.apply(vps, status, sections, clock.instant());
+    new VpsTransitions(events, outbox).record(vps, status);
+    boolean delivered = delivery.deliver(vps, outbox, events, clock.instant());
+    status.setNotices(outbox.build());
+    ContractSections.notices(vps, status, clock.instant());
     metrics.reconciled(vps.getMetadata().getUid(), status.getPhase());
     var resync = config.deadlines().resync();
-    var after = wake == null || wake.compareTo(resync) > 0 ? resync : wake;
+    var now = clock.instant();
+    // a delivered identity notice starts its 72 hours: the next pass shows the deadline
+    var retry =
+        delivered
+            ? Optional.of(Duration.ofSeconds(1))
+            : outbox.nextAttempt().map(t -> Duration.between(now, t).plusSeconds(1));
+    var next = Stream.of(Optional.ofNullable(wake), retry).flatMap(Optional::stream);
+    var after =
+        Stream.concat(next, Stream.of(resync))
+            .filter(d -> !d.isNegative())
+            .min(Duration::compareTo)
+            .orElse(resync);
     if (Objects.equals(status, vps.getStatus())) {
       return UpdateControl.<OdooVps>noUpdate().rescheduleAfter(after);
     }
@@ -772,7 +864,11 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   @Override
   public DeleteControl cleanup(OdooVps vps, Context<OdooVps> context) {
     var control =
-        ending.onDelete(vps, context.getClient(), new EventRecorder(context.getClient(), clock));
+        ending.onDelete(
+            vps,
+            context.getClient(),
+            new EventRecorder(context.getClient(), clock),
+            policies(vps, context));
     if (control.isRemoveFinalizer()) {
       metrics.forget(vps.getMetadata().getUid());
       traffic.forget(vps.getMetadata().getUid());

@@ -27,6 +27,9 @@ final class StatusPatches {
     copy.setAvailability(status.getAvailability());
     copy.setMaintenance(status.getMaintenance());
     copy.setTraffic(status.getTraffic());
+    copy.setContractEnd(status.getContractEnd());
+    copy.setNotices(status.getNotices());
+    copy.setBackup(status.getBackup());
     copy.setConditions(new ArrayList<>(status.getConditions()));
     return copy;
   }

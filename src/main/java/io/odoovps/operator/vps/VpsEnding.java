@@ -6,6 +6,7 @@ import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.TerminationStatus;
 import io.odoovps.operator.contract.BillingCycle;
+import io.odoovps.operator.contract.FixedTermEnd;
 import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.status.ConditionList;
@@ -25,20 +26,34 @@ class VpsEnding {
 
   private final Clock clock;
   private final OdooVpsStatusBuilder statusBuilder;
-  private final CustomerNotices notices;
+  private final NoticeDelivery delivery;
 
-  VpsEnding(Clock clock, OdooVpsStatusBuilder statusBuilder, CustomerNotices notices) {
+  /** How long a terminated VPS's record waits for its BackupPolicies to record the end. */
+  static final Duration POLICIES_WAIT = Duration.ofHours(1);
+
+  /** How long a terminated VPS's record waits for its last notices to be delivered. */
+  static final Duration NOTICES_WAIT = Duration.ofHours(24);
+
+  VpsEnding(Clock clock, OdooVpsStatusBuilder statusBuilder, NoticeDelivery delivery) {
     this.clock = clock;
     this.statusBuilder = statusBuilder;
-    this.notices = notices;
+    this.delivery = delivery;
   }
 
-  /** Why the contract ended, if it did: `Requested` or `FixedTermEnded`. */
+  /**
+   * Why the contract ended and its data must go now, if it did: `Requested` (spec.termination), or
+   * `FixedTermEnded` once the grace after the end of a fixed term is over (status.contractEnd,
+   * recorded when the end was first seen: the clock alone never deletes at the end itself).
+   */
   Optional<String> cause(OdooVps vps, Instant now) {
     if (vps.getSpec().getTermination() != null) {
       return Optional.of("Requested");
     }
-    if (BillingCycle.termEnded(vps.getSpec().getBilling(), now)) {
+    var status = vps.getStatus();
+    var end = status == null ? null : status.getContractEnd();
+    if (end != null
+        && FixedTermEnd.deletionDue(end, now)
+        && BillingCycle.termEnded(vps.getSpec().getBilling(), now)) {
       return Optional.of("FixedTermEnded");
     }
     return Optional.empty();
@@ -87,13 +102,22 @@ class VpsEnding {
         status);
   }
 
-  /** The finalizer's decision when an OdooVps is deleted. */
-  DeleteControl onDelete(OdooVps vps, KubernetesClient client, EventRecorder events) {
+  /**
+   * The finalizer's decision when an OdooVps is deleted. A terminated VPS's object goes once its
+   * data is verified gone, its last notices are delivered (or {@link #NOTICES_WAIT} passed) and
+   * every BackupPolicy that holds its backups recorded the termination (or {@link #POLICIES_WAIT}
+   * passed: a policy that never saw the end keeps the backups, it never purges them on absence).
+   */
+  DeleteControl onDelete(
+      OdooVps vps,
+      KubernetesClient client,
+      EventRecorder events,
+      List<io.odoovps.operator.api.v1alpha1.backup.BackupPolicy> policies) {
     var status = vps.getStatus();
     if (status != null
         && status.getTermination() != null
         && status.getTermination().completedAt() != null) {
-      return DeleteControl.defaultDelete();
+      return release(vps, client, events, policies);
     }
     var cause = cause(vps, clock.instant());
     if (cause.isEmpty()) {
@@ -121,12 +145,87 @@ class VpsEnding {
     }
     var observation = terminate(vps, client, cause.get());
     var next = statusBuilder.build(observation);
-    new VpsTransitions(events, notices).record(vps, next);
+    var prior = status == null ? new OdooVpsStatus() : status;
+    next.setSupport(prior.getSupport());
+    next.setAvailability(prior.getAvailability());
+    next.setMaintenance(prior.getMaintenance());
+    next.setTraffic(prior.getTraffic());
+    next.setContractEnd(prior.getContractEnd());
+    next.setBackup(prior.getBackup());
+    var outbox = delivery.outbox(vps, clock.instant());
+    new VpsTransitions(events, outbox).record(vps, next);
+    delivery.deliver(vps, outbox, events, clock.instant());
+    next.setNotices(outbox.build());
     if (!Objects.equals(next, status)) {
       client.resource(StatusPatches.withStatus(vps, next)).patchStatus();
     }
-    return observation.termination().completedAt() != null
-        ? DeleteControl.defaultDelete()
-        : DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
+  }
+
+  /** After the termination: the holds on the record (notices, backup policies), then release. */
+  private DeleteControl release(
+      OdooVps vps,
+      KubernetesClient client,
+      EventRecorder events,
+      List<io.odoovps.operator.api.v1alpha1.backup.BackupPolicy> policies) {
+    var now = clock.instant();
+    var status = vps.getStatus();
+    var completed = Timestamps.parse(status.getTermination().completedAt());
+    var outbox = delivery.outbox(vps, now);
+    delivery.deliver(vps, outbox, events, now);
+    var notices = outbox.build();
+    if (!Objects.equals(notices, status.getNotices())) {
+      var next = StatusPatches.copyOf(status);
+      next.setNotices(notices);
+      client.resource(StatusPatches.withStatus(vps, next)).patchStatus();
+    }
+    var undelivered =
+        notices == null ? 0 : notices.stream().filter(n -> n.sentAt() == null).count();
+    if (undelivered > 0 && now.isBefore(completed.plus(NOTICES_WAIT))) {
+      return DeleteControl.noFinalizerRemoval()
+          .rescheduleAfter(
+              outbox
+                  .nextAttempt()
+                  .map(t -> Duration.between(now, t).plusSeconds(1))
+                  .filter(d -> !d.isNegative())
+                  .orElse(Duration.ofMinutes(1)));
+    }
+    if (undelivered > 0) {
+      events.warning(
+          vps,
+          "NoticeAbandoned",
+          undelivered
+              + " notice(s) to the customer could not be delivered within "
+              + NOTICES_WAIT.toHours()
+              + " h of the termination; the record goes without them");
+    }
+    var waiting =
+        policies.stream()
+            .filter(
+                p ->
+                    p.getStatus() != null
+                        && p.getStatus().vps() != null
+                        && p.getStatus().vps().stream()
+                            .anyMatch(
+                                e ->
+                                    vps.getMetadata().getName().equals(e.name())
+                                        && e.terminatedAt() == null))
+            .map(p -> p.getMetadata().getName())
+            .toList();
+    if (!waiting.isEmpty() && now.isBefore(completed.plus(POLICIES_WAIT))) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
+    }
+    if (!waiting.isEmpty()) {
+      events.warning(
+          vps,
+          "BackupsKept",
+          "BackupPolicy "
+              + String.join(", ", waiting)
+              + " did not record the termination within "
+              + POLICIES_WAIT.toHours()
+              + " h: the backups it holds of this VPS are kept (never deleted without a recorded"
+              + " termination); delete them by hand if they must go");
+    }
+    return DeleteControl.defaultDelete();
   }
 }

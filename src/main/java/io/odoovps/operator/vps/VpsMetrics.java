@@ -31,6 +31,7 @@ public class VpsMetrics {
     volatile boolean ready = true;
     volatile io.odoovps.operator.api.v1alpha1.odoovps.TrafficStatus traffic;
     volatile long bytesUsed;
+    volatile java.time.Instant withoutBackupSince;
     List<Meter> meters = List.of();
   }
 
@@ -115,6 +116,15 @@ public class VpsMetrics {
     holder.bytesUsed = bytesUsed;
   }
 
+  /**
+   * The backup gauge: `odoovps_vps_backup_age_seconds`, seconds since the VPS's last successful
+   * backup (since its creation before the first), live; the chart's OdooVpsNotBackedUp alert fires
+   * past 26 hours.
+   */
+  void backup(String uid, String namespace, String vps, java.time.Instant withoutBackupSince) {
+    holder(uid, namespace, vps).withoutBackupSince = withoutBackupSince;
+  }
+
   /** Registers one VPS's gauges, tagged by namespace and VPS, and keeps them for removal. */
   private final class GaugeRegistrar {
     private final Availability holder;
@@ -164,6 +174,14 @@ public class VpsMetrics {
                   a.traffic == null || a.traffic.cycleEnd() == null
                       ? Double.NaN
                       : java.time.Instant.parse(a.traffic.cycleEnd()).getEpochSecond());
+          gauge.add(
+              "odoovps.vps.backup.age.seconds",
+              "Seconds since the last successful backup (since creation, before the first)",
+              a ->
+                  a.withoutBackupSince == null
+                      ? Double.NaN
+                      : java.time.Duration.between(a.withoutBackupSince, clock.instant())
+                          .getSeconds());
           gauge.add(
               "odoovps.vps.ready",
               "0 while the VPS is down although meant to run (counts against availability)",

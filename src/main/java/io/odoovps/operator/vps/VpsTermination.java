@@ -9,7 +9,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
+import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.guard.DeletionApproval;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.monitoring.AlertRuleDesign;
@@ -22,8 +24,8 @@ import java.util.List;
 /**
  * The only code path that deletes customer data (article 12): the VM, its disk (DataVolume and
  * PVC), its Secrets, its Service, its network policies (isolation, traffic filter, Cilium), its
- * alert rules, and its IPv4 allocation. It deletes, then verifies everything is gone; the
- * reconciler calls it until {@link #allGone} holds.
+ * alert rules, its MitigationState and its IPv4 allocation. It deletes, then verifies everything is
+ * gone; the reconciler calls it until {@link #allGone} holds.
  */
 public class VpsTermination {
 
@@ -83,6 +85,12 @@ public class VpsTermination {
         new Target(
             "CiliumNetworkPolicy/" + cilium,
             () -> client.resources(CiliumNetworkPolicy.class).inNamespace(ns).withName(cilium)));
+    // its contract state (port-25 blocks, DDoS window): it would be orphaned, as the guard refuses
+    // the garbage collector's deletion of an unapproved MitigationState
+    targets.add(
+        new Target(
+            "MitigationState/" + name,
+            () -> client.resources(MitigationState.class).inNamespace(ns).withName(name)));
     // the alert rules too: a terminated VPS must not open tickets
     var rules = AlertRuleDesign.ruleName(vps);
     targets.add(
@@ -96,12 +104,15 @@ public class VpsTermination {
     return targets;
   }
 
-  /** Deletes what exists; returns what it deleted, as Kind/name. */
+  /**
+   * Deletes what exists, each object approved first (the customer-data guard refuses the deletion
+   * of a VPS's data without {@link DeletionApproval#KEY}); returns what it deleted, as Kind/name.
+   */
   public List<String> deleteAll(OdooVps vps) {
     var deleted = new ArrayList<String>();
     for (var target : targets(vps)) {
       if (target.exists()) {
-        target.resource().delete();
+        DeletionApproval.delete(target.resource(), DeletionApproval.TERMINATION);
         deleted.add(target.label());
       }
     }
@@ -112,7 +123,7 @@ public class VpsTermination {
             .withLabel(IPv4Allocator.VPS_UID_LABEL, uid)
             .list()
             .getItems()) {
-      client.resource(allocation).delete();
+      DeletionApproval.delete(client.resource(allocation), DeletionApproval.TERMINATION);
       deleted.add("IPv4Allocation/" + allocation.getMetadata().getName());
     }
     return deleted;

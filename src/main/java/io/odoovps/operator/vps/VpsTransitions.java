@@ -4,6 +4,7 @@ import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
 import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.notification.Notice;
+import io.odoovps.operator.notification.NoticeOutbox;
 import io.odoovps.operator.status.ConditionList;
 import java.util.Map;
 import java.util.Objects;
@@ -11,16 +12,18 @@ import java.util.Optional;
 
 /**
  * Compares the status a VPS had with the one just computed, and for every transition records an
- * Event and, where the contract says so, emails the customer. Nothing happens on a quiet pass.
+ * Event and, where the contract says so, queues a notice to the customer in its {@link
+ * NoticeOutbox} (one per event: the key names the event, so that seeing it again queues nothing).
+ * Nothing happens on a quiet pass.
  */
 class VpsTransitions {
 
   private final EventRecorder events;
-  private final CustomerNotices notices;
+  private final NoticeOutbox outbox;
 
-  VpsTransitions(EventRecorder events, CustomerNotices notices) {
+  VpsTransitions(EventRecorder events, NoticeOutbox outbox) {
     this.events = events;
-    this.notices = notices;
+    this.outbox = outbox;
   }
 
   void record(OdooVps vps, OdooVpsStatus next) {
@@ -43,21 +46,42 @@ class VpsTransitions {
         before.getSuspension() != null && Boolean.TRUE.equals(before.getSuspension().active());
     var isSuspended =
         next.getSuspension() != null && Boolean.TRUE.equals(next.getSuspension().active());
+    var termEnded = next.getContractEnd() != null && next.getTermination() == null;
     if (isSuspended && !wasSuspended) {
       var reason = next.getSuspension().reason();
       events.warning(vps, "Suspended", "VPS suspended: " + reason);
-      notify(vps, Notice.SUSPENDED, Map.of("reason", reason));
-    } else if (wasSuspended && !isSuspended) {
+      if (!termEnded) { // the end-of-term notice says it, with the date the data goes
+        queue(Notice.SUSPENDED, next.getSuspension().since(), Map.of("reason", reason));
+      }
+    } else if (wasSuspended && !isSuspended && next.getTermination() == null) {
       events.normal(vps, "Resumed", "VPS resumed");
-      notify(vps, Notice.RESUMED, Map.of());
+      queue(Notice.RESUMED, before.getSuspension().since(), Map.of());
     }
-    if (before.getIdentityDeadline() == null && next.getIdentityDeadline() != null) {
-      events.normal(
-          vps,
-          "IdentityCheckRequested",
-          "Proof of identity requested; deadline " + next.getIdentityDeadline());
-      notify(vps, Notice.IDENTITY_REQUESTED, Map.of("deadline", next.getIdentityDeadline()));
+    var check = vps.getSpec().getIdentityCheck();
+    if (check != null
+        && !Boolean.TRUE.equals(check.getVerified())
+        && next.getTermination() == null) {
+      var key = key(Notice.IDENTITY_REQUESTED, check.getRequestedAt());
+      var requested = io.odoovps.operator.contract.Timestamps.parse(check.getRequestedAt());
+      var oldDeadline =
+          io.odoovps.operator.contract.Timestamps.format(
+              requested.plus(io.odoovps.operator.contract.IdentityCheckDeadline.WINDOW));
+      if (!outbox.knows(key) && oldDeadline.equals(before.getIdentityDeadline())) {
+        // notified of this very request by a release that kept no notices (its deadline counted
+        // from the request): not sent again
+        outbox.remember(key, Notice.IDENTITY_REQUESTED, requested);
+      }
+      if (!outbox.knows(key)) {
+        events.normal(
+            vps,
+            "IdentityCheckRequested",
+            "Proof of identity requested; the 72 hours count from when the customer is emailed");
+        // the deadline is written into the email when it is delivered: 72 h from then
+        outbox.enqueue(
+            key, Notice.IDENTITY_REQUESTED, Map.of("requestedAt", check.getRequestedAt()));
+      }
     }
+    contractEnd(vps, before, next);
     if (before.getBilling() != null
         && next.getBilling() != null
         && !Objects.equals(before.getBilling().renewals(), next.getBilling().renewals())
@@ -86,7 +110,42 @@ class VpsTransitions {
           vps,
           "Terminated",
           "Deleted and verified gone: " + String.join(", ", next.getTermination().deleted()));
-      notify(vps, Notice.TERMINATED, Map.of());
+      queue(Notice.TERMINATED, next.getTermination().completedAt(), Map.of());
+    }
+  }
+
+  /** The end of a fixed term: seen (held or not), extended, or due for deletion. */
+  private void contractEnd(OdooVps vps, OdooVpsStatus before, OdooVpsStatus next) {
+    var was = before.getContractEnd();
+    var end = next.getContractEnd();
+    if (end != null && was == null) {
+      var message =
+          "The fixed term ended (spec.billing.end "
+              + end.termEnd()
+              + "): the VPS is suspended and its data kept until "
+              + end.deleteAt()
+              + ", then deleted unless spec.billing is extended (a later end, or mode"
+              + " Subscription)";
+      if (Boolean.TRUE.equals(end.held())) {
+        events.warning(
+            vps,
+            "FixedTermEndedHeld",
+            "spec.billing.end "
+                + end.termEnd()
+                + " was already past when the operator first saw it: nothing is deleted now; "
+                + message);
+      } else {
+        events.warning(vps, "FixedTermEnded", message);
+      }
+      queue(
+          Notice.TERM_ENDED,
+          end.endedAt(),
+          Map.of("endedAt", end.termEnd(), "deleteAt", end.deleteAt()));
+    } else if (end == null && was != null && next.getTermination() == null) {
+      events.normal(
+          vps,
+          "FixedTermExtended",
+          "spec.billing was extended: the deletion planned for " + was.deleteAt() + " is off");
     }
   }
 
@@ -99,7 +158,8 @@ class VpsTransitions {
     var nextPlan = next.getPlanChange() == null ? null : next.getPlanChange().appliedPlan();
     if (previousPlan != null && nextPlan != null && !previousPlan.equals(nextPlan)) {
       events.normal(vps, "PlanChanged", message);
-      notify(vps, Notice.PLAN_CHANGED, Map.of("plan", nextPlan));
+      var applied = next.getPlanChange().appliedAt();
+      queue(Notice.PLAN_CHANGED, nextPlan + "@" + applied, Map.of("plan", nextPlan));
     }
     var reasonNext = reason(next, OdooVpsConditions.PLAN_APPLIED);
     if (reasonNext.isEmpty() || reasonNext.equals(reason(before, OdooVpsConditions.PLAN_APPLIED))) {
@@ -141,11 +201,12 @@ class VpsTransitions {
     return ConditionList.find(status.getConditions(), type).map(c -> c.getReason());
   }
 
-  private void notify(OdooVps vps, Notice notice, Map<String, String> values) {
-    notices
-        .send(vps, notice, values)
-        .ifPresent(
-            problem ->
-                events.warning(vps, "NoticeNotSent", notice + " notice not sent: " + problem));
+  private void queue(Notice notice, String event, Map<String, String> values) {
+    outbox.enqueue(key(notice, event), notice, values);
+  }
+
+  /** The key of the event {@code event} of kind {@code notice}. */
+  static String key(Notice notice, String event) {
+    return notice.name() + "@" + event;
   }
 }

@@ -38,6 +38,9 @@ class RestorableBackupsTest {
         List.copyOf(kept),
         all.size(),
         withOldest ? all.get(0).time() : null,
+        null,
+        null,
+        null,
         null);
   }
 
@@ -87,7 +90,9 @@ class RestorableBackupsTest {
   void noStatusNoBackup() {
     assertThat(RestorableBackups.keeps(null, 15, backup(0).backupId())).isFalse();
     var empty =
-        new VpsBackups("acme", "paris-1", null, null, null, null, null, null, null, null, null);
+        new VpsBackups(
+            "acme", "paris-1", null, null, null, null, null, null, null, null, null, null, null,
+            null);
     assertThat(RestorableBackups.keeps(empty, 15, backup(0).backupId())).isFalse();
   }
 }

@@ -62,6 +62,9 @@ public final class BackupFixtures {
                         List.of(backup),
                         1,
                         backup.time(),
+                        null,
+                        null,
+                        null,
                         null))
             .toList();
     client

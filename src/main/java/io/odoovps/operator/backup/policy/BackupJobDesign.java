@@ -261,16 +261,17 @@ public final class BackupJobDesign {
   }
 
   /**
-   * The Job that deletes every backup of a terminated VPS from the policy's bucket (contract
-   * article 12: at the end, all the data goes).
+   * The Job that deletes the backups of a terminated VPS from the policy's bucket (contract article
+   * 12: at the end, all the data goes): those taken until its termination started, so that a new
+   * VPS of the same name keeps its own.
    */
-  public Job purgeJob(BackupPolicy policy, String vps) {
+  public Job purgeJob(BackupPolicy policy, String vps, String terminatedAt) {
     return bucketJob(
         policy,
         vps,
         purgeJobName(policy.getMetadata().getName(), vps),
         PURGE_LABEL,
-        List.of("purge", "--vps", vps, "--report", REPORT_PATH));
+        List.of("purge", "--vps", vps, "--until", terminatedAt, "--report", REPORT_PATH));
   }
 
   /**

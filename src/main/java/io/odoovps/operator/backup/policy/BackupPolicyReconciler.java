@@ -255,7 +255,8 @@ public class BackupPolicyReconciler
     var coveredNames =
         covered.stream().map(v -> v.getMetadata().getName()).collect(Collectors.toSet());
     entries.addAll(
-        purge(policy, context, previousByVps, coveredNames, jobsByName, pods, usable, now, events));
+        retire(
+            policy, context, previousByVps, coveredNames, jobsByName, pods, usable, now, events));
 
     var staleAfter = config.backup().staleAfter();
     // lastFailure stays after a later success (the most recent failed run); a VPS is failing
@@ -451,13 +452,12 @@ public class BackupPolicyReconciler
   }
 
   /**
-   * The backups of VPSs whose contract ended are deleted from the bucket by a purge Job (article
-   * 12); their entries stay in the status until it succeeded. A VPS cannot be deleted before it is
-   * terminated (deletion guard). One that merely leaves the selector keeps its backups, still
-   * restorable, until they are older than the retention; then a prune Job deletes them (see {@link
-   * #ageOut}).
+   * The entries of VPSs that the policy no longer schedules, each decided by {@link
+   * BackupRetirement}: kept (absent without a recorded termination, or backed up by no policy),
+   * awaiting the purge grace, purged, aged out by the retention, or handed over. The decision is
+   * pure; this acts on it (purge and prune Jobs, Events). The entries that stay are returned.
    */
-  private List<VpsBackups> purge(
+  private List<VpsBackups> retire(
       BackupPolicy policy,
       Context<BackupPolicy> context,
       Map<String, VpsBackups> previousByVps,
@@ -470,66 +470,121 @@ public class BackupPolicyReconciler
     var present =
         cached(context, OdooVps.class, VPS_SOURCE, policy).stream()
             .collect(Collectors.toMap(v -> v.getMetadata().getName(), v -> v));
-    var pending = new ArrayList<VpsBackups>();
+    var retention = Duration.ofDays(policy.getSpec().getRetentionDays());
+    var kept = new ArrayList<VpsBackups>();
     for (var entry : previousByVps.values()) {
+      if (covered.contains(entry.name())) {
+        continue;
+      }
       var vps = present.get(entry.name());
-      boolean ended =
+      var view =
           vps == null
-              || vps.getSpec().getTermination() != null
-              || (vps.getStatus() != null && vps.getStatus().getTermination() != null);
-      if (!ended) {
-        if (!covered.contains(entry.name())) {
-          ageOut(policy, context, entry, jobs, pods, usable, now, events).ifPresent(pending::add);
+              ? BackupRetirement.Vps.ABSENT
+              : new BackupRetirement.Vps(true, terminationStartedAt(vps, now));
+      var elsewhere = coveringElsewhere(policy, context, entry.name());
+      var decision =
+          BackupRetirement.decide(
+              entry,
+              view,
+              elsewhere.map(p -> p.getMetadata().getName()),
+              elsewhere.map(p -> sameBucket(policy, p)).orElse(false),
+              now,
+              retention,
+              config.backup().purgeGrace());
+      var next = decision.entry();
+      var name = entry.name();
+      switch (decision.fate()) {
+        case AWAIT_PURGE -> {
+          if (decision.firstSeen()) {
+            events.normal(
+                policy,
+                "TerminationRecorded",
+                "VPS "
+                    + name
+                    + " was terminated at "
+                    + next.terminatedAt()
+                    + ": its backups are deleted from the bucket at "
+                    + next.purgeAfter()
+                    + " (purge grace)");
+          }
+          kept.add(unscheduled(next, next.lastFailure()));
         }
-        continue;
-      }
-      var jobName = BackupJobDesign.purgeJobName(policy.getMetadata().getName(), entry.name());
-      var job = Optional.ofNullable(jobs.get(jobName));
-      if (job.isEmpty()) {
-        if (usable) {
-          createOnce(context, design.purgeJob(policy, entry.name()));
+        case PURGE ->
+            purge(policy, context, next, jobs, pods, usable, now, events).ifPresent(kept::add);
+        case KEEP_MISSING -> {
+          if (decision.firstSeen()) {
+            events.warning(
+                policy,
+                "VpsMissing",
+                "OdooVps "
+                    + name
+                    + " is not found, and no termination of it was recorded: its backups are"
+                    + " kept (they are deleted only after a recorded termination)");
+          }
+          kept.add(unscheduled(next, next.lastFailure()));
         }
-        pending.add(withoutSchedule(entry, entry.lastFailure()));
-        continue;
-      }
-      var run = BackupRuns.finished(List.of(job.get()), pods).stream().findFirst();
-      if (run.isEmpty()) {
-        pending.add(withoutSchedule(entry, entry.lastFailure()));
-      } else if (run.get().succeeded()) {
-        var deleted = run.get().report().keptCount();
-        events.normal(
-            policy,
-            "BackupsDeleted",
-            "VPS "
-                + entry.name()
-                + " was terminated: its "
-                + (deleted == null ? 0 : deleted)
-                + " backup(s) were deleted from the bucket in "
-                + policy.getSpec().getTarget().getLocation());
-      } else {
-        var failure = run.get().failure();
-        var reason = "deleting the backups of the terminated VPS failed: " + failure.reason();
-        if (entry.lastFailure() == null || !failure.time().equals(entry.lastFailure().time())) {
-          events.warning(policy, "BackupDeletionFailed", "VPS " + entry.name() + ": " + reason);
-          metrics.failed();
+        case KEEP_UNCOVERED -> {
+          if (decision.firstSeen()) {
+            events.warning(
+                policy,
+                "VpsLeftPolicy",
+                "VPS "
+                    + name
+                    + " is no longer selected and no other BackupPolicy backs it up: its CronJob"
+                    + " is removed, its backups are kept until it is backed up again or"
+                    + " terminated (the VPS shows BackedUp=False)");
+          }
+          kept.add(unscheduled(next, next.lastFailure()));
         }
-        retryLater(context, job.get(), run.get().finishedAt(), now);
-        pending.add(
-            withoutSchedule(
-                entry, new Failure(failure.time(), jobName, failure.attempts(), reason)));
+        case HAND_OVER ->
+            // the keys carry no policy: the other policy's own runs prune by its retention, and a
+            // prune here by ours could delete backups it still keeps
+            events.normal(
+                policy,
+                "BackupsHandedOver",
+                "VPS "
+                    + name
+                    + " is backed up by BackupPolicy "
+                    + elsewhere.get().getMetadata().getName()
+                    + " into the same bucket, which now keeps its backups by its own retention");
+        case AGE_OUT -> {
+          if (decision.firstSeen()) {
+            events.normal(
+                policy,
+                "VpsLeftPolicy",
+                "VPS "
+                    + name
+                    + " is backed up by BackupPolicy "
+                    + elsewhere.get().getMetadata().getName()
+                    + " now: its backups here stay restorable until they are older than "
+                    + policy.getSpec().getRetentionDays()
+                    + " days, then they are deleted");
+          }
+          kept.add(unscheduled(next, next.lastFailure()));
+        }
+        case PRUNE ->
+            prune(policy, context, next, jobs, pods, usable, now, events).ifPresent(kept::add);
       }
     }
-    return pending;
+    return kept;
+  }
+
+  /** When the VPS's termination started, if it was terminated (or asked to be). */
+  private static String terminationStartedAt(OdooVps vps, Instant now) {
+    if (vps.getStatus() != null && vps.getStatus().getTermination() != null) {
+      var started = vps.getStatus().getTermination().startedAt();
+      return started != null ? started : Timestamps.format(now);
+    }
+    return vps.getSpec() != null && vps.getSpec().getTermination() != null
+        ? Timestamps.format(now)
+        : null;
   }
 
   /**
-   * A VPS that left the policy's selector (contract article 3: backups are kept 15 days, no more
-   * and no less): its entry stays, without a schedule, while its newest backup is younger than the
-   * retention, so its backups can still be restored; then a prune Job deletes what is older than
-   * the retention (all of it, unless the VPS came back meanwhile) and the entry goes. Empty once
-   * done.
+   * A terminated VPS past the purge grace: a purge Job deletes its backups taken until the
+   * termination (article 12); the entry stays until it succeeded. Empty once done.
    */
-  private Optional<VpsBackups> ageOut(
+  private Optional<VpsBackups> purge(
       BackupPolicy policy,
       Context<BackupPolicy> context,
       VpsBackups entry,
@@ -538,50 +593,69 @@ public class BackupPolicyReconciler
       boolean usable,
       Instant now,
       EventRecorder events) {
-    var left = entry.leftPolicyAt() == null ? Timestamps.format(now) : entry.leftPolicyAt();
-    if (entry.leftPolicyAt() == null) {
-      events.normal(
-          policy,
-          "VpsLeftPolicy",
-          "VPS "
-              + entry.name()
-              + " is no longer selected: its CronJob is removed, its backups stay restorable"
-              + " until they are older than "
-              + policy.getSpec().getRetentionDays()
-              + " days, then they are deleted");
-    }
-    // without a recorded backup, the retention counts from the departure: a VPS that comes back
-    // soon (a selector being edited) costs no Job
-    var newest = Timestamps.parse(entry.lastSuccess() == null ? left : entry.lastSuccess().time());
-    var retention = Duration.ofDays(policy.getSpec().getRetentionDays());
-    if (now.isBefore(newest.plus(retention))) {
-      return Optional.of(departed(entry, entry.lastFailure(), left));
-    }
-    var jobName = BackupJobDesign.pruneJobName(policy.getMetadata().getName(), entry.name());
+    var jobName = BackupJobDesign.purgeJobName(policy.getMetadata().getName(), entry.name());
     var job = Optional.ofNullable(jobs.get(jobName));
-    var sharer = sameBucketCovering(policy, context, entry.name());
-    if (job.isEmpty() && sharer.isPresent()) {
-      // the keys carry no policy: the other policy's own runs prune by its retention, and a prune
-      // here by ours could delete backups it still keeps
+    if (job.isEmpty()) {
+      if (usable) {
+        createOnce(context, design.purgeJob(policy, entry.name(), entry.terminatedAt()));
+      }
+      return Optional.of(unscheduled(entry, entry.lastFailure()));
+    }
+    var run = BackupRuns.finished(List.of(job.get()), pods).stream().findFirst();
+    if (run.isEmpty()) {
+      return Optional.of(unscheduled(entry, entry.lastFailure()));
+    }
+    if (run.get().succeeded()) {
+      var deleted = run.get().report().keptCount();
       events.normal(
           policy,
-          "BackupsHandedOver",
+          "BackupsDeleted",
           "VPS "
               + entry.name()
-              + " is backed up by BackupPolicy "
-              + sharer.get()
-              + " into the same bucket, which now keeps its backups by its own retention");
+              + " was terminated at "
+              + entry.terminatedAt()
+              + ": its "
+              + (deleted == null ? 0 : deleted)
+              + " backup(s) taken until then were deleted from the bucket in "
+              + policy.getSpec().getTarget().getLocation());
       return Optional.empty();
     }
+    var failure = run.get().failure();
+    var reason = "deleting the backups of the terminated VPS failed: " + failure.reason();
+    if (entry.lastFailure() == null || !failure.time().equals(entry.lastFailure().time())) {
+      events.warning(policy, "BackupDeletionFailed", "VPS " + entry.name() + ": " + reason);
+      metrics.failed();
+    }
+    retryLater(context, job.get(), run.get().finishedAt(), now);
+    return Optional.of(
+        unscheduled(entry, new Failure(failure.time(), jobName, failure.attempts(), reason)));
+  }
+
+  /**
+   * A VPS that another policy backs up now, whose backups here are older than the retention
+   * (article 3: kept 15 days, no more and no less): a prune Job deletes what is older than the
+   * retention, and the entry goes. Empty once done.
+   */
+  private Optional<VpsBackups> prune(
+      BackupPolicy policy,
+      Context<BackupPolicy> context,
+      VpsBackups entry,
+      Map<String, Job> jobs,
+      List<Pod> pods,
+      boolean usable,
+      Instant now,
+      EventRecorder events) {
+    var jobName = BackupJobDesign.pruneJobName(policy.getMetadata().getName(), entry.name());
+    var job = Optional.ofNullable(jobs.get(jobName));
     if (job.isEmpty()) {
       if (usable) {
         createOnce(context, design.pruneJob(policy, entry.name()));
       }
-      return Optional.of(departed(entry, entry.lastFailure(), left));
+      return Optional.of(unscheduled(entry, entry.lastFailure()));
     }
     var run = BackupRuns.finished(List.of(job.get()), pods).stream().findFirst();
     if (run.isEmpty()) {
-      return Optional.of(departed(entry, entry.lastFailure(), left));
+      return Optional.of(unscheduled(entry, entry.lastFailure()));
     }
     if (run.get().succeeded()) {
       var report = run.get().report();
@@ -613,36 +687,32 @@ public class BackupPolicyReconciler
     }
     retryLater(context, job.get(), run.get().finishedAt(), now);
     return Optional.of(
-        departed(entry, new Failure(failure.time(), jobName, failure.attempts(), reason), left));
+        unscheduled(entry, new Failure(failure.time(), jobName, failure.attempts(), reason)));
   }
 
-  /** A terminated VPS's entry: its purge is what can fail now, whether it had left or not. */
-  private static VpsBackups withoutSchedule(VpsBackups entry, Failure failure) {
-    return departed(entry, failure, null);
-  }
-
-  /** Another policy of the namespace with the same bucket that backs up {@code vps} now. */
-  private static Optional<String> sameBucketCovering(
+  /** Another policy of the namespace that backs {@code vps} up now (its entry has a CronJob). */
+  private static Optional<BackupPolicy> coveringElsewhere(
       BackupPolicy policy, Context<BackupPolicy> context, String vps) {
-    var target = policy.getSpec().getTarget();
     return context
         .getPrimaryCache()
         .list(policy.getMetadata().getNamespace())
         .filter(p -> !p.getMetadata().getName().equals(policy.getMetadata().getName()))
         .filter(
             p ->
-                p.getSpec() != null
-                    && p.getSpec().getTarget() != null
-                    && Objects.equals(p.getSpec().getTarget().getEndpoint(), target.getEndpoint())
-                    && Objects.equals(p.getSpec().getTarget().getBucket(), target.getBucket()))
-        .filter(
-            p ->
                 p.getStatus() != null
                     && p.getStatus().vps() != null
                     && p.getStatus().vps().stream()
                         .anyMatch(v -> vps.equals(v.name()) && v.cronJob() != null))
-        .map(p -> p.getMetadata().getName())
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .findFirst();
+  }
+
+  private static boolean sameBucket(BackupPolicy policy, BackupPolicy other) {
+    var target = policy.getSpec().getTarget();
+    return other.getSpec() != null
+        && other.getSpec().getTarget() != null
+        && Objects.equals(other.getSpec().getTarget().getEndpoint(), target.getEndpoint())
+        && Objects.equals(other.getSpec().getTarget().getBucket(), target.getBucket());
   }
 
   /** Creates a Job the cache did not show; one that exists already (a lagging cache) is fine. */
@@ -671,7 +741,8 @@ public class BackupPolicyReconciler
     }
   }
 
-  private static VpsBackups departed(VpsBackups entry, Failure failure, String leftPolicyAt) {
+  /** An entry without a schedule (no CronJob): its runs are over, its backups stay for now. */
+  private static VpsBackups unscheduled(VpsBackups entry, Failure failure) {
     return new VpsBackups(
         entry.name(),
         entry.location(),
@@ -683,7 +754,10 @@ public class BackupPolicyReconciler
         entry.kept(),
         entry.keptCount(),
         entry.keptOldest(),
-        leftPolicyAt);
+        entry.leftPolicyAt(),
+        entry.terminatedAt(),
+        entry.purgeAfter(),
+        entry.missingSince());
   }
 
   /** One VPS's entry: the previous one advanced by the runs that finished since. */
@@ -775,14 +849,24 @@ public class BackupPolicyReconciler
         kept,
         keptCount,
         keptOldest,
+        null,
+        null,
+        null,
         null);
   }
 
   /** Whether the last finished run of this VPS failed: its last failure is its newest run. */
   static boolean failing(VpsBackups entry) {
     // a VPS gone from the policy fails no backup any more; only deleting its backups can fail
-    if (entry.leftPolicyAt() != null
-        && (entry.lastFailure() == null || !entry.lastFailure().job().startsWith("prune-"))) {
+    // (the purge of a terminated VPS, the prune of one backed up elsewhere)
+    if (entry.missingSince() != null) {
+      return false;
+    }
+    var job = entry.lastFailure() == null ? "" : entry.lastFailure().job();
+    if (entry.terminatedAt() != null && !job.startsWith("purge-")) {
+      return false;
+    }
+    if (entry.terminatedAt() == null && entry.leftPolicyAt() != null && !job.startsWith("prune-")) {
       return false;
     }
     return entry.lastFailure() != null

@@ -51,10 +51,44 @@ public record BackupPolicyStatus(
       @JsonPropertyDescription("When the oldest backup kept in the bucket was taken.")
           String keptOldest,
       @JsonPropertyDescription(
-              "When the operator saw the VPS leave the policy (no longer selected). Its backups"
-                  + " stay restorable until they are older than the retention, then a prune Job"
-                  + " deletes them and the entry goes.")
-          String leftPolicyAt) {}
+              "When the operator saw the VPS leave the policy (no longer selected). If another"
+                  + " policy backs it up now, its backups here stay restorable until they are"
+                  + " older than the retention, then a prune Job deletes them and the entry goes;"
+                  + " if none does, they are kept (the VPS shows BackedUp=False).")
+          String leftPolicyAt,
+      @JsonPropertyDescription(
+              "When the VPS's termination started, as this policy recorded it: the only thing"
+                  + " that leads to deleting its backups, after the purge grace.")
+          String terminatedAt,
+      @JsonPropertyDescription(
+              "terminatedAt + the purge grace: when a purge Job deletes the backups taken up to"
+                  + " terminatedAt.")
+          String purgeAfter,
+      @JsonPropertyDescription(
+              "Since when the OdooVps is not found although no termination was recorded: its"
+                  + " backups are kept, never deleted on absence.")
+          String missingSince) {
+
+    /** The entry with its departure, termination and absence fields replaced. */
+    public VpsBackups with(
+        String leftPolicyAt, String terminatedAt, String purgeAfter, String missingSince) {
+      return new VpsBackups(
+          name,
+          location,
+          cronJob,
+          schedule,
+          nextRun,
+          lastSuccess,
+          lastFailure,
+          kept,
+          keptCount,
+          keptOldest,
+          leftPolicyAt,
+          terminatedAt,
+          purgeAfter,
+          missingSince);
+    }
+  }
 
   /** One complete backup in the bucket. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

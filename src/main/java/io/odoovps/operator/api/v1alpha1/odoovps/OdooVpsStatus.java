@@ -47,6 +47,42 @@ public class OdooVpsStatus {
 
   private TrafficStatus traffic;
 
+  @JsonPropertyDescription(
+      "The end of a fixed term: suspended since, and when the data is deleted unless renewed.")
+  private ContractEndStatus contractEnd;
+
+  @JsonPropertyDescription(
+      "Contract notices to the customer: each delivered at least once (retried with backoff),"
+          + " never twice for the same event; the delivered ones of the last 30 days.")
+  private List<NoticeStatus> notices;
+
+  @JsonPropertyDescription("Which BackupPolicy backs the VPS up, and its last success.")
+  private BackupCoverageStatus backup;
+
+  public ContractEndStatus getContractEnd() {
+    return contractEnd;
+  }
+
+  public void setContractEnd(ContractEndStatus contractEnd) {
+    this.contractEnd = contractEnd;
+  }
+
+  public List<NoticeStatus> getNotices() {
+    return notices;
+  }
+
+  public void setNotices(List<NoticeStatus> notices) {
+    this.notices = notices;
+  }
+
+  public BackupCoverageStatus getBackup() {
+    return backup;
+  }
+
+  public void setBackup(BackupCoverageStatus backup) {
+    this.backup = backup;
+  }
+
   public TrafficStatus getTraffic() {
     return traffic;
   }
@@ -187,6 +223,9 @@ public class OdooVpsStatus {
         && Objects.equals(availability, s.availability)
         && Objects.equals(maintenance, s.maintenance)
         && Objects.equals(traffic, s.traffic)
+        && Objects.equals(contractEnd, s.contractEnd)
+        && Objects.equals(notices, s.notices)
+        && Objects.equals(backup, s.backup)
         && Objects.equals(conditions, s.conditions);
   }
 

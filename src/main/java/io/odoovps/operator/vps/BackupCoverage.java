@@ -1,0 +1,114 @@
+package io.odoovps.operator.vps;
+
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
+import io.odoovps.operator.api.v1alpha1.odoovps.BackupCoverageStatus;
+import io.odoovps.operator.contract.Timestamps;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Article 3 seen from the VPS: which BackupPolicy backs it up (a policy whose status holds a
+ * scheduled entry for it), and how long ago its last backup succeeded. A VPS that no policy covers
+ * says so (BackedUp=False, NotCovered) instead of silently going without backups. Pure: it reads
+ * the policies' statuses as the cache holds them.
+ */
+public final class BackupCoverage {
+
+  /**
+   * What the VPS shows: its status section, its BackedUp condition, and the instant its time
+   * without a backup counts from (its last success, else its creation) for the age gauge.
+   */
+  public record Outcome(
+      BackupCoverageStatus status,
+      boolean backedUp,
+      String reason,
+      String message,
+      Instant withoutBackupSince) {}
+
+  private BackupCoverage() {}
+
+  /**
+   * @param created when the VPS was created (the age of a VPS never backed up counts from it)
+   * @param staleAfter how old the last success may be (26 h: a day and the Job's run time)
+   */
+  public static Outcome of(
+      String vps,
+      Instant created,
+      List<BackupPolicy> policies,
+      BackupCoverageStatus previous,
+      Instant now,
+      Duration staleAfter) {
+    // the newest success any policy reports, or the one shown before (a hand-over to another
+    // policy starts its entry afresh)
+    var lastSuccess =
+        Stream.concat(
+                policies.stream()
+                    .flatMap(p -> entry(p, vps).stream())
+                    .map(VpsBackups::lastSuccess)
+                    .filter(Objects::nonNull)
+                    .map(b -> b.time()),
+                Stream.ofNullable(previous == null ? null : previous.lastSuccess()))
+            .max(Comparator.comparing(Timestamps::parse));
+    var base = lastSuccess.map(Timestamps::parse).orElse(created);
+    boolean late = !now.isBefore(base.plus(staleAfter));
+    var lastText = lastSuccess.map(t -> "last success " + t).orElse("no backup has succeeded yet");
+    var covering =
+        policies.stream()
+            .filter(p -> entry(p, vps).map(e -> e.cronJob() != null).orElse(false))
+            .map(p -> p.getMetadata().getName())
+            .sorted()
+            .findFirst();
+    if (covering.isPresent()) {
+      var status = new BackupCoverageStatus(covering.get(), lastSuccess.orElse(null), null);
+      var message =
+          "Backed up by BackupPolicy "
+              + covering.get()
+              + "; "
+              + lastText
+              + (late ? " (more than " + staleAfter.toHours() + " h without one)" : "");
+      if (late) {
+        return new Outcome(status, false, "BackupOverdue", message, base);
+      }
+      return lastSuccess.isPresent()
+          ? new Outcome(status, true, "BackedUp", message, base)
+          : new Outcome(status, false, "NoBackupYet", message, base);
+    }
+    var refusal =
+        policies.stream()
+            .filter(p -> p.getStatus() != null && p.getStatus().refused() != null)
+            .flatMap(
+                p ->
+                    p.getStatus().refused().stream()
+                        .filter(r -> vps.equals(r.name()))
+                        .map(r -> "BackupPolicy " + p.getMetadata().getName() + ": " + r.reason()))
+            .findFirst();
+    var since =
+        previous != null && previous.policy() == null && previous.notCoveredSince() != null
+            ? previous.notCoveredSince()
+            : Timestamps.format(previous == null ? created : now);
+    var status = new BackupCoverageStatus(null, lastSuccess.orElse(null), since);
+    var message =
+        refusal.orElse(
+                "No BackupPolicy backs this VPS up (article 3: a backup every 24 h, kept 15 days"
+                    + " in another datacenter); check the policies' spec.vpsSelector and"
+                    + " spec.locations against the VPS's labels and location")
+            + "; "
+            + lastText
+            + (lastSuccess.isPresent() ? ", its backups are kept" : "");
+    return new Outcome(
+        status, false, refusal.isPresent() ? "Refused" : "NotCovered", message, base);
+  }
+
+  private static Optional<VpsBackups> entry(BackupPolicy policy, String vps) {
+    if (policy.getStatus() == null || policy.getStatus().vps() == null) {
+      return Optional.empty();
+    }
+    return policy.getStatus().vps().stream().filter(e -> vps.equals(e.name())).findFirst();
+  }
+}
