@@ -17,15 +17,24 @@ import java.util.List;
 /** A real SMTP server in the JVM (GreenMail) and the operator's mailer pointed at it. */
 public final class TestMailbox implements AutoCloseable {
 
-  private final GreenMail server;
+  private GreenMail server;
+  private final int port;
   private final CustomerMailer mailer;
 
+  /** What the server received before it was last stopped ({@link #down}). */
+  private final List<Mail> before = new java.util.ArrayList<>();
+
   public TestMailbox() {
-    server = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    server = new GreenMail(ServerSetupTest.SMTP.port(port));
     server.start();
     var properties = new HashMap<String, String>();
     properties.put("odoovps.mail.host", "127.0.0.1");
-    properties.put("odoovps.mail.port", String.valueOf(server.getSmtp().getPort()));
+    properties.put("odoovps.mail.port", String.valueOf(port));
     properties.put("odoovps.mail.security", "NONE");
     properties.put("odoovps.mail.from", "Support <support@odoovps.example>");
     var config =
@@ -44,8 +53,28 @@ public final class TestMailbox implements AutoCloseable {
   /** A received mail: recipients, subject and body. */
   public record Mail(List<String> to, String subject, String body) {}
 
-  public List<Mail> received() {
-    return Arrays.stream(server.getReceivedMessages()).map(TestMailbox::mail).toList();
+  /** Every mail received, before and after outages. */
+  public synchronized List<Mail> received() {
+    var all = new java.util.ArrayList<>(before);
+    if (server != null) {
+      Arrays.stream(server.getReceivedMessages()).map(TestMailbox::mail).forEach(all::add);
+    }
+    return all;
+  }
+
+  /** The mail server goes down: connections to its port are refused until {@link #up}. */
+  public synchronized void down() {
+    var all = received();
+    before.clear();
+    before.addAll(all);
+    server.stop();
+    server = null;
+  }
+
+  /** The mail server is back, on the same port. */
+  public synchronized void up() {
+    server = new GreenMail(ServerSetupTest.SMTP.port(port));
+    server.start();
   }
 
   public List<Mail> receivedBy(String address) {
@@ -66,7 +95,9 @@ public final class TestMailbox implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    server.stop();
+  public synchronized void close() {
+    if (server != null) {
+      server.stop();
+    }
   }
 }

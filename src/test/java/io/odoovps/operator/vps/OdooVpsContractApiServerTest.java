@@ -18,6 +18,7 @@ import io.odoovps.operator.kubevirt.VirtualMachineStatus;
 import io.odoovps.operator.kubevirt.VirtualMachineStatus.VmCondition;
 import io.odoovps.operator.monitoring.AlertRuleDesign;
 import io.odoovps.operator.testing.ControlPlane;
+import io.odoovps.operator.testing.TestMailbox;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
 import io.odoovps.operator.traffic.FilterPolicyDesign;
@@ -158,7 +159,7 @@ class OdooVpsContractApiServerTest extends VpsOperatorTestBase {
   }
 
   @Test
-  void aFixedTermThatEndsWithoutRenewalTerminatesTheVps() {
+  void aFixedTermThatEndsSuspendsTheVpsTellsTheCustomerAndDeletesOnlyAfterTheGrace() {
     var vps = VpsFixtures.vps(namespace, "term");
     vps.getSpec()
         .setBilling(
@@ -174,11 +175,81 @@ class OdooVpsContractApiServerTest extends VpsOperatorTestBase {
                 assertThat(vps("term").getStatus().getBilling().periodEnd())
                     .isEqualTo("2026-03-02T00:00:00Z"));
 
+    // the end: suspended (the VM halted), the customer told when the data goes, nothing deleted
     clock.advance(Duration.ofHours(14)); // 2026-03-02T00:00Z
+    awaitPhase("term", VpsPhase.Suspended);
+    var end = vps("term").getStatus().getContractEnd();
+    assertThat(end.endedAt()).isEqualTo("2026-03-02T00:00:00Z");
+    assertThat(end.deleteAt()).isEqualTo("2026-04-01T00:00:00Z");
+    assertThat(end.held()).isNull();
+    assertThat(conditionReason(vps("term"), "TermEnded")).isEqualTo("FixedTermEnded");
+    assertThat(vm("term").getSpec().runStrategy()).isEqualTo("Halted");
+    assertThat(vps("term").getStatus().getTermination()).isNull();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(mailbox.receivedBy("term@customer.example"))
+                    .extracting(TestMailbox.Mail::subject)
+                    .contains("La durée de votre VPS Odoo term est arrivée à son terme"));
+    assertThat(eventReasons("term")).contains("FixedTermEnded");
+
+    // a day before the grace is over: still kept
+    clock.advance(Duration.ofDays(29));
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(vps("term").getStatus().getTermination()).isNull();
+    assertThat(vm("term")).isNotNull();
+
+    // the grace is over: the termination path deletes it, as for a requested one
+    clock.advance(Duration.ofDays(1));
     awaitPhase("term", VpsPhase.Terminated);
     var termination = vps("term").getStatus().getTermination();
     assertThat(termination.cause()).isEqualTo("FixedTermEnded");
     assertThat(vm("term")).isNull();
+  }
+
+  @Test
+  void aFixedTermAlreadyPastWhenWrittenIsHeldNotDeletedAndAnExtensionResumesIt() {
+    var vps = VpsFixtures.vps(namespace, "late");
+    vps.getSpec()
+        .setBilling(
+            new BillingSpec(
+                BillingSpec.BillingMode.FixedTerm, "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"));
+    create(vps);
+    awaitPhase("late", VpsPhase.Suspended);
+    var end = vps("late").getStatus().getContractEnd();
+    assertThat(end.held()).isTrue();
+    assertThat(end.endedAt())
+        .as("the grace counts from now, not from the past end")
+        .isEqualTo("2026-03-01T10:00:00Z");
+    assertThat(end.deleteAt()).isEqualTo("2026-03-31T10:00:00Z");
+    assertThat(conditionReason(vps("late"), "TermEnded")).isEqualTo("EndAlreadyPast");
+    assertThat(eventReasons("late")).contains("FixedTermEndedHeld");
+    assertThat(vm("late")).as("held: the VM exists, halted").isNotNull();
+
+    // extended: resumed, nothing planned for deletion any more
+    editSpec(
+        "late",
+        v ->
+            v.getSpec()
+                .setBilling(
+                    new BillingSpec(
+                        BillingSpec.BillingMode.FixedTerm,
+                        "2026-01-01T00:00:00Z",
+                        "2026-06-01T00:00:00Z")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(vps("late").getStatus().getContractEnd()).isNull();
+              assertThat(vps("late").getStatus().getSuspension().active()).isFalse();
+              assertThat(conditionReason(vps("late"), "TermEnded")).isEqualTo("Extended");
+            });
+    assertThat(eventReasons("late")).contains("FixedTermExtended", "Resumed");
+    clock.advance(Duration.ofDays(31));
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(vps("late").getStatus().getTermination()).isNull();
   }
 
   @Test

@@ -197,19 +197,32 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
 
   /** Sets (or with a null value removes) a label of a VPS, as kubectl label does. */
   private void label(String vps, String key, String value) {
-    client
-        .resources(io.odoovps.operator.api.v1alpha1.odoovps.OdooVps.class)
-        .inNamespace(namespace)
-        .withName(vps)
-        .edit(
-            v -> {
-              if (value == null) {
-                v.getMetadata().getLabels().remove(key);
-              } else {
-                v.getMetadata().getLabels().put(key, value);
-              }
-              return v;
-            });
+    editSpec(
+        vps,
+        v -> {
+          if (value == null) {
+            v.getMetadata().getLabels().remove(key);
+          } else {
+            v.getMetadata().getLabels().put(key, value);
+          }
+        });
+  }
+
+  /** A second policy, on another bucket, that backs up the VPSs labelled backup=elsewhere. */
+  private void elsewherePolicy(BackupTarget other) {
+    var policy =
+        BackupFixtures.policy(
+            namespace,
+            "elsewhere",
+            other.endpoint().toString(),
+            other.bucket(),
+            "lyon-1",
+            "s3-lyon");
+    policy
+        .getSpec()
+        .setVpsSelector(
+            new LabelSelectorBuilder().withMatchLabels(Map.of("backup", "elsewhere")).build());
+    client.resource(policy).create();
   }
 
   private io.fabric8.kubernetes.api.model.batch.v1.Job pruneJob(String policy) {
@@ -328,9 +341,21 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     editSpec("alpha", v -> v.getMetadata().setLabels(Map.of("tier", "gold")));
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(cronJob("daily", "bravo")).isNull());
-    assertThat(cronJob("daily", "alpha")).isNotNull();
+        .untilAsserted(
+            () -> {
+              assertThat(cronJob("daily", "bravo")).isNull();
+              assertThat(cronJob("daily", "alpha")).isNotNull();
+            });
 
+    // the VPSs show what the policy's status says of them (BackedUp), then all is quiet
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(vps("alpha").getStatus().getBackup().policy()).isEqualTo("daily");
+              assertThat(conditionReason(vps("bravo"), "BackedUp")).isEqualTo("NotCovered");
+            });
     var audit = ControlPlane.get().auditLog();
     var mark = audit.mark();
     await()
@@ -536,8 +561,31 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
                       .startsWith("False")
                       .contains("alpha"));
 
-      // the end of the contract: the backups go too, through a purge Job
+      // the end of the contract: the policy records it, the backups stay for the purge grace
       editSpec("alpha", v -> v.getSpec().setTermination(new TerminationSpec("alpha")));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                var ended = entry("daily", "alpha");
+                assertThat(ended.terminatedAt()).isEqualTo("2026-03-02T13:00:00Z");
+                assertThat(ended.purgeAfter()).isEqualTo("2026-03-09T13:00:00Z");
+                assertThat(eventReasons("daily")).contains("TerminationRecorded");
+              });
+      clock.advance(Duration.ofDays(7).minusHours(1));
+      await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      try (var s3client = bucket.client()) {
+        assertThat(
+                s3client
+                    .listObjectsV2(
+                        b -> b.bucket(bucket.bucket()).prefix("backups/" + namespace + "/alpha/"))
+                    .contents())
+            .as("within the purge grace, alpha's backups are kept")
+            .isNotEmpty();
+      }
+      // past the grace, a purge Job deletes what was taken until the termination
+      clock.advance(Duration.ofHours(2));
       await()
           .atMost(Duration.ofSeconds(60))
           .ignoreExceptions()
@@ -546,6 +594,9 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
                 assertThat(policy("daily").getStatus().vps()).isNull();
                 assertThat(eventReasons("daily")).contains("BackupsDeleted");
               });
+      assertThat(kubelet.runs().stream().filter(r -> r.args().get(0).equals("purge")))
+          .singleElement()
+          .satisfies(r -> assertThat(r.args()).containsSequence("--until", "2026-03-02T13:00:00Z"));
       try (var s3client = bucket.client()) {
         assertThat(
                 s3client
@@ -560,23 +611,26 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
   }
 
   @Test
-  void aVpsThatLeavesThePolicyKeepsItsBackupsRestorableUntilTheyAgeOutThenAPruneJobDeletesThem()
-      throws Exception {
+  void
+      aVpsBackedUpElsewhereNowKeepsItsBackupsHereRestorableUntilTheyAgeOutThenAPruneJobDeletesThem()
+          throws Exception {
     alphaLabelledForDaily(bucket.secretAccessKey(), 2);
+    elsewherePolicy(s3.bucket("offsite-lyon-2"));
     try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> new byte[64 * 1024]);
         var kubelet = kubelet()) {
       backedUp("daily", "alpha", "alpha-manual-1");
       var backupId = entry("daily", "alpha").lastSuccess().backupId();
       var dataKey = "backups/" + namespace + "/alpha/" + backupId + "/data";
 
-      // the VPS leaves the selector: its CronJob goes, its entry and its backups stay
-      label("alpha", "backup", null);
+      // the VPS moves to the other policy: its CronJob here goes, its entry and backups stay
+      label("alpha", "backup", "elsewhere");
       await()
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
           .untilAsserted(
               () -> {
                 assertThat(cronJob("daily", "alpha")).isNull();
+                assertThat(cronJob("elsewhere", "alpha")).isNotNull();
                 var left = entry("daily", "alpha");
                 assertThat(left.leftPolicyAt()).isEqualTo("2026-03-01T10:00:00Z");
                 assertThat(left.cronJob()).isNull();
@@ -633,6 +687,98 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     }
   }
 
+  /** Issue 14, attack 11: a selector or label typo must not age out the VPS's backups. */
+  @Test
+  void aVpsThatNoPolicyBacksUpAnyMoreKeepsItsBackupsPastTheRetentionAndSaysSo() throws Exception {
+    alphaLabelledForDaily(bucket.secretAccessKey(), 2);
+    try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> new byte[64 * 1024]);
+        var kubelet = kubelet()) {
+      backedUp("daily", "alpha", "alpha-manual-1");
+      var backupId = entry("daily", "alpha").lastSuccess().backupId();
+      var dataKey = "backups/" + namespace + "/alpha/" + backupId + "/data";
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> assertThat(conditionReason(vps("alpha"), "BackedUp")).isEqualTo("BackedUp"));
+
+      label("alpha", "backup", "dialy"); // a typo
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(cronJob("daily", "alpha")).isNull();
+                assertThat(entry("daily", "alpha").leftPolicyAt()).isNotNull();
+                assertThat(conditionReason(vps("alpha"), "BackedUp")).isEqualTo("NotCovered");
+              });
+      assertThat(events("daily"))
+          .anySatisfy(
+              e -> {
+                assertThat(e.getReason()).isEqualTo("VpsLeftPolicy");
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getMessage()).contains("no other BackupPolicy backs it up");
+              });
+      var backedUp =
+          ConditionList.find(vps("alpha").getStatus().getConditions(), "BackedUp").orElseThrow();
+      assertThat(backedUp.getMessage()).contains("spec.vpsSelector", "its backups are kept");
+
+      // far past the retention: nothing is pruned, the backups stay restorable
+      clock.advance(Duration.ofDays(40));
+      await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      assertThat(pruneJob("daily")).isNull();
+      assertThat(kubelet.runs()).noneMatch(r -> r.args().get(0).equals("prune"));
+      assertThat(entry("daily", "alpha").kept())
+          .extracting(BackupPolicyStatus.Backup::backupId)
+          .containsExactly(backupId);
+      try (var s3 = bucket.client()) {
+        assertThat(s3.headObject(b -> b.bucket(bucket.bucket()).key(dataKey)).contentLength())
+            .isPositive();
+      }
+      assertThat(vps("alpha").getStatus().getBackup().notCoveredSince()).isNotNull();
+    }
+  }
+
+  /** Issue 14, attack 2: an OdooVps that is merely absent purges nothing. */
+  @Test
+  void aVpsThatIsGoneWithoutATerminationKeepsItsBackups() throws Exception {
+    alphaLabelledForDaily(bucket.secretAccessKey(), 2);
+    try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> new byte[64 * 1024]);
+        var kubelet = kubelet()) {
+      backedUp("daily", "alpha", "alpha-manual-1");
+      var backupId = entry("daily", "alpha").lastSuccess().backupId();
+      var dataKey = "backups/" + namespace + "/alpha/" + backupId + "/data";
+
+      // the object goes without a termination (a stripped finalizer in an unguarded namespace)
+      client
+          .resources(io.odoovps.operator.api.v1alpha1.odoovps.OdooVps.class)
+          .inNamespace(namespace)
+          .withName("alpha")
+          .delete();
+      editSpec("alpha", v -> v.getMetadata().setFinalizers(List.of()));
+      await().atMost(Duration.ofSeconds(30)).until(() -> vps("alpha") == null);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(entry("daily", "alpha").missingSince()).isNotNull();
+                assertThat(eventReasons("daily")).contains("VpsMissing");
+              });
+      clock.advance(Duration.ofDays(40));
+      await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      assertThat(kubelet.runs())
+          .noneMatch(r -> List.of("purge", "prune").contains(r.args().get(0)));
+      try (var s3 = bucket.client()) {
+        assertThat(s3.headObject(b -> b.bucket(bucket.bucket()).key(dataKey)).contentLength())
+            .isPositive();
+      }
+      assertThat(entry("daily", "alpha").kept())
+          .extracting(BackupPolicyStatus.Backup::backupId)
+          .containsExactly(backupId);
+    }
+  }
+
   @Test
   void aVpsMovedToAnotherPolicyOnTheSameBucketIsHandedOverNotPruned() {
     credentials("s3-lyon", bucket.accessKeyId(), bucket.secretAccessKey());
@@ -684,7 +830,8 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
   @Test
   void aFailedPruneCountsAsFailingAndIsRunAgainAnHourLaterUntilItSucceeds() {
     alphaLabelledForDaily("a-wrong-secret-key", 0);
-    label("alpha", "backup", null);
+    elsewherePolicy(s3.bucket("offsite-lyon-3"));
+    label("alpha", "backup", "elsewhere");
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
