@@ -19,12 +19,15 @@ import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketStatus;
 import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.config.OperatorNamespace;
 import io.odoovps.operator.contract.MitigationWindow;
 import io.odoovps.operator.contract.SmtpBlockLadder;
 import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.notification.CustomerMailer;
 import io.odoovps.operator.notification.Notice;
+import io.odoovps.operator.record.ContractRecords;
+import io.odoovps.operator.record.MitigationRecord;
 import io.odoovps.operator.status.ConditionList;
 import io.odoovps.operator.vps.CustomerNotices;
 import jakarta.inject.Inject;
@@ -110,7 +113,26 @@ public class MitigationStateReconciler implements Reconciler<MitigationState> {
       MitigationState state, Context<MitigationState> context) {
     var now = clock.instant();
     var events = new EventRecorder(context.getClient(), clock);
+    var records = new ContractRecords(OperatorNamespace.of(config, context.getClient()));
     var previous = state.getStatus();
+    if (MitigationRecord.lost(previous)) {
+      // new, recreated, or its status wiped: the blocks and the DDoS window come back
+      var kept =
+          records.read(
+              context.getClient(),
+              state.getMetadata().getNamespace(),
+              state.getSpec().getVps(),
+              ContractRecords.MITIGATION_KEY,
+              MitigationRecord.class);
+      if (kept.isPresent()) {
+        previous = kept.get().seed();
+        events.normal(
+            state,
+            "ContractStateRestored",
+            "The status held no contract state: port-25 blocks and the DDoS window restored from"
+                + " the contract record");
+      }
+    }
     var refusals = new ArrayList<String>();
 
     var smtp =
@@ -197,8 +219,17 @@ public class MitigationStateReconciler implements Reconciler<MitigationState> {
             .orElse(null);
     var resync = config.deadlines().resync();
     var after = wake == null || wake.compareTo(resync) > 0 ? resync : wake;
-    if (Objects.equals(status, previous)) {
+    if (Objects.equals(status, state.getStatus())) {
       return UpdateControl.<MitigationState>noUpdate().rescheduleAfter(after);
+    }
+    var record = MitigationRecord.of(status);
+    if (record != null && !record.equals(MitigationRecord.of(previous))) {
+      records.write(
+          context.getClient(),
+          state.getMetadata().getNamespace(),
+          state.getSpec().getVps(),
+          ContractRecords.MITIGATION_KEY,
+          record);
     }
     var fresh = new MitigationState();
     fresh.setMetadata(

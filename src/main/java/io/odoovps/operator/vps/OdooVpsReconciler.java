@@ -53,6 +53,8 @@ import io.odoovps.operator.monitoring.MonitoringConfig;
 import io.odoovps.operator.notification.CustomerMailer;
 import io.odoovps.operator.notification.Notice;
 import io.odoovps.operator.notification.NoticeOutbox;
+import io.odoovps.operator.record.ContractRecords;
+import io.odoovps.operator.record.VpsRecord;
 import io.odoovps.operator.restore.OdooVpsRestoreReconciler;
 import io.odoovps.operator.status.ConditionList;
 import io.odoovps.operator.support.SupportMinutes;
@@ -458,14 +460,48 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   }
 
   @Override
-  public UpdateControl<OdooVps> reconcile(OdooVps vps, Context<OdooVps> context) {
+  public UpdateControl<OdooVps> reconcile(OdooVps primary, Context<OdooVps> context) {
+    return pass(withRecord(primary, context), context);
+  }
+
+  /**
+   * The VPS as this pass starts from it: when its status lost the contract state (new, recreated,
+   * or wiped), a copy whose status is seeded from the contract record, if there is one.
+   */
+  private OdooVps withRecord(OdooVps vps, Context<OdooVps> context) {
+    if (!VpsRecord.lost(vps.getStatus())) {
+      return vps;
+    }
+    var kept =
+        records(context)
+            .read(
+                context.getClient(),
+                vps.getMetadata().getNamespace(),
+                vps.getMetadata().getName(),
+                ContractRecords.VPS_KEY,
+                VpsRecord.class);
+    if (kept.isEmpty()) {
+      return vps;
+    }
+    new EventRecorder(context.getClient(), clock)
+        .normal(
+            vps,
+            "ContractStateRestored",
+            "The status held no contract state: suspensions, traffic and downtime restored from"
+                + " the contract record");
+    return StatusPatches.withSeed(vps, kept.get().seed());
+  }
+
+  private UpdateControl<OdooVps> pass(OdooVps vps, Context<OdooVps> context) {
     var now = clock.instant();
     var events = new EventRecorder(context.getClient(), clock);
     var outbox = delivery.outbox(vps, now);
     var termination = ending.cause(vps, now);
     if (termination.isPresent()
         || (vps.getStatus() != null && vps.getStatus().getTermination() != null)) {
-      var observation = ending.terminate(vps, context.getClient(), termination.orElse("Requested"));
+      var observation =
+          ending.terminate(
+              vps, context.getClient(), termination.orElse("Requested"), records(context));
       metrics.retire(vps.getMetadata().getUid());
       traffic.forget(vps.getMetadata().getUid());
       return finish(
@@ -521,6 +557,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
       return finish(vps, observation, events, Duration.ofMinutes(1), outbox, Sections.KEPT);
     }
 
+    var records = records(context);
     var previous = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
     var contractEnd =
         FixedTermEnd.next(
@@ -703,21 +740,49 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
         vps.getMetadata().getNamespace(),
         vps.getMetadata().getName(),
         backup.withoutBackupSince());
-    return finish(
-        vps,
-        observation,
-        events,
-        wake,
-        outbox,
-        new Sections(
-            true,
-            restoring && !suspended,
-            support(vps, context, period),
-            availability,
-            maintenance,
-            trafficStatus,
-            contractEnd,
-            backup));
+    var control =
+        finish(
+            vps,
+            observation,
+            events,
+            wake,
+            outbox,
+            new Sections(
+                true,
+                restoring && !suspended,
+                support(vps, context, period),
+                availability,
+                maintenance,
+                trafficStatus,
+                contractEnd,
+                backup));
+    keepRecord(vps, control, records, context.getClient());
+    return control;
+  }
+
+  /** The contract record follows the status it mirrors: written when that part changed. */
+  private static void keepRecord(
+      OdooVps vps,
+      UpdateControl<OdooVps> control,
+      ContractRecords records,
+      io.fabric8.kubernetes.client.KubernetesClient client) {
+    if (!control.isPatchStatus()) {
+      return;
+    }
+    var next = VpsRecord.of(control.getResource().orElseThrow().getStatus());
+    if (next != null && !next.equals(VpsRecord.of(vps.getStatus()))) {
+      records.write(
+          client,
+          vps.getMetadata().getNamespace(),
+          vps.getMetadata().getName(),
+          ContractRecords.VPS_KEY,
+          next);
+    }
+  }
+
+  private ContractRecords records(Context<OdooVps> context) {
+    return new ContractRecords(
+        io.odoovps.operator.config.OperatorNamespace.of(config, context.getClient()));
   }
 
   /**
@@ -868,7 +933,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             vps,
             context.getClient(),
             new EventRecorder(context.getClient(), clock),
-            policies(vps, context));
+            policies(vps, context),
+            records(context));
     if (control.isRemoveFinalizer()) {
       metrics.forget(vps.getMetadata().getUid());
       traffic.forget(vps.getMetadata().getUid());

@@ -34,6 +34,18 @@ final class StatusPatches {
     return copy;
   }
 
+  /**
+   * A copy of the VPS (same metadata and spec) whose status is {@code seed}: a pass that starts
+   * from the contract record; the cached object is left alone.
+   */
+  static OdooVps withSeed(OdooVps vps, OdooVpsStatus seed) {
+    var copy = new OdooVps();
+    copy.setMetadata(vps.getMetadata());
+    copy.setSpec(vps.getSpec());
+    copy.setStatus(seed);
+    return copy;
+  }
+
   static OdooVps withStatus(OdooVps vps, OdooVpsStatus status) {
     var fresh = new OdooVps();
     fresh.setMetadata(

@@ -9,6 +9,7 @@ import io.odoovps.operator.contract.BillingCycle;
 import io.odoovps.operator.contract.FixedTermEnd;
 import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.event.EventRecorder;
+import io.odoovps.operator.record.ContractRecords;
 import io.odoovps.operator.status.ConditionList;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,9 +61,10 @@ class VpsEnding {
   }
 
   /** Deletes what is left of the VPS, verifies it is gone, and reports where it stands. */
-  VpsObservation terminate(OdooVps vps, KubernetesClient client, String cause) {
+  VpsObservation terminate(
+      OdooVps vps, KubernetesClient client, String cause, ContractRecords records) {
     var previous = vps.getStatus() == null ? null : vps.getStatus().getTermination();
-    var termination = new VpsTermination(client);
+    var termination = new VpsTermination(client, records);
     var now = Timestamps.format(clock.instant());
     var startedAt = previous == null ? now : previous.startedAt();
     var deleted =
@@ -112,7 +114,8 @@ class VpsEnding {
       OdooVps vps,
       KubernetesClient client,
       EventRecorder events,
-      List<io.odoovps.operator.api.v1alpha1.backup.BackupPolicy> policies) {
+      List<io.odoovps.operator.api.v1alpha1.backup.BackupPolicy> policies,
+      ContractRecords records) {
     var status = vps.getStatus();
     if (status != null
         && status.getTermination() != null
@@ -143,7 +146,7 @@ class VpsEnding {
       }
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofMinutes(1));
     }
-    var observation = terminate(vps, client, cause.get());
+    var observation = terminate(vps, client, cause.get(), records);
     var next = statusBuilder.build(observation);
     var prior = status == null ? new OdooVpsStatus() : status;
     next.setSupport(prior.getSupport());

@@ -15,6 +15,7 @@ import io.odoovps.operator.guard.DeletionApproval;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.monitoring.AlertRuleDesign;
+import io.odoovps.operator.record.ContractRecords;
 import io.odoovps.operator.traffic.CiliumNetworkPolicy;
 import io.odoovps.operator.traffic.CiliumPolicyDesign;
 import io.odoovps.operator.traffic.FilterPolicyDesign;
@@ -24,15 +25,17 @@ import java.util.List;
 /**
  * The only code path that deletes customer data (article 12): the VM, its disk (DataVolume and
  * PVC), its Secrets, its Service, its network policies (isolation, traffic filter, Cilium), its
- * alert rules, its MitigationState and its IPv4 allocation. It deletes, then verifies everything is
- * gone; the reconciler calls it until {@link #allGone} holds.
+ * alert rules, its MitigationState, its contract record and its IPv4 allocation. It deletes, then
+ * verifies everything is gone; the reconciler calls it until {@link #allGone} holds.
  */
 public class VpsTermination {
 
   private final KubernetesClient client;
+  private final ContractRecords records;
 
-  public VpsTermination(KubernetesClient client) {
+  public VpsTermination(KubernetesClient client, ContractRecords records) {
     this.client = client;
+    this.records = records;
   }
 
   private List<Target> targets(OdooVps vps) {
@@ -91,6 +94,12 @@ public class VpsTermination {
         new Target(
             "MitigationState/" + name,
             () -> client.resources(MitigationState.class).inNamespace(ns).withName(name)));
+    // its contract record, in the operator's namespace
+    var record = ContractRecords.name(ns, name);
+    targets.add(
+        new Target(
+            "ConfigMap/" + record,
+            () -> client.configMaps().inNamespace(records.namespace()).withName(record)));
     // the alert rules too: a terminated VPS must not open tickets
     var rules = AlertRuleDesign.ruleName(vps);
     targets.add(

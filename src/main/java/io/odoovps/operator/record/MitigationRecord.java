@@ -1,0 +1,34 @@
+package io.odoovps.operator.record;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateStatus;
+import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateStatus.DdosStatus;
+import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateStatus.SmtpStatus;
+import java.util.List;
+
+/**
+ * The part of a MitigationState's status that the contract counts on: the port-25 blocks (their
+ * count decides when unblock requests are refused, article 7) and the DDoS window (it cannot end
+ * before 26 hours, article 9).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record MitigationRecord(SmtpStatus smtp, DdosStatus ddos) {
+
+  /** The record of a status, or null when there is nothing to keep. */
+  public static MitigationRecord of(MitigationStateStatus status) {
+    if (status == null || (status.smtp() == null && status.ddos() == null)) {
+      return null;
+    }
+    return new MitigationRecord(status.smtp(), status.ddos());
+  }
+
+  /** Whether a status lost what the record keeps. */
+  public static boolean lost(MitigationStateStatus status) {
+    return status == null || (status.smtp() == null && status.ddos() == null);
+  }
+
+  /** A status that starts from the record. */
+  public MitigationStateStatus seed() {
+    return new MitigationStateStatus(ddos, smtp, List.of(), null);
+  }
+}
