@@ -95,6 +95,55 @@ class PackagedOperatorIT {
     assertThat(Files.readString(log)).doesNotContain("ERROR");
   }
 
+  /**
+   * The data-loss drill against the packaged operator: in a guarded namespace, deleting the VM or
+   * the namespace is refused and the VM stays the same; the termination path, which the packaged
+   * operator runs with its approval annotation, deletes the VM and lets the record go.
+   */
+  @Test
+  void withThePackagedOperatorTheGuardsHoldAndOnlyTheTerminationDeletes() {
+    var namespace = TestNamespaces.create(client, "e2e-guard", true);
+    client.resource(VpsFixtures.vps(namespace, "kept")).create();
+    var vms = client.resources(VirtualMachine.class).inNamespace(namespace).withName("kept");
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .failFast("the operator process exited", () -> !operator.isAlive())
+        .until(() -> vms.get() != null);
+    var uid = vms.get().getMetadata().getUid();
+    org.assertj.core.api.Assertions.assertThatThrownBy(vms::delete)
+        .hasMessageContaining("spec.termination.confirm: kept");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> client.namespaces().withName(namespace).delete())
+        .hasMessageContaining("odoovps.io/deletion-guard=enabled");
+    // a while later, the same VM
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(vms.get().getMetadata().getUid()).isEqualTo(uid);
+
+    var vps = client.resources(OdooVps.class).inNamespace(namespace).withName("kept");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              vps.edit(
+                  v -> {
+                    v.getSpec()
+                        .setTermination(
+                            new io.odoovps.operator.api.v1alpha1.odoovps.TerminationSpec("kept"));
+                    return v;
+                  });
+              return true;
+            });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .failFast("the operator process exited", () -> !operator.isAlive())
+        .untilAsserted(
+            () -> assertThat(vps.get().getStatus().getPhase()).isEqualTo(VpsPhase.Terminated));
+    assertThat(vms.get()).isNull();
+    vps.delete();
+    await().atMost(Duration.ofSeconds(60)).until(() -> vps.get() == null);
+  }
+
   /** The probes the Helm chart uses answer UP once the controllers' informers run. */
   @Test
   void healthEndpointsAnswerUp() {

@@ -53,7 +53,49 @@ class ChartAlertRulesPromtoolTest {
             "--lint-fatal",
             renderRules().toString());
     assertThat(result.exitCode()).as(result.output()).isZero();
-    assertThat(result.output()).contains("SUCCESS: 4 rules found");
+    assertThat(result.output()).contains("SUCCESS: 5 rules found");
+  }
+
+  @Test
+  void aVpsWithoutABackupFor26HoursFiresOdooVpsNotBackedUpWhateverItsPolicy() throws Exception {
+    var rules = renderRules();
+    var age = "odoovps_vps_backup_age_seconds{job=\"%s\", namespace=\"acme\", vps=\"shop\"}";
+    var unitTest =
+        """
+        rule_files: [%s]
+        evaluation_interval: 1m
+        tests:
+          # 25 h 50 min since the last backup, growing by 60 s a minute: past 26 h at minute 10,
+          # then fires 10 minutes later
+          - name: no backup for 26 hours
+            interval: 1m
+            input_series:
+              - {series: '%s', values: '93000+60x40'}
+            alert_rule_test:
+              - {eval_time: 19m, alertname: OdooVpsNotBackedUp, exp_alerts: []}
+              - eval_time: 21m
+                alertname: OdooVpsNotBackedUp
+                exp_alerts:
+                  - exp_labels: {severity: critical, namespace: acme, vps: shop}
+                    exp_annotations:
+                      summary: VPS acme/shop has no backup younger than 26 hours
+                      description: "Its last successful backup is 1d 2h 11m 0s old (contract article 3: one every 24 hours); kubectl get odoovps shows its BackedUp condition: no BackupPolicy covers it, or its policy fails."
+          # backed up every day: the age saws between 0 and a day, never fires
+          - name: daily backups
+            interval: 1h
+            input_series:
+              - {series: '%s', values: '0+3600x23 0+3600x23 0+3600x23'}
+            alert_rule_test:
+              - {eval_time: 71h, alertname: OdooVpsNotBackedUp, exp_alerts: []}
+        """
+            .formatted(rules.getFileName(), age.formatted(JOB), age.formatted(JOB));
+    var file = dir.resolve("odoovps-backup-age-test.yaml");
+    Files.writeString(file, unitTest);
+    var result =
+        MonitoringTools.run(
+            MonitoringTools.promtool().toString(), "test", "rules", file.toString());
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("SUCCESS");
   }
 
   @Test

@@ -218,7 +218,8 @@ class ChartTemplateTest {
             .findFirst()
             .orElseThrow();
     assertThat(role.getMetadata().getNamespace()).isEqualTo("ops");
-    // get and update name the ledger; create cannot be limited by name
+    // get and update name the ledger; create cannot be limited by name, nor can the contract
+    // records' get, patch and delete (one per VPS, named after it): in this namespace only
     assertThat(role.getRules())
         .anySatisfy(
             r -> {
@@ -227,7 +228,8 @@ class ChartTemplateTest {
             })
         .anySatisfy(
             r -> {
-              assertThat(r.getVerbs()).containsExactly("create");
+              assertThat(r.getVerbs())
+                  .containsExactlyInAnyOrder("get", "create", "patch", "delete");
               assertThat(r.getResourceNames()).isNullOrEmpty();
             });
     var clusterRole =
