@@ -14,12 +14,25 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MitigationRecord(SmtpStatus smtp, DdosStatus ddos) {
 
-  /** The record of a status, or null when there is nothing to keep. */
+  /**
+   * The record of a status, or null while there is nothing to keep (never blocked, never
+   * mitigated), so that a new MitigationState costs no write.
+   */
   public static MitigationRecord of(MitigationStateStatus status) {
-    if (status == null || (status.smtp() == null && status.ddos() == null)) {
+    if (status == null) {
       return null;
     }
-    return new MitigationRecord(status.smtp(), status.ddos());
+    var smtp = status.smtp();
+    var ddos = status.ddos();
+    boolean blocked = smtp != null && smtp.blocks() != null && smtp.blocks() > 0;
+    boolean mitigated =
+        ddos != null
+            && (Boolean.TRUE.equals(ddos.active())
+                || (ddos.activations() != null && ddos.activations() > 0));
+    if (!blocked && !mitigated) {
+      return null;
+    }
+    return new MitigationRecord(blocked ? smtp : null, mitigated ? ddos : null);
   }
 
   /** Whether a status lost what the record keeps. */

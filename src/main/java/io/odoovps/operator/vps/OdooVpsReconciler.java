@@ -770,7 +770,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
       return;
     }
     var next = VpsRecord.of(control.getResource().orElseThrow().getStatus());
-    if (next != null && !next.equals(VpsRecord.of(vps.getStatus()))) {
+    if (next != null && !next.sameAs(VpsRecord.of(vps.getStatus()))) {
       records.write(
           client,
           vps.getMetadata().getNamespace(),

@@ -294,7 +294,12 @@ class HelmChartApiServerTest {
     assertThat(allowed("get", "", "configmaps", customers, "kube-root-ca.crt"))
         .as("no other ConfigMap is read")
         .isFalse();
-    assertThat(allowed("get", "", "configmaps", namespace, "odoovps-operator")).isFalse();
+    assertThat(allowed("get", "", "configmaps", namespace, "odoovps-operator"))
+        .as(
+            "the release namespace holds the contract records, one per VPS, whose names RBAC"
+                + " cannot list in advance: any ConfigMap there, and only there")
+        .isTrue();
+    assertThat(allowed("patch", "", "configmaps", customers, "odoovps-record-x-y")).isFalse();
     assertThat(allowed("list", "", "configmaps", customers)).isFalse();
     assertThat(allowed("create", "", "configmaps", customers)).isFalse();
     assertThat(allowed("update", "", "configmaps", customers, ledger)).isFalse();
