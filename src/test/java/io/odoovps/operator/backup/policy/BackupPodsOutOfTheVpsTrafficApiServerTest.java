@@ -55,6 +55,14 @@ class BackupPodsOutOfTheVpsTrafficApiServerTest extends VpsOperatorTestBase {
     }
   }
 
+  private static final String RATE = "ovn.kubernetes.io/egress_rate";
+
+  /** With live bandwidth annotations: the operator patches the VM's pods, and only those. */
+  @Override
+  protected io.odoovps.operator.config.OperatorConfig config() {
+    return TestConfig.with(Map.of("odoovps.traffic.live-annotations.\"" + RATE + "\"", "{mbps}"));
+  }
+
   @Override
   protected TestOperator newOperator() {
     return TestOperator.start(
@@ -137,8 +145,28 @@ class BackupPodsOutOfTheVpsTrafficApiServerTest extends VpsOperatorTestBase {
         new java.util.HashMap<>(vm("shop").getSpec().template().metadata().getLabels());
     launcherLabels.put("kubevirt.io", "virt-launcher");
     var launcher = pod("virt-launcher-shop", launcherLabels);
+    // a backup pod of a release before BackupJobDesign.VPS_LABEL, still running at the upgrade
+    var legacyLabels = new java.util.HashMap<>(backupLabels);
+    legacyLabels.remove(BackupJobDesign.VPS_LABEL);
+    legacyLabels.put(BackupJobDesign.LEGACY_VPS_LABEL, "shop");
+    var legacy = pod("backup-before-upgrade", legacyLabels);
 
     assertSelectsTheVmOnly(launcher, jobPods);
+
+    // the live bandwidth goes onto the VM's pod, never onto a backup pod, new or old
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> annotations(launcher) != null && "100".equals(annotations(launcher).get(RATE)));
+    var after = new ArrayList<>(jobPods);
+    after.add(legacy);
+    assertThat(after)
+        .allSatisfy(
+            p ->
+                assertThat(annotations(p))
+                    .as(p.getMetadata().getName() + " keeps its bandwidth")
+                    .satisfiesAnyOf(
+                        a -> assertThat(a).isNull(), a -> assertThat(a).doesNotContainKey(RATE)));
 
     // isolated: the isolation NetworkPolicy replaces the filter and the Cilium policy
     editSpec("shop", v -> v.getSpec().setIsolation(new IsolationSpec("Compromised")));
@@ -224,6 +252,16 @@ class BackupPodsOutOfTheVpsTrafficApiServerTest extends VpsOperatorTestBase {
                                 .get("endpointSelector")),
                         LabelSelector.class)))
         .toList();
+  }
+
+  private Map<String, String> annotations(Pod pod) {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withName(pod.getMetadata().getName())
+        .get()
+        .getMetadata()
+        .getAnnotations();
   }
 
   /** A pod with these labels; no node runs it, the API server stores and selects it. */

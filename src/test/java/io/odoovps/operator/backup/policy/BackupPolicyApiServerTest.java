@@ -205,21 +205,20 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
   }
 
-  /** Sets (or with a null value removes) a label of a VPS, as kubectl label does. */
+  /**
+   * Sets (or with a null value removes) a label of a VPS, as kubectl label does, retrying when the
+   * operator wrote the VPS in between.
+   */
   private void label(String vps, String key, String value) {
-    client
-        .resources(io.odoovps.operator.api.v1alpha1.odoovps.OdooVps.class)
-        .inNamespace(namespace)
-        .withName(vps)
-        .edit(
-            v -> {
-              if (value == null) {
-                v.getMetadata().getLabels().remove(key);
-              } else {
-                v.getMetadata().getLabels().put(key, value);
-              }
-              return v;
-            });
+    editSpec(
+        vps,
+        v -> {
+          if (value == null) {
+            v.getMetadata().getLabels().remove(key);
+          } else {
+            v.getMetadata().getLabels().put(key, value);
+          }
+        });
   }
 
   private io.fabric8.kubernetes.api.model.batch.v1.Job pruneJob(String policy) {
@@ -386,26 +385,33 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(cronJob("daily", "bravo")).isNull());
     assertThat(cronJob("daily", "alpha")).isNotNull();
-    // bravo's export token goes with its CronJob (garbage collection), alpha's stays as it was
+    // bravo's export token goes with its CronJob (garbage collection); alpha's belongs to its
+    // CronJob of now (alpha left the selector a moment, between the two edits above)
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                client
-                        .secrets()
-                        .inNamespace(namespace)
-                        .withName(BackupJobDesign.exportTokenSecretName("daily", "bravo"))
-                        .get()
-                    == null);
-    assertThat(
-            client
-                .secrets()
-                .inNamespace(namespace)
-                .withName(tokenSecret)
-                .get()
-                .getMetadata()
-                .getResourceVersion())
-        .isEqualTo(token.getMetadata().getResourceVersion());
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      client
+                          .secrets()
+                          .inNamespace(namespace)
+                          .withName(BackupJobDesign.exportTokenSecretName("daily", "bravo"))
+                          .get())
+                  .isNull();
+              assertThat(
+                      client
+                          .secrets()
+                          .inNamespace(namespace)
+                          .withName(tokenSecret)
+                          .get()
+                          .getMetadata()
+                          .getOwnerReferences())
+                  .singleElement()
+                  .satisfies(
+                      o ->
+                          assertThat(o.getUid())
+                              .isEqualTo(cronJob("daily", "alpha").getMetadata().getUid()));
+            });
 
     var audit = ControlPlane.get().auditLog();
     var mark = audit.mark();
