@@ -39,7 +39,6 @@ import io.odoovps.operator.vps.VpsLabels;
 import jakarta.inject.Inject;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +76,6 @@ public class BackupPolicyReconciler
   static final String JOB_SOURCE = "jobs";
   static final String POD_SOURCE = "pods";
   static final String TOKEN_SOURCE = "export-tokens";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final OperatorConfig config;
   private final Clock clock;
@@ -220,20 +218,20 @@ public class BackupPolicyReconciler
       }
       var actual =
           cronJobs.stream().collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c));
+      var applied = new HashMap<String, CronJob>();
+      wanted.forEach(
+          (cronJobName, cronJob) ->
+              applied.put(cronJobName, apply(client, cronJob, actual.get(cronJobName))));
       var tokens =
           cached(context, Secret.class, TOKEN_SOURCE, policy).stream()
               .map(t -> t.getMetadata().getName())
               .collect(Collectors.toSet());
-      for (var vps : covered) {
-        var vpsName = vps.getMetadata().getName();
-        var cronJobName = BackupJobDesign.cronJobName(name, vpsName);
-        var applied = apply(client, wanted.get(cronJobName), actual.get(cronJobName));
-        if (!tokens.contains(BackupJobDesign.exportTokenSecretName(name, vpsName))) {
-          // created once, never rewritten: a resync writes nothing, a run keeps its token
-          createOnce(
-              context,
-              BackupJobDesign.exportTokenSecret(policy, vpsName, applied, newExportToken()));
-        }
+      var backedUp = covered.stream().map(v -> v.getMetadata().getName()).toList();
+      for (var vps : BackupPodRights.lackingToken(name, backedUp, tokens)) {
+        var owner = applied.get(BackupJobDesign.cronJobName(name, vps));
+        createOnce(
+            context,
+            BackupJobDesign.exportTokenSecret(policy, vps, owner, BackupPodRights.newToken()));
       }
       // CronJobs of VPSs no longer covered go; their backups stay in the bucket until retention.
       actual.keySet().stream()
@@ -944,25 +942,11 @@ public class BackupPolicyReconciler
             .inNamespace(desired.getMetadata().getNamespace())
             .withName(desired.getMetadata().getName())
             .get();
-    if (actual != null && !sameRole(actual, desired)) {
+    if (BackupPodRights.mustReplace(actual, desired)) {
       client.resource(actual).delete();
       actual = null;
     }
     apply(client, desired, actual);
-  }
-
-  private static boolean sameRole(RoleBinding a, RoleBinding b) {
-    return a.getRoleRef() != null
-        && Objects.equals(a.getRoleRef().getKind(), b.getRoleRef().getKind())
-        && Objects.equals(a.getRoleRef().getName(), b.getRoleRef().getName())
-        && Objects.equals(a.getRoleRef().getApiGroup(), b.getRoleRef().getApiGroup());
-  }
-
-  /** 32 random bytes, hex: a VPS's export token. */
-  private static String newExportToken() {
-    var bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 
   private static <T extends HasMetadata> void applyIfChanged(
