@@ -53,3 +53,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "odoovps.ledgerNamespace" -}}
 {{- default .Release.Namespace .Values.config.restore.ledgerNamespace }}
 {{- end }}
+
+{{/* The ClusterRole of the backup pods, which the operator binds per BackupPolicy. */}}
+{{- define "odoovps.backupClusterRole" -}}
+{{- printf "%s-backup" (include "odoovps.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The user name of the operator's ServiceAccount, as admission sees its requests. */}}
+{{- define "odoovps.serviceAccountUser" -}}
+{{- printf "system:serviceaccount:%s:%s" .Release.Namespace (include "odoovps.serviceAccountName" .) }}
+{{- end }}

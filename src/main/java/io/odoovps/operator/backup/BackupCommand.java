@@ -49,10 +49,13 @@ public final class BackupCommand {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Makes the capture method named in a policy, for a namespace. */
+  /**
+   * Makes the capture method named in a policy, with the pod's environment (where the method finds
+   * what the operator gave it, such as the export token).
+   */
   @FunctionalInterface
   public interface Methods {
-    BackupMethod create(String name, Duration timeout);
+    BackupMethod create(String name, Duration timeout, Map<String, String> env);
   }
 
   private BackupCommand() {}
@@ -211,7 +214,8 @@ public final class BackupCommand {
       var timeout =
           io.quarkus.runtime.configuration.DurationConverter.parseDuration(
               options.getOrDefault("capture-timeout", "30m"));
-      var method = methods.create(options.getOrDefault("method", "VirtualMachineExport"), timeout);
+      var method =
+          methods.create(options.getOrDefault("method", "VirtualMachineExport"), timeout, env);
       try (var capture = method.capture(namespace, vps, backupId);
           var in = new BufferedInputStream(capture.data(), 1 << 16)) {
         made = store.upload(vps, backupId, in, capture.format(), capture.description());

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -22,7 +20,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,10 +39,13 @@ import org.jboss.logging.Logger;
  * Captures a VPS through KubeVirt: a VirtualMachineSnapshot of its VirtualMachine, a
  * VirtualMachineExport of that snapshot, and one HTTPS download of the exported disk from the
  * export server's in-cluster link (gzip-compressed when KubeVirt offers it, raw otherwise). Runs in
- * the backup Job's pod; closing the capture deletes the export, its token Secret and the snapshot.
+ * the backup Job's pod; closing the capture deletes the export and the snapshot, the only objects
+ * it creates: its ServiceAccount may create, read and delete snapshots and exports, nothing else.
  *
- * <p>The export token authorises the download. It lives only in the Secret this method creates and
- * in the request header; it is never logged nor put in an exception message.
+ * <p>The export token authorises the download. It comes from the VPS's token Secret, which the
+ * operator writes and the export names ({@link ExportToken}: the pod reads it from its environment,
+ * never through the API); it is sent in the request header only, never logged nor put in an
+ * exception message.
  */
 public final class VirtualMachineExportMethod implements BackupMethod {
 
@@ -78,7 +78,7 @@ public final class VirtualMachineExportMethod implements BackupMethod {
   public static final String TOKEN_HEADER = "x-kubevirt-export-token";
 
   /** The key of the token in the token Secret, as KubeVirt reads it. */
-  public static final String TOKEN_KEY = "token";
+  public static final String TOKEN_KEY = ExportToken.KEY;
 
   /** How long KubeVirt keeps the export if this pod dies before deleting it. */
   public static final String EXPORT_TTL = "2h";
@@ -86,7 +86,7 @@ public final class VirtualMachineExportMethod implements BackupMethod {
   /**
    * The longest name given to the snapshot and the export. KubeVirt names the export's Service
    * {@code virt-export-<export>} and its pod {@code virt-export-pod-<export>}; both stay within a
-   * DNS label (63), and so does the Secret {@code <export>-token}.
+   * DNS label (63).
    */
   static final int MAX_NAME = 63 - "virt-export-pod-".length();
 
@@ -95,20 +95,21 @@ public final class VirtualMachineExportMethod implements BackupMethod {
 
   private static final Logger LOG = Logger.getLogger(VirtualMachineExportMethod.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
   private static final int READ_TIMEOUT_MILLIS = 300_000;
 
   private final KubernetesClient client;
+  private final ExportToken token;
   private final Clock clock;
   private final Duration snapshotTimeout;
   private final Duration exportTimeout;
   private final Duration pollInterval;
 
   /** Waits up to 15 minutes for the snapshot and 15 for the export, polling every 2 seconds. */
-  public VirtualMachineExportMethod(KubernetesClient client) {
+  public VirtualMachineExportMethod(KubernetesClient client, ExportToken token) {
     this(
         client,
+        token,
         Clock.systemUTC(),
         Duration.ofMinutes(15),
         Duration.ofMinutes(15),
@@ -117,11 +118,13 @@ public final class VirtualMachineExportMethod implements BackupMethod {
 
   public VirtualMachineExportMethod(
       KubernetesClient client,
+      ExportToken token,
       Clock clock,
       Duration snapshotTimeout,
       Duration exportTimeout,
       Duration pollInterval) {
     this.client = client;
+    this.token = java.util.Objects.requireNonNull(token, "token");
     this.clock = clock;
     this.snapshotTimeout = snapshotTimeout;
     this.exportTimeout = exportTimeout;
@@ -154,11 +157,6 @@ public final class VirtualMachineExportMethod implements BackupMethod {
     return head.replaceAll("-+$", "") + "-" + hash;
   }
 
-  /** The token Secret of the export {@code exportName}. */
-  public static String tokenSecretName(String exportName) {
-    return exportName + "-token";
-  }
-
   @Override
   public Capture capture(String namespace, String vps, String backupId) throws IOException {
     var capture = new ExportCapture(namespace, objectName(vps, backupId));
@@ -184,12 +182,6 @@ public final class VirtualMachineExportMethod implements BackupMethod {
     }
   }
 
-  private static String newToken() {
-    var bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
-  }
-
   private static JsonNode json(GenericKubernetesResource resource) {
     return JSON.valueToTree(resource.getAdditionalProperties());
   }
@@ -199,11 +191,8 @@ public final class VirtualMachineExportMethod implements BackupMethod {
 
     private final String namespace;
     private final String name;
-    private final String secretName;
     private boolean snapshotCreated;
-    private boolean secretCreated;
     private boolean exportCreated;
-    private String token;
     private String url;
     private String format;
     private String volume;
@@ -214,7 +203,6 @@ public final class VirtualMachineExportMethod implements BackupMethod {
     ExportCapture(String namespace, String name) {
       this.namespace = namespace;
       this.name = name;
-      this.secretName = tokenSecretName(name);
     }
 
     private Map<String, String> labels(String vps) {
@@ -276,23 +264,6 @@ public final class VirtualMachineExportMethod implements BackupMethod {
     }
 
     void export() throws IOException {
-      token = newToken();
-      client
-          .secrets()
-          .inNamespace(namespace)
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName(secretName)
-                  .withNamespace(namespace)
-                  .withLabels(Map.of(VpsLabels.MANAGED_BY, VpsLabels.OPERATOR))
-                  .endMetadata()
-                  .withType("Opaque")
-                  .addToStringData(TOKEN_KEY, token)
-                  .build())
-          .create();
-      secretCreated = true;
-
       var export = new GenericKubernetesResource();
       export.setApiVersion(EXPORTS.getGroup() + "/" + EXPORTS.getVersion());
       export.setKind(EXPORTS.getKind());
@@ -308,17 +279,11 @@ public final class VirtualMachineExportMethod implements BackupMethod {
               "source",
               Map.of("apiGroup", SNAPSHOTS.getGroup(), "kind", SNAPSHOTS.getKind(), "name", name),
               "tokenSecretRef",
-              secretName,
+              token.secretName(),
               "ttlDuration",
               EXPORT_TTL));
-      var created =
-          client
-              .genericKubernetesResources(EXPORTS)
-              .inNamespace(namespace)
-              .resource(export)
-              .create();
+      client.genericKubernetesResources(EXPORTS).inNamespace(namespace).resource(export).create();
       exportCreated = true;
-      ownSecretByExport(created);
 
       var ready =
           waitFor(
@@ -349,37 +314,6 @@ public final class VirtualMachineExportMethod implements BackupMethod {
                       + ")"
                       + conditionsOf(status));
       pickVolume(ready.path("links").path("internal"));
-    }
-
-    /**
-     * Makes the export the owner of the token Secret, so that if this pod dies before close(), the
-     * Secret goes when KubeVirt deletes the export at the end of its TTL.
-     */
-    private void ownSecretByExport(GenericKubernetesResource export) {
-      try {
-        client
-            .secrets()
-            .inNamespace(namespace)
-            .withName(secretName)
-            .edit(
-                secret -> {
-                  secret
-                      .getMetadata()
-                      .setOwnerReferences(
-                          List.of(
-                              new OwnerReferenceBuilder()
-                                  .withApiVersion(export.getApiVersion())
-                                  .withKind(export.getKind())
-                                  .withName(name)
-                                  .withUid(export.getMetadata().getUid())
-                                  .build()));
-                  return secret;
-                });
-      } catch (KubernetesClientException e) {
-        LOG.warnf(
-            "could not make VirtualMachineExport %s/%s the owner of its token Secret: %s",
-            namespace, name, e.getMessage());
-      }
     }
 
     private void pickVolume(JsonNode internal) throws IOException {
@@ -493,7 +427,7 @@ public final class VirtualMachineExportMethod implements BackupMethod {
       https.setReadTimeout(READ_TIMEOUT_MILLIS);
       https.setInstanceFollowRedirects(false);
       https.setUseCaches(false);
-      https.setRequestProperty(TOKEN_HEADER, token);
+      https.setRequestProperty(TOKEN_HEADER, token.value());
       https.setRequestProperty("Accept-Encoding", "identity");
       int code = https.getResponseCode();
       if (code != HttpURLConnection.HTTP_OK) {
@@ -556,12 +490,6 @@ public final class VirtualMachineExportMethod implements BackupMethod {
                         .inNamespace(namespace)
                         .withName(name)
                         .delete());
-      }
-      if (secretCreated) {
-        secretCreated =
-            !delete(
-                "Secret",
-                () -> client.secrets().inNamespace(namespace).withName(secretName).delete());
       }
       if (snapshotCreated) {
         snapshotCreated =

@@ -363,5 +363,13 @@ public interface OperatorConfig {
     @WithDefault("30m")
     @WithConverter(DurationConverter.class)
     Duration captureTimeout();
+
+    /**
+     * The ClusterRole of the backup pods (snapshot and export VMs, nothing else), which the Helm
+     * chart ships: the operator binds it in each BackupPolicy's namespace to the policy's
+     * ServiceAccount, and may bind no other (it holds `bind` on this one only).
+     */
+    @WithDefault("odoovps-operator-backup")
+    String clusterRole();
   }
 }

@@ -255,11 +255,13 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     sources.add(new InformerEventSource<>(tickets, context));
     sources.add(new InformerEventSource<>(mitigations, context));
     if (!liveAnnotations.isEmpty()) {
-      // the VM's virt-launcher pods carry the template's labels, the VPS label among them
+      // the VM's virt-launcher pods carry the template's labels, the VPS label among them, and
+      // KubeVirt's own; the operator patches no other pod (a backup pod of an older release
+      // carried the VPS label too)
       var pods =
           InformerEventSourceConfiguration.from(Pod.class, OdooVps.class)
               .withName(POD_EVENT_SOURCE)
-              .withLabelSelector(VpsLabels.VPS)
+              .withLabelSelector(VpsLabels.VPS + ",kubevirt.io=virt-launcher")
               .withSecondaryToPrimaryMapper(
                   p ->
                       Set.of(

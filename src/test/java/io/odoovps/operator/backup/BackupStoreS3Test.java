@@ -192,7 +192,7 @@ class BackupStoreS3Test {
             new java.io.PrintStream(out),
             new java.io.PrintStream(err),
             clock,
-            (method, timeout) -> {
+            (method, timeout, env) -> {
               throw new AssertionError("the data comes from stdin");
             });
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
@@ -272,7 +272,7 @@ class BackupStoreS3Test {
         new java.io.PrintStream(new ByteArrayOutputStream()),
         new java.io.PrintStream(new ByteArrayOutputStream()),
         clock,
-        (method, timeout) -> {
+        (method, timeout, env) -> {
           throw new AssertionError("no capture method in this test");
         });
   }

@@ -3,9 +3,14 @@ package io.odoovps.operator.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.odoovps.operator.testing.AuditLog;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.KubeVirtExportSimulator;
 import io.odoovps.operator.testing.TestNamespaces;
@@ -28,14 +33,21 @@ import org.junit.jupiter.api.Test;
 /**
  * The VirtualMachineExport backup method against the real API server with the real KubeVirt CRDs
  * (which validate every object and status written), KubeVirt's controllers and export server played
- * by {@link KubeVirtExportSimulator}, and a real HTTPS download.
+ * by {@link KubeVirtExportSimulator}, and a real HTTPS download. The export token Secret is the
+ * operator's (made here as BackupPolicyReconciler makes it); the method only reads its token from
+ * the environment and names the Secret in the export.
  */
 class VirtualMachineExportMethodApiServerTest {
 
   private static final String VPS = "shop";
   private static final String BACKUP_ID = "20250301T020000Z";
   private static final String NAME = "shop-backup-20250301t020000z";
+  private static final String TOKEN_SECRET = "export-token-daily-shop";
+  private static final String TOKEN = "0123456789abcdef".repeat(4);
   private static final byte[] DISK = disk(3 * 1024 * 1024);
+
+  /** The User-Agent of the method's own client; the audit log tells its writes apart. */
+  private static final String METHOD_AGENT = "vm-export-method-under-test";
 
   private static KubernetesClient client;
   private String namespace;
@@ -56,6 +68,16 @@ class VirtualMachineExportMethodApiServerTest {
   @BeforeEach
   void startSimulator() {
     namespace = TestNamespaces.create(client, "vmexport");
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(TOKEN_SECRET)
+                .withNamespace(namespace)
+                .endMetadata()
+                .addToStringData(ExportToken.KEY, TOKEN)
+                .build())
+        .create();
     simulator = new KubeVirtExportSimulator(client, namespace, () -> DISK);
   }
 
@@ -79,8 +101,19 @@ class VirtualMachineExportMethodApiServerTest {
   }
 
   private static VirtualMachineExportMethod method(Duration exportTimeout) {
+    return method(client, exportTimeout);
+  }
+
+  private static VirtualMachineExportMethod method(
+      KubernetesClient methodClient, Duration exportTimeout) {
     return new VirtualMachineExportMethod(
-        client, Clock.systemUTC(), Duration.ofSeconds(30), exportTimeout, Duration.ofMillis(100));
+        methodClient,
+        ExportToken.fromEnvironment(
+            Map.of(ExportToken.SECRET_ENV, TOKEN_SECRET, ExportToken.VALUE_ENV, TOKEN)),
+        Clock.systemUTC(),
+        Duration.ofSeconds(30),
+        exportTimeout,
+        Duration.ofMillis(100));
   }
 
   private GenericKubernetesResource snapshot() {
@@ -99,18 +132,18 @@ class VirtualMachineExportMethodApiServerTest {
         .get();
   }
 
-  private String tokenInSecret() {
-    var secret = client.secrets().inNamespace(namespace).withName(NAME + "-token").get();
-    return new String(
-        Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+  private Secret tokenSecret() {
+    return client.secrets().inNamespace(namespace).withName(TOKEN_SECRET).get();
   }
 
+  /** The capture's objects are gone; the token Secret, the operator's, is left as it was. */
   private void assertNothingLeft() {
     assertThat(snapshot()).as("snapshot deleted").isNull();
     assertThat(export()).as("export deleted").isNull();
-    assertThat(client.secrets().inNamespace(namespace).withName(NAME + "-token").get())
-        .as("token Secret deleted")
-        .isNull();
+    assertThat(client.secrets().inNamespace(namespace).list().getItems())
+        .as("the Secrets of the namespace: the operator's token Secret alone, never another")
+        .extracting(s -> s.getMetadata().getName())
+        .containsExactly(TOKEN_SECRET);
   }
 
   private static void assertNoTokenIn(Throwable thrown, Set<String> tokens) {
@@ -125,7 +158,12 @@ class VirtualMachineExportMethodApiServerTest {
   @Test
   void streamsTheOnlyVolumeAsGzipOverTheExportsCertificateAndDeletesEverythingOnClose()
       throws IOException {
-    var capture = method(Duration.ofSeconds(30)).capture(namespace, VPS, BACKUP_ID);
+    var audit = ControlPlane.get().auditLog();
+    var mark = audit.mark();
+    var tokenVersion = tokenSecret().getMetadata().getResourceVersion();
+    var methodClient =
+        new KubernetesClientBuilder().withConfig(ControlPlane.get().config(METHOD_AGENT)).build();
+    var capture = method(methodClient, Duration.ofSeconds(30)).capture(namespace, VPS, BACKUP_ID);
     try {
       assertThat(capture.format()).isEqualTo("gzip");
       assertThat(capture.description()).contains("rootdisk").contains(NAME);
@@ -153,35 +191,22 @@ class VirtualMachineExportMethodApiServerTest {
                       "name",
                       NAME),
                   "tokenSecretRef",
-                  NAME + "-token",
+                  TOKEN_SECRET,
                   "ttlDuration",
                   "2h"));
-
-      var token = tokenInSecret();
-      assertThat(token).matches("[0-9a-f]{64}");
-      assertThat(simulator.tokensSeen()).containsExactly(token);
-      var owners =
-          client
-              .secrets()
-              .inNamespace(namespace)
-              .withName(NAME + "-token")
-              .get()
-              .getMetadata()
-              .getOwnerReferences();
-      assertThat(owners)
-          .singleElement()
-          .satisfies(
-              owner -> {
-                assertThat(owner.getKind()).isEqualTo("VirtualMachineExport");
-                assertThat(owner.getUid()).isEqualTo(export.getMetadata().getUid());
-              });
+      assertThat(simulator.tokensSeen())
+          .as("the export server read the operator's token Secret")
+          .containsExactly(TOKEN);
 
       byte[] streamed;
       try (var in = new GZIPInputStream(capture.data())) {
         streamed = in.readAllBytes();
       }
       assertThat(streamed).as("the disk the export server served").isEqualTo(DISK);
-      assertThat(simulator.downloads()).isEqualTo(1);
+      // the server counts a download once it closed the body, which the client may read first
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(simulator.downloads()).isEqualTo(1));
       assertThat(simulator.refusals()).isZero();
       assertThatThrownBy(capture::data).isInstanceOf(IllegalStateException.class);
     } finally {
@@ -189,6 +214,15 @@ class VirtualMachineExportMethodApiServerTest {
     }
     assertNothingLeft();
     capture.close(); // a second close finds everything gone and does not throw
+    methodClient.close();
+    assertThat(tokenSecret().getMetadata().getResourceVersion())
+        .as("the token Secret is read by KubeVirt, never written by the method")
+        .isEqualTo(tokenVersion);
+    assertThat(audit.writesSince(mark, METHOD_AGENT))
+        .as("what the method wrote: its snapshot and export, nothing else (no Secret)")
+        .isNotEmpty()
+        .extracting(AuditLog.Write::resource)
+        .containsOnly("virtualmachinesnapshots", "virtualmachineexports");
   }
 
   @Test
@@ -225,13 +259,13 @@ class VirtualMachineExportMethodApiServerTest {
   @Test
   void aRefusedTokenIsReportedWithoutTheToken() throws IOException {
     try (var capture = method(Duration.ofSeconds(30)).capture(namespace, VPS, BACKUP_ID)) {
-      var issued = tokenInSecret();
+      var issued = TOKEN;
       // The export server now expects another token than the one the method holds.
       var rotated = "f".repeat(64);
       client
           .secrets()
           .inNamespace(namespace)
-          .withName(NAME + "-token")
+          .withName(TOKEN_SECRET)
           .edit(
               s -> {
                 s.setData(

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The names the export method gives its snapshot, export and token Secret. */
+/** The names the export method gives its snapshot and export, and those KubeVirt derives. */
 class VirtualMachineExportMethodNamesTest {
 
   @Test
@@ -23,9 +23,9 @@ class VirtualMachineExportMethodNamesTest {
   }
 
   @Test
-  void theTokenSecretAndKubeVirtsServiceNamesStayDnsLabels() {
+  void kubeVirtsServiceAndPodNamesStayDnsLabels() {
     var name = VirtualMachineExportMethod.objectName("x".repeat(63), "20250301T020000Z");
-    assertThat(VirtualMachineExportMethod.tokenSecretName(name)).hasSizeLessThanOrEqualTo(63);
+    assertThat("virt-export-" + name).hasSizeLessThanOrEqualTo(63);
     assertThat("virt-export-pod-" + name).hasSizeLessThanOrEqualTo(63);
   }
 }

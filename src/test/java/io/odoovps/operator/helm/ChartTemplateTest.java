@@ -3,6 +3,8 @@ package io.odoovps.operator.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -232,12 +234,7 @@ class ChartTemplateTest {
                   .containsExactlyInAnyOrder("get", "create", "patch", "delete");
               assertThat(r.getResourceNames()).isNullOrEmpty();
             });
-    var clusterRole =
-        items.stream()
-            .filter(ClusterRole.class::isInstance)
-            .map(ClusterRole.class::cast)
-            .findFirst()
-            .orElseThrow();
+    var clusterRole = clusterRole(items, "odoovps-operator");
     assertThat(clusterRole.getRules())
         .filteredOn(r -> r.getResources().contains("configmaps"))
         .singleElement()
@@ -256,24 +253,158 @@ class ChartTemplateTest {
         .hasMessageContaining("set config.restore.ledgerNamespace instead");
   }
 
+  private static ClusterRole clusterRole(List<HasMetadata> items, String name) {
+    return items.stream()
+        .filter(ClusterRole.class::isInstance)
+        .map(ClusterRole.class::cast)
+        .filter(r -> r.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
   @Test
-  void clusterRoleHasNoWildcard() {
-    var role =
-        parse(HelmChart.template("odoovps-system", "{}")).stream()
-            .filter(ClusterRole.class::isInstance)
-            .map(ClusterRole.class::cast)
-            .findFirst()
-            .orElseThrow();
-    assertThat(role.getRules()).isNotEmpty();
-    assertThat(role.getRules())
-        .allSatisfy(
-            rule -> {
-              assertThat(rule.getVerbs()).isNotEmpty().doesNotContain("*");
-              assertThat(rule.getResources()).isNotEmpty().noneMatch(r -> r.contains("*"));
-              assertThat(rule.getApiGroups()).doesNotContain("*");
-              assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
-              assertThat(rule.getVerbs()).doesNotContain("escalate", "bind", "impersonate");
+  void clusterRoleHasNoWildcardAndBindsTheBackupRoleOnly() {
+    var items = parse(HelmChart.template("odoovps-system", HelmChart.EVERYTHING_ON));
+    for (var role :
+        List.of(
+            clusterRole(items, "odoovps-operator"),
+            clusterRole(items, "odoovps-operator-backup"))) {
+      assertThat(role.getRules()).isNotEmpty();
+      assertThat(role.getRules())
+          .allSatisfy(
+              rule -> {
+                assertThat(rule.getVerbs()).isNotEmpty().doesNotContain("*");
+                assertThat(rule.getResources()).isNotEmpty().noneMatch(r -> r.contains("*"));
+                assertThat(rule.getApiGroups()).doesNotContain("*");
+                assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+                assertThat(rule.getVerbs()).doesNotContain("escalate", "impersonate");
+              });
+    }
+    var operator = clusterRole(items, "odoovps-operator");
+    // bind: on the backup pods' ClusterRole, by name, and nothing else
+    assertThat(operator.getRules())
+        .filteredOn(r -> r.getVerbs().contains("bind"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getVerbs()).containsExactly("bind");
+              assertThat(r.getResources()).containsExactly("clusterroles");
+              assertThat(r.getResourceNames()).containsExactly("odoovps-operator-backup");
             });
+    assertThat(operator.getRules())
+        .as("no right on Roles: the operator writes none")
+        .noneMatch(r -> r.getResources().contains("roles"));
+    assertThat(operator.getRules())
+        .as("no patch of Secrets, and none of the backup pods' verbs held for them")
+        .noneMatch(r -> r.getResources().contains("secrets") && r.getVerbs().contains("patch"))
+        .noneMatch(
+            r ->
+                r.getResources().contains("virtualmachinesnapshots")
+                    && r.getVerbs().contains("create"));
+    // the backup pods: snapshots and exports, no Secret
+    assertThat(clusterRole(items, "odoovps-operator-backup").getRules())
+        .allSatisfy(
+            r ->
+                assertThat(r.getResources())
+                    .containsAnyOf("virtualmachinesnapshots", "virtualmachineexports"))
+        .noneMatch(r -> r.getResources().contains("secrets"));
+    var properties = properties(items);
+    assertThat(properties).contains("odoovps.backup.cluster-role=odoovps-operator-backup");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                HelmChart.template(
+                    "odoovps-system", "extraConfig: {odoovps.backup.cluster-role: cluster-admin}"))
+        .hasMessageContaining("odoovps.backup.cluster-role cannot be set there");
+  }
+
+  @Test
+  void podsArePatchedOnlyWhenLiveAnnotationsAreSetAndOnlyThroughTheChartValue() {
+    var off = parse(HelmChart.template("odoovps-system", "{}"));
+    assertThat(clusterRole(off, "odoovps-operator").getRules())
+        .as("no live annotations: no pod is patched")
+        .noneMatch(r -> r.getResources().contains("pods") && r.getVerbs().contains("patch"));
+    assertThat(admissionPolicies(off)).doesNotContain("odoovps-operator-launcher-annotations");
+    assertThat(properties(off)).doesNotContain("live-annotations");
+
+    var on = parse(HelmChart.template("odoovps-system", HelmChart.EVERYTHING_ON));
+    assertThat(clusterRole(on, "odoovps-operator").getRules())
+        .filteredOn(r -> r.getResources().contains("pods") && r.getVerbs().contains("patch"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getVerbs()).containsExactly("patch"));
+    assertThat(admissionPolicies(on)).contains("odoovps-operator-launcher-annotations");
+    assertThat(properties(on)).contains("odoovps.traffic.live-annotations.");
+
+    // the option set apart from the grant would have every patch refused: the chart says so
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                HelmChart.template(
+                    "odoovps-system",
+                    "extraConfig: {'odoovps.traffic.live-annotations.\"a\"': '{mbps}'}"))
+        .hasMessageContaining("cannot be set there: set config.traffic.liveAnnotations instead");
+  }
+
+  @Test
+  void theOperatorGuardNamesTheOperatorsServiceAccountAndTheBackupRole() {
+    var items =
+        parse(
+            HelmChart.template(
+                "odoovps-system", "serviceAccount: {name: ops-bot}\nfullnameOverride: ovps"));
+    var policies =
+        items.stream()
+            .filter(ValidatingAdmissionPolicy.class::isInstance)
+            .map(ValidatingAdmissionPolicy.class::cast)
+            .filter(p -> p.getMetadata().getName().startsWith("ovps-"))
+            .toList();
+    assertThat(policies)
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactlyInAnyOrder("ovps-own-secrets", "ovps-backup-bindings");
+    assertThat(policies)
+        .allSatisfy(
+            p ->
+                assertThat(p.getSpec().getMatchConditions())
+                    .singleElement()
+                    .satisfies(
+                        c ->
+                            assertThat(c.getExpression())
+                                .isEqualTo(
+                                    "request.userInfo.username =="
+                                        + " 'system:serviceaccount:odoovps-system:ops-bot'")));
+    assertThat(
+            items.stream()
+                .filter(ValidatingAdmissionPolicyBinding.class::isInstance)
+                .map(b -> ((ValidatingAdmissionPolicyBinding) b).getSpec())
+                .filter(b -> b.getPolicyName().startsWith("ovps-")))
+        .hasSize(2)
+        .allSatisfy(b -> assertThat(b.getValidationActions()).containsExactly("Deny"));
+    assertThat(
+            policies.stream()
+                .filter(p -> p.getMetadata().getName().equals("ovps-backup-bindings"))
+                .findFirst()
+                .orElseThrow()
+                .getSpec()
+                .getValidations())
+        .anySatisfy(v -> assertThat(v.getExpression()).contains("'ovps-backup'"));
+    assertThat(clusterRole(items, "ovps-backup")).isNotNull();
+    assertThat(
+            admissionPolicies(
+                parse(HelmChart.template("odoovps-system", "operatorGuard: {enabled: false}"))))
+        .containsOnly("odoovps-deletion-guard");
+  }
+
+  private static List<String> admissionPolicies(List<HasMetadata> items) {
+    return items.stream()
+        .filter(ValidatingAdmissionPolicy.class::isInstance)
+        .map(p -> p.getMetadata().getName())
+        .toList();
+  }
+
+  private static String properties(List<HasMetadata> items) {
+    return items.stream()
+        .filter(io.fabric8.kubernetes.api.model.ConfigMap.class::isInstance)
+        .map(i -> ((io.fabric8.kubernetes.api.model.ConfigMap) i).getData())
+        .findFirst()
+        .orElseThrow()
+        .get("application.properties");
   }
 
   @Test

@@ -7,14 +7,16 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
@@ -23,6 +25,8 @@ import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.TerminationSpec;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
+import io.odoovps.operator.backup.ExportToken;
+import io.odoovps.operator.backup.VirtualMachineExportMethod;
 import io.odoovps.operator.backup.policy.BackupJobDesign;
 import io.odoovps.operator.backup.policy.BackupPolicyReconciler;
 import io.odoovps.operator.config.LeaderElection;
@@ -34,12 +38,14 @@ import io.odoovps.operator.support.TicketDesk;
 import io.odoovps.operator.testing.AuditLog;
 import io.odoovps.operator.testing.BackupFixtures;
 import io.odoovps.operator.testing.ControlPlane;
+import io.odoovps.operator.testing.KubeVirtExportSimulator;
 import io.odoovps.operator.testing.MovableClock;
 import io.odoovps.operator.testing.TestConfig;
 import io.odoovps.operator.testing.TestMailbox;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.TestOperator;
 import io.odoovps.operator.testing.VpsFixtures;
+import io.odoovps.operator.vps.GuestDesign;
 import io.odoovps.operator.vps.OdooVpsReconciler;
 import io.odoovps.operator.vps.VpsLabels;
 import java.time.Duration;
@@ -59,6 +65,13 @@ class HelmChartApiServerTest {
 
   /** The User-Agent of the impersonating client; the audit log tells its writes apart. */
   private static final String AS_CHART = "odoovps-operator-as-chart-sa";
+
+  /** The backup pods' ClusterRole of the release {@link HelmChart#RELEASE}. */
+  private static final String BACKUP_ROLE = "odoovps-operator-backup";
+
+  /** What the operator guard says when it refuses a Secret that is not the operator's. */
+  private static final String NOT_ITS_SECRET =
+      "the odoovps operator writes only Secrets labelled app.kubernetes.io/managed-by";
 
   private final MovableClock clock = MovableClock.at("2026-03-01T10:00:00Z");
   private KubernetesClient client;
@@ -166,14 +179,24 @@ class HelmChartApiServerTest {
                             .get())
                     .isNotNull();
                 var account = BackupJobDesign.serviceAccountName("daily");
-                assertThat(client.resources(Role.class).inNamespace(namespace).withName(account))
-                    .satisfies(r -> assertThat(r.get()).isNotNull());
+                // bound to the chart's backup ClusterRole, by bind: the operator holds none of
+                // its verbs
                 assertThat(
                         client
                             .resources(RoleBinding.class)
                             .inNamespace(namespace)
-                            .withName(account))
-                    .satisfies(r -> assertThat(r.get()).isNotNull());
+                            .withName(account)
+                            .get()
+                            .getRoleRef()
+                            .getName())
+                    .isEqualTo(BACKUP_ROLE);
+                assertThat(
+                        client
+                            .secrets()
+                            .inNamespace(namespace)
+                            .withName(BackupJobDesign.exportTokenSecretName("daily", "alpha"))
+                            .get())
+                    .isNotNull();
                 assertThat(
                         client
                             .resources(BackupPolicy.class)
@@ -183,6 +206,37 @@ class HelmChartApiServerTest {
                             .getStatus())
                     .isNotNull();
               });
+
+      // user data changed behind the operator's back: it writes its cloud-init Secret again (an
+      // update of a Secret of its own, which RBAC and the guard let through)
+      var cloudInit =
+          GuestDesign.cloudInitSecretName(
+              client.resources(OdooVps.class).inNamespace(namespace).withName("alpha").get());
+      var applied = client.secrets().inNamespace(namespace).withName(cloudInit).get().getData();
+      client
+          .secrets()
+          .inNamespace(namespace)
+          .withName(cloudInit)
+          .edit(
+              c -> {
+                c.setData(new java.util.HashMap<>(c.getData()));
+                c.getData().put(GuestDesign.USERDATA_KEY, "I2Nsb3VkLWNvbmZpZwo=");
+                return c;
+              });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          applied.equals(
+                              client
+                                  .secrets()
+                                  .inNamespace(namespace)
+                                  .withName(cloudInit)
+                                  .get()
+                                  .getData()))
+                      .as("the cloud-init Secret holds the operator's user data again")
+                      .isTrue());
 
       // the Alertmanager receiver (TicketDesk, with the operator's client) opens a spam ticket;
       // the VPS reconciler creates the MitigationState, its reconciler blocks port 25
@@ -260,8 +314,11 @@ class HelmChartApiServerTest {
       var writes = audit.writesSince(mark, AS_CHART);
       assertThat(writes).as("writes made as the chart's ServiceAccount").isNotEmpty();
       assertThat(writes)
-          .as("writes refused to the chart's ServiceAccount")
+          .as("writes refused to the chart's ServiceAccount, by RBAC or the operator guard")
           .noneMatch(w -> w.code() == 403);
+      assertThat(writes)
+          .as("the operator writes no Role: it binds the chart's backup ClusterRole")
+          .noneMatch(w -> w.resource().equals("roles"));
       assertThat(writes.stream().map(AuditLog.Write::resource))
           .contains(
               "virtualmachines",
@@ -270,7 +327,6 @@ class HelmChartApiServerTest {
               "secrets",
               "prometheusrules",
               "cronjobs",
-              "roles",
               "rolebindings",
               "serviceaccounts",
               "supporttickets",
@@ -452,6 +508,347 @@ class HelmChartApiServerTest {
     }
   }
 
+  @Test
+  void theOperatorGuardRefusesTheServiceAccountWhatIsNotTheOperatorsOwn() {
+    applyRbac();
+    defaultServiceAccount();
+    // a customer's Secret, made by someone else than the operator
+    client.resource(secret("customer-keys", Map.of())).create();
+    var launcher =
+        pod(
+            "virt-launcher-alpha-x1",
+            Map.of(VpsLabels.VPS, "alpha", "kubevirt.io", "virt-launcher"));
+    var other = pod("someone-elses", Map.of("app", "shop"));
+    var ours = Map.of(VpsLabels.MANAGED_BY, VpsLabels.OPERATOR);
+    try (var sa = asChartServiceAccount()) {
+      var secrets = sa.secrets().inNamespace(namespace);
+      // Secrets: none but its own is written
+      assertRefused(() -> sa.resource(secret("planted", Map.of())).create(), NOT_ITS_SECRET);
+      var customers = secrets.withName("customer-keys").get();
+      customers.getMetadata().setLabels(ours); // taking it over by its label
+      assertRefused(
+          () -> sa.resource(customers).update(),
+          "neither changes nor deletes a Secret it did not create");
+      assertRefused(
+          () -> secrets.withName("customer-keys").delete(),
+          "neither changes nor deletes a Secret it did not create");
+      assertThat(client.secrets().inNamespace(namespace).withName("customer-keys").get())
+          .as("the customer's Secret, untouched")
+          .satisfies(k -> assertThat(k.getMetadata().getLabels()).isNullOrEmpty());
+      // its own Secret: created, changed, deleted (as the dependents and the termination do);
+      // never stripped of the label that makes it its own
+      sa.resource(secret("alpha-extra", ours)).create();
+      var extra = secrets.withName("alpha-extra").get();
+      extra.setStringData(Map.of("note", "changed"));
+      extra = sa.resource(extra).update();
+      extra.getMetadata().setLabels(Map.of());
+      var unlabelled = extra;
+      assertRefused(() -> sa.resource(unlabelled).update(), NOT_ITS_SECRET);
+      secrets.withName("alpha-extra").delete();
+
+      // RoleBindings: the backup ClusterRole only, to a backup ServiceAccount of the namespace
+      assertRefused(
+          () -> sa.resource(binding("own-role", "odoovps-operator", "daily-backup", ours)).create(),
+          "binds only the ClusterRole " + BACKUP_ROLE);
+      assertRefused(
+          () -> sa.resource(binding("to-default", BACKUP_ROLE, "default", ours)).create(),
+          "only to a backup ServiceAccount");
+      assertRefused(
+          () -> sa.resource(binding("unlabelled", BACKUP_ROLE, "daily-backup", Map.of())).create(),
+          "writes only RoleBindings labelled");
+      assertRefused(
+          () -> sa.resource(binding("admin", "cluster-admin", "daily-backup", ours)).create(),
+          "forbidden"); // RBAC itself: no bind on that role, nor its verbs
+      sa.resource(binding("daily-backup", BACKUP_ROLE, "daily-backup", ours)).create();
+      assertRefused(
+          () ->
+              sa.resource(
+                      new io.fabric8.kubernetes.api.model.rbac.RoleBuilder()
+                          .withNewMetadata()
+                          .withName("any")
+                          .withNamespace(namespace)
+                          .endMetadata()
+                          .build())
+                  .create(),
+          "forbidden"); // no right on Roles at all
+
+      // pods (liveAnnotations is set): the annotations of virt-launcher pods, nothing else
+      var pods = sa.pods().inNamespace(namespace);
+      pods.withName(launcher)
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              annotations("ovn.kubernetes.io/egress_rate", "1"));
+      assertThat(
+              client
+                  .pods()
+                  .inNamespace(namespace)
+                  .withName(launcher)
+                  .get()
+                  .getMetadata()
+                  .getAnnotations())
+          .containsEntry("ovn.kubernetes.io/egress_rate", "1");
+      assertRefused(
+          () ->
+              pods.withName(launcher)
+                  .patch(
+                      PatchContext.of(PatchType.JSON_MERGE),
+                      "{\"metadata\":{\"labels\":{\"odoovps.io/vps\":\"bravo\"}}}"),
+          "changes only the annotations of a virt-launcher pod");
+      assertRefused(
+          () ->
+              pods.withName(other)
+                  .patch(PatchContext.of(PatchType.JSON_MERGE), annotations("a", "1")),
+          "patches only the virt-launcher pods");
+    }
+  }
+
+  @Test
+  void theBackupServiceAccountCapturesItsVmAndCanReadOrWriteNoSecret() throws Exception {
+    applyRbac();
+    credentials();
+    var config = TestConfig.defaults();
+    var token = BackupJobDesign.exportTokenSecretName("daily", "alpha");
+    var account = BackupJobDesign.serviceAccountName("daily");
+    try (var mailbox = new TestMailbox();
+        var operator =
+            TestOperator.startAs(
+                this::asChartServiceAccount,
+                namespace,
+                new OdooVpsReconciler(config, clock, mailbox.mailer()),
+                new BackupPolicyReconciler(config, clock))) {
+      client.resource(VpsFixtures.vps(namespace, "alpha")).create();
+      client.resource(policy()).create();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(client.secrets().inNamespace(namespace).withName(token).get())
+                    .isNotNull();
+                assertThat(
+                        client.secrets().inNamespace(namespace).withName("alpha-odoo-admin").get())
+                    .isNotNull();
+                assertThat(
+                        client
+                            .resources(RoleBinding.class)
+                            .inNamespace(namespace)
+                            .withName(account)
+                            .get())
+                    .isNotNull();
+              });
+      assertThat(operator.failures()).noneMatch(HelmChartApiServerTest::forbidden);
+    }
+    var user = "system:serviceaccount:" + namespace + ":" + account;
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                allowedTo(
+                    user, "create", "snapshot.kubevirt.io", "virtualmachinesnapshots", namespace));
+    assertThat(
+            allowedTo(user, "create", "snapshot.kubevirt.io", "virtualmachinesnapshots", "default"))
+        .as("in its policy's namespace only")
+        .isFalse();
+
+    // what the kubelet hands the backup pod: the token, from the operator's Secret
+    var value =
+        new String(
+            java.util.Base64.getDecoder()
+                .decode(
+                    client
+                        .secrets()
+                        .inNamespace(namespace)
+                        .withName(token)
+                        .get()
+                        .getData()
+                        .get(ExportToken.KEY)),
+            java.nio.charset.StandardCharsets.UTF_8);
+    var disk = new byte[256 * 1024];
+    new java.util.Random(3).nextBytes(disk);
+    try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> disk);
+        var pod = asUser(user)) {
+      var method =
+          new VirtualMachineExportMethod(
+              pod,
+              new ExportToken(token, value),
+              java.time.Clock.systemUTC(),
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(30),
+              Duration.ofMillis(100));
+      try (var capture = method.capture(namespace, "alpha", "20260301T020000Z");
+          var in = new java.util.zip.GZIPInputStream(capture.data())) {
+        assertThat(in.readAllBytes())
+            .as("the VM's disk, as the backup ServiceAccount")
+            .isEqualTo(disk);
+      }
+      assertThat(
+              client
+                  .genericKubernetesResources(VirtualMachineExportMethod.SNAPSHOTS)
+                  .inNamespace(namespace)
+                  .list()
+                  .getItems())
+          .as("its snapshot deleted, as the backup ServiceAccount")
+          .isEmpty();
+
+      var secrets = pod.secrets().inNamespace(namespace);
+      assertRefused(() -> secrets.withName("alpha-odoo-admin").get(), "forbidden");
+      assertRefused(() -> secrets.withName("alpha-provider-ssh").get(), "forbidden");
+      assertRefused(() -> secrets.withName("s3-lyon").get(), "forbidden");
+      assertRefused(() -> secrets.withName(token).get(), "forbidden");
+      assertRefused(secrets::list, "forbidden");
+      assertRefused(() -> pod.resource(secret("planted", Map.of())).create(), "forbidden");
+      assertRefused(() -> secrets.withName("alpha-provider-ssh").delete(), "forbidden");
+    }
+  }
+
+  /** A client acting as {@code user} (a ServiceAccount), with the test's own identity behind. */
+  private static KubernetesClient asUser(String user) {
+    var namespace = user.split(":")[2];
+    var config =
+        new ConfigBuilder(ControlPlane.get().config("backup-pod-as-its-sa"))
+            .withImpersonateUsername(user)
+            .withImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + namespace)
+            .build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** Whether the API server's authorizer lets a ServiceAccount {@code user} do it. */
+  private boolean allowedTo(
+      String user, String verb, String group, String resource, String inNamespace) {
+    return client
+        .authorization()
+        .v1()
+        .subjectAccessReview()
+        .create(
+            new SubjectAccessReviewBuilder()
+                .withNewSpec()
+                .withUser(user)
+                .withGroups(
+                    "system:serviceaccounts",
+                    "system:serviceaccounts:" + user.split(":")[2],
+                    "system:authenticated")
+                .withNewResourceAttributes()
+                .withVerb(verb)
+                .withGroup(group)
+                .withResource(resource)
+                .withNamespace(inNamespace)
+                .endResourceAttributes()
+                .endSpec()
+                .build())
+        .getStatus()
+        .getAllowed();
+  }
+
+  /** The request fails with 403, its message naming {@code reason}. */
+  private static void assertRefused(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable request, String reason) {
+    assertThatThrownBy(request)
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(403);
+              assertThat(e.getMessage()).containsIgnoringCase(reason);
+            });
+  }
+
+  private io.fabric8.kubernetes.api.model.Secret secret(String name, Map<String, String> labels) {
+    return new SecretBuilder()
+        .withMetadata(
+            new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .build())
+        .withStringData(Map.of("key", "not-a-real-secret-value"))
+        .build();
+  }
+
+  private RoleBinding binding(
+      String name, String clusterRole, String serviceAccount, Map<String, String> labels) {
+    return new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .withLabels(labels)
+        .endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", clusterRole)
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(serviceAccount)
+        .withNamespace(namespace)
+        .endSubject()
+        .build();
+  }
+
+  /** A pod no node runs: the API server stores it, which is all a patch needs. */
+  private String pod(String name, Map<String, String> labels) {
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withAutomountServiceAccountToken(false)
+                .addNewContainer()
+                .withName("main")
+                .withImage("registry.k8s.io/pause:3.10")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+    return name;
+  }
+
+  /** The namespace's default ServiceAccount, which admission wants for a pod. */
+  private void defaultServiceAccount() {
+    try {
+      client
+          .resource(
+              new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName("default")
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .build())
+          .create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e; // 409: kube-controller-manager made it first
+      }
+    }
+  }
+
+  private static String annotations(String key, String value) {
+    return "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}";
+  }
+
+  /**
+   * Admission policies are loaded asynchronously: waits until the operator guard refuses the
+   * chart's ServiceAccount an unlabelled Secret.
+   */
+  private void awaitTheGuard() {
+    try (var sa = asChartServiceAccount()) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                var probe = secret("guard-probe", Map.of());
+                try {
+                  sa.resource(probe).create();
+                } catch (KubernetesClientException e) {
+                  return e.getCode() == 403
+                      && String.valueOf(e.getMessage()).contains(NOT_ITS_SECRET);
+                }
+                client.resource(probe).delete(); // made before the policy was live
+                return false;
+              });
+    }
+  }
+
   private boolean allowed(String verb, String group, String resource, String inNamespace) {
     return allowed(verb, group, resource, inNamespace, null);
   }
@@ -462,14 +859,24 @@ class HelmChartApiServerTest {
   }
 
   /**
-   * The chart's ServiceAccount, ClusterRole, ClusterRoleBinding, Role and RoleBinding, for real.
+   * The chart's ServiceAccount, ClusterRoles (the operator's and the backup pods'),
+   * ClusterRoleBinding, Roles and RoleBindings, and its operator guard (admission policies), for
+   * real.
    */
   private void applyRbac() {
     for (var manifest :
         ofKinds(
-            Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"))) {
+            Set.of(
+                "ServiceAccount",
+                "ClusterRole",
+                "ClusterRoleBinding",
+                "Role",
+                "RoleBinding",
+                "ValidatingAdmissionPolicy",
+                "ValidatingAdmissionPolicyBinding"))) {
       client.resource(manifest).fieldManager("helm").forceConflicts().serverSideApply();
     }
+    awaitTheGuard();
     // the authorizer sees new bindings through its informers: wait until it does
     await()
         .atMost(Duration.ofSeconds(10))

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -17,12 +19,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.backup.ExportToken;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.naming.KubeNames;
 import io.odoovps.operator.vps.VpsLabels;
@@ -33,8 +33,15 @@ import java.util.Map;
 
 /**
  * The objects that run backups and restores: one CronJob per (policy, VPS) running this operator's
- * image in its backup mode, the ServiceAccount and Role that let its pods snapshot and export the
- * VM (nothing more), and the restore Job. Credentials reach the pods only as `secretKeyRef`s.
+ * image in its backup mode, with the export token Secret of that VPS; the policy's ServiceAccount
+ * and the RoleBinding that gives it, in the policy's namespace only, the chart's backup ClusterRole
+ * (snapshot and export VMs, nothing more: no Secret at all); and the restore, prune and purge Jobs.
+ * Credentials and the token reach the pods only as `secretKeyRef`s, which the kubelet resolves.
+ *
+ * <p>The Jobs and pods say which VPS they serve with {@link #VPS_LABEL}, never with {@link
+ * VpsLabels#VPS}: that label is what the VPS's Service, NetworkPolicies and CiliumNetworkPolicy
+ * select, so a backup pod carrying it would receive the customer's traffic, be cut off from S3 and
+ * the export server by the VPS's isolation and filter, and share its bandwidth throttle.
  */
 public final class BackupJobDesign {
 
@@ -42,6 +49,19 @@ public final class BackupJobDesign {
   public static final String RESTORE_LABEL = "odoovps.io/restore";
   public static final String PURGE_LABEL = "odoovps.io/purge";
   public static final String PRUNE_LABEL = "odoovps.io/prune";
+
+  /** The VPS a backup, restore, prune or purge Job (and its pods) serves. */
+  public static final String VPS_LABEL = "odoovps.io/backup-of";
+
+  /**
+   * The label releases before {@link #VPS_LABEL} put on those Jobs: read, never written, so that
+   * their runs, failures and leftovers still count after an upgrade.
+   */
+  public static final String LEGACY_VPS_LABEL = VpsLabels.VPS;
+
+  /** The component of the export token Secrets. */
+  public static final String EXPORT_TOKEN = "export-token";
+
   public static final String COMPONENT = "app.kubernetes.io/component";
   public static final String ACCESS_KEY_ID = "access-key-id";
   public static final String SECRET_ACCESS_KEY = "secret-access-key";
@@ -75,13 +95,31 @@ public final class BackupJobDesign {
     return bounded(policy + "-backup", 63);
   }
 
+  /** The Secret holding the export token of a VPS's backups under a policy. */
+  public static String exportTokenSecretName(String policy, String vps) {
+    return bounded("export-token-" + policy + "-" + vps, 63);
+  }
+
   public static Map<String, String> labels(String policy, String vps) {
     var labels = new LinkedHashMap<String, String>();
     labels.put(VpsLabels.MANAGED_BY, VpsLabels.OPERATOR);
     labels.put(COMPONENT, "backup");
     labels.put(POLICY_LABEL, policy);
-    labels.put(VpsLabels.VPS, vps);
+    labels.put(VPS_LABEL, vps);
     return labels;
+  }
+
+  /**
+   * The VPS a Job or pod of ours serves: its {@link #VPS_LABEL}, or for one made by a release
+   * before that label, its {@link #LEGACY_VPS_LABEL}; null for neither.
+   */
+  public static String vpsOf(HasMetadata object) {
+    var labels = object.getMetadata().getLabels();
+    if (labels == null) {
+      return null;
+    }
+    var vps = labels.get(VPS_LABEL);
+    return vps != null ? vps : labels.get(LEGACY_VPS_LABEL);
   }
 
   public CronJob cronJob(BackupPolicy policy, String vps, DailySchedule schedule) {
@@ -106,6 +144,15 @@ public final class BackupJobDesign {
             .withServiceAccountName(serviceAccountName(name))
             .withAutomountServiceAccountToken(true)
             .build();
+    // the export token: the Secret's name for the export to refer to, its value to download with
+    var tokenSecret = exportTokenSecretName(name, vps);
+    pod.getContainers()
+        .get(0)
+        .getEnv()
+        .addAll(
+            List.of(
+                new EnvVar(ExportToken.SECRET_ENV, tokenSecret, null),
+                secretEnv(ExportToken.VALUE_ENV, tokenSecret, ExportToken.KEY)));
     return new CronJobBuilder()
         .withMetadata(meta(cronJobName(name, vps), policy, labels))
         .withNewSpec()
@@ -137,29 +184,32 @@ public final class BackupJobDesign {
   }
 
   /**
-   * What the backup pods may do: snapshot and export VMs, and create the export's token Secret
-   * (owned by the export, so it goes with it). Nothing else of the namespace.
+   * The export token of one VPS's backups, owned by its CronJob (it goes when the VPS leaves the
+   * policy, or the policy goes). KubeVirt's export server accepts it for the exports that name this
+   * Secret, which live only while a run downloads (at most their TTL); the backup pod reads it by
+   * `secretKeyRef`, so the pods need no right on Secrets.
    */
-  public Role role(BackupPolicy policy) {
-    var name = serviceAccountName(policy.getMetadata().getName());
-    return new RoleBuilder()
-        .withMetadata(meta(name, policy, labels(policy.getMetadata().getName(), null)))
-        .withRules(
-            new PolicyRuleBuilder()
-                .withApiGroups("snapshot.kubevirt.io")
-                .withResources("virtualmachinesnapshots")
-                .withVerbs("create", "get", "delete")
-                .build(),
-            new PolicyRuleBuilder()
-                .withApiGroups("export.kubevirt.io")
-                .withResources("virtualmachineexports")
-                .withVerbs("create", "get", "delete")
-                .build(),
-            new PolicyRuleBuilder()
-                .withApiGroups("")
-                .withResources("secrets")
-                .withVerbs("create", "get", "update", "patch", "delete")
+  public static Secret exportTokenSecret(
+      BackupPolicy policy, String vps, CronJob owner, String token) {
+    var labels = labels(policy.getMetadata().getName(), vps);
+    labels.put(COMPONENT, EXPORT_TOKEN);
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(exportTokenSecretName(policy.getMetadata().getName(), vps))
+        .withNamespace(policy.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(
+            // no blockOwnerDeletion: that would need update on cronjobs/finalizers (OpenShift)
+            new OwnerReferenceBuilder()
+                .withApiVersion("batch/v1")
+                .withKind("CronJob")
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withController(true)
                 .build())
+        .endMetadata()
+        .withType("Opaque")
+        .addToStringData(ExportToken.KEY, token)
         .build();
   }
 
@@ -170,11 +220,16 @@ public final class BackupJobDesign {
         .build();
   }
 
+  /**
+   * Gives the policy's ServiceAccount the chart's backup ClusterRole in the policy's namespace. The
+   * operator may create it without holding the role's verbs: it holds `bind` on that ClusterRole,
+   * by name, and on no other role.
+   */
   public RoleBinding roleBinding(BackupPolicy policy) {
     var name = serviceAccountName(policy.getMetadata().getName());
     return new RoleBindingBuilder()
         .withMetadata(meta(name, policy, labels(policy.getMetadata().getName(), null)))
-        .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
+        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", config.clusterRole())
         .addNewSubject()
         .withKind("ServiceAccount")
         .withName(name)
@@ -198,7 +253,7 @@ public final class BackupJobDesign {
     labels.put(VpsLabels.MANAGED_BY, VpsLabels.OPERATOR);
     labels.put(COMPONENT, "restore");
     labels.put(RESTORE_LABEL, restore.getMetadata().getName());
-    labels.put(VpsLabels.VPS, vps);
+    labels.put(VPS_LABEL, vps);
     var args =
         List.of(
             "restore",

@@ -4,10 +4,10 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -56,11 +56,12 @@ import java.util.stream.Collectors;
 
 /**
  * Reconciles a BackupPolicy: decides which VPSs it covers (refusing those in the target's own
- * datacenter), writes one CronJob per covered VPS plus the ServiceAccount and Role of their pods,
- * deletes the CronJobs of VPSs no longer covered (never a backup), and reads the finished runs'
- * reports into the status: last success, last failure, next run and backups kept, per VPS. A spec
- * it cannot use (a schedule that does not run daily, a missing credentials Secret) leaves the
- * CronJobs as they were and says why in a condition and an Event.
+ * datacenter), writes one CronJob and one export token Secret per covered VPS, plus the
+ * ServiceAccount of their pods and its RoleBinding to the chart's backup ClusterRole, deletes the
+ * CronJobs of VPSs no longer covered (never a backup), and reads the finished runs' reports into
+ * the status: last success, last failure, next run and backups kept, per VPS. A spec it cannot use
+ * (a schedule that does not run daily, a missing credentials Secret) leaves the CronJobs as they
+ * were and says why in a condition and an Event.
  */
 @ControllerConfiguration(name = BackupPolicyReconciler.NAME)
 public class BackupPolicyReconciler
@@ -74,6 +75,7 @@ public class BackupPolicyReconciler
   static final String CRONJOB_SOURCE = "cronjobs";
   static final String JOB_SOURCE = "jobs";
   static final String POD_SOURCE = "pods";
+  static final String TOKEN_SOURCE = "export-tokens";
 
   private final OperatorConfig config;
   private final Clock clock;
@@ -113,11 +115,18 @@ public class BackupPolicyReconciler
                         .collect(Collectors.toSet()))
             .build();
     var selector = VpsLabels.MANAGED_BY_SELECTOR + "," + BackupJobDesign.COMPONENT + "=backup";
+    var tokens =
+        VpsLabels.MANAGED_BY_SELECTOR
+            + ","
+            + BackupJobDesign.COMPONENT
+            + "="
+            + BackupJobDesign.EXPORT_TOKEN;
     return List.of(
         new InformerEventSource<>(vps, context),
         new InformerEventSource<>(byPolicyLabel(CronJob.class, CRONJOB_SOURCE, selector), context),
         new InformerEventSource<>(byPolicyLabel(Job.class, JOB_SOURCE, selector), context),
-        new InformerEventSource<>(byPolicyLabel(Pod.class, POD_SOURCE, selector), context));
+        new InformerEventSource<>(byPolicyLabel(Pod.class, POD_SOURCE, selector), context),
+        new InformerEventSource<>(byPolicyLabel(Secret.class, TOKEN_SOURCE, tokens), context));
   }
 
   private static <R extends HasMetadata> InformerEventSourceConfiguration<R> byPolicyLabel(
@@ -197,8 +206,7 @@ public class BackupPolicyReconciler
     var zone = ZoneId.of(scheduleProblem.isEmpty() ? spec.getTimeZone() : "Etc/UTC");
     if (usable) {
       applyIfChanged(client, design.serviceAccount(policy), ServiceAccount.class);
-      applyIfChanged(client, design.role(policy), Role.class);
-      applyIfChanged(client, design.roleBinding(policy), RoleBinding.class);
+      bindBackupRole(client, design.roleBinding(policy));
       var wanted = new HashMap<String, CronJob>();
       for (var vps : covered) {
         var cronJob =
@@ -210,7 +218,21 @@ public class BackupPolicyReconciler
       }
       var actual =
           cronJobs.stream().collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c));
-      wanted.forEach((cronJobName, cronJob) -> apply(client, cronJob, actual.get(cronJobName)));
+      var applied = new HashMap<String, CronJob>();
+      wanted.forEach(
+          (cronJobName, cronJob) ->
+              applied.put(cronJobName, apply(client, cronJob, actual.get(cronJobName))));
+      var tokens =
+          cached(context, Secret.class, TOKEN_SOURCE, policy).stream()
+              .map(t -> t.getMetadata().getName())
+              .collect(Collectors.toSet());
+      var backedUp = covered.stream().map(v -> v.getMetadata().getName()).toList();
+      for (var vps : BackupPodRights.lackingToken(name, backedUp, tokens)) {
+        var owner = applied.get(BackupJobDesign.cronJobName(name, vps));
+        createOnce(
+            context,
+            BackupJobDesign.exportTokenSecret(policy, vps, owner, BackupPodRights.newToken()));
+      }
       // CronJobs of VPSs no longer covered go; their backups stay in the bucket until retention.
       actual.keySet().stream()
           .filter(n -> !wanted.containsKey(n))
@@ -227,8 +249,9 @@ public class BackupPolicyReconciler
     var runsByVps =
         jobs.stream()
             .filter(j -> !BackupJobDesign.isBucketJob(j))
-            .filter(j -> j.getMetadata().getLabels().get(VpsLabels.VPS) != null)
-            .collect(Collectors.groupingBy(j -> j.getMetadata().getLabels().get(VpsLabels.VPS)));
+            // the Jobs of releases before VPS_LABEL carry the VPS's own label instead
+            .filter(j -> BackupJobDesign.vpsOf(j) != null)
+            .collect(Collectors.groupingBy(BackupJobDesign::vpsOf));
     var pods = cached(context, Pod.class, POD_SOURCE, policy);
     var previousByVps = new HashMap<String, VpsBackups>();
     if (previous != null && previous.vps() != null) {
@@ -715,8 +738,10 @@ public class BackupPolicyReconciler
         && Objects.equals(other.getSpec().getTarget().getBucket(), target.getBucket());
   }
 
-  /** Creates a Job the cache did not show; one that exists already (a lagging cache) is fine. */
-  private static void createOnce(Context<BackupPolicy> context, Job job) {
+  /**
+   * Creates an object the cache did not show; one that exists already (a lagging cache) is fine.
+   */
+  private static void createOnce(Context<BackupPolicy> context, HasMetadata job) {
     try {
       context.getClient().resource(job).create();
     } catch (KubernetesClientException e) {
@@ -973,16 +998,39 @@ public class BackupPolicyReconciler
     return true;
   }
 
-  /** Server-side applies {@code desired} unless the cached object carries the same hash. */
-  private static void apply(KubernetesClient client, HasMetadata desired, HasMetadata actual) {
+  /**
+   * Server-side applies {@code desired} unless the cached object carries the same hash; returns the
+   * object as stored (the cached one when nothing was written).
+   */
+  private static <T extends HasMetadata> T apply(KubernetesClient client, T desired, T actual) {
     var hash = hash(desired);
     if (actual != null
         && actual.getMetadata().getAnnotations() != null
         && hash.equals(actual.getMetadata().getAnnotations().get(HASH))) {
-      return;
+      return actual;
     }
     desired.getMetadata().setAnnotations(Map.of(HASH, hash));
-    client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    return client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+  }
+
+  /**
+   * Applies the policy's RoleBinding to the backup ClusterRole. A roleRef cannot change, so the
+   * binding of a release before the ClusterRole (to the Role {@code <policy>-backup}, which granted
+   * every Secret of the namespace) is deleted first, then made anew; that Role stays, bound to
+   * nothing, until the policy goes (the operator holds no right on Roles).
+   */
+  private static void bindBackupRole(KubernetesClient client, RoleBinding desired) {
+    var actual =
+        client
+            .resources(RoleBinding.class)
+            .inNamespace(desired.getMetadata().getNamespace())
+            .withName(desired.getMetadata().getName())
+            .get();
+    if (BackupPodRights.mustReplace(actual, desired)) {
+      client.resource(actual).delete();
+      actual = null;
+    }
+    apply(client, desired, actual);
   }
 
   private static <T extends HasMetadata> void applyIfChanged(

@@ -21,6 +21,7 @@ import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreSpec;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus.Phase;
 import io.odoovps.operator.backup.BackupTarget;
+import io.odoovps.operator.backup.ExportToken;
 import io.odoovps.operator.backup.VirtualMachineExportMethod;
 import io.odoovps.operator.kubevirt.VirtualMachineSpec;
 import io.odoovps.operator.restore.OdooVpsRestoreReconciler;
@@ -36,6 +37,7 @@ import io.odoovps.operator.testing.TestOperator;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
 import io.odoovps.operator.vps.OdooVpsReconciler;
+import io.odoovps.operator.vps.VpsLabels;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -141,15 +143,23 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     return status.vps().stream().filter(v -> v.name().equals(vps)).findFirst().orElseThrow();
   }
 
-  /** A kubelet whose backup pods capture VMs through the simulated KubeVirt export. */
+  /**
+   * A kubelet whose backup pods capture VMs through the simulated KubeVirt export, with the export
+   * token their environment carries (resolved from the operator's token Secret).
+   */
   private TestKubelet kubelet() {
     return new TestKubelet(
         client,
         namespace,
         clock,
-        (method, timeout) ->
+        (method, timeout, env) ->
             new VirtualMachineExportMethod(
-                client, Clock.systemUTC(), timeout, timeout, Duration.ofMillis(100)));
+                client,
+                ExportToken.fromEnvironment(env),
+                Clock.systemUTC(),
+                timeout,
+                timeout,
+                Duration.ofMillis(100)));
   }
 
   /** What `kubectl create job --from=cronjob/NAME` does. */
@@ -195,7 +205,10 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     await().atMost(Duration.ofSeconds(30)).until(() -> cronJob("daily", "alpha") != null);
   }
 
-  /** Sets (or with a null value removes) a label of a VPS, as kubectl label does. */
+  /**
+   * Sets (or with a null value removes) a label of a VPS, as kubectl label does, retrying when the
+   * operator wrote the VPS in between.
+   */
   private void label(String vps, String key, String value) {
     editSpec(
         vps,
@@ -317,13 +330,59 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
                 .getName())
         .isEqualTo("s3-lyon");
     assertThat(cron.getMetadata().getOwnerReferences().get(0).getKind()).isEqualTo("BackupPolicy");
+    // the Job and its pods say which VPS they serve by a label no VPS selector reads
+    assertThat(job.getTemplate().getMetadata().getLabels())
+        .containsEntry(BackupJobDesign.VPS_LABEL, "alpha")
+        .doesNotContainKey(VpsLabels.VPS);
     var account = BackupJobDesign.serviceAccountName("daily");
     assertThat(client.serviceAccounts().inNamespace(namespace).withName(account).get()).isNotNull();
-    assertThat(
-            client.resources(Role.class).inNamespace(namespace).withName(account).get().getRules())
-        .hasSize(3);
-    assertThat(client.resources(RoleBinding.class).inNamespace(namespace).withName(account).get())
-        .isNotNull();
+    assertThat(client.resources(Role.class).inNamespace(namespace).withName(account).get())
+        .as("no Role of the operator's: the chart's backup ClusterRole is bound")
+        .isNull();
+    var binding =
+        client.resources(RoleBinding.class).inNamespace(namespace).withName(account).get();
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+    assertThat(binding.getRoleRef().getName()).isEqualTo("odoovps-operator-backup");
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("ServiceAccount");
+              assertThat(s.getName()).isEqualTo(account);
+              assertThat(s.getNamespace()).isEqualTo(namespace);
+            });
+    // the export token: one Secret per VPS, owned by its CronJob, read by the kubelet only
+    var tokenSecret = BackupJobDesign.exportTokenSecretName("daily", "alpha");
+    var token = client.secrets().inNamespace(namespace).withName(tokenSecret).get();
+    assertThat(token.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getKind()).isEqualTo("CronJob");
+              assertThat(o.getUid()).isEqualTo(cron.getMetadata().getUid());
+            });
+    assertThat(token.getMetadata().getLabels())
+        .containsEntry(VpsLabels.MANAGED_BY, VpsLabels.OPERATOR)
+        .containsEntry(BackupJobDesign.VPS_LABEL, "alpha");
+    var tokenValue =
+        new String(
+            java.util.Base64.getDecoder().decode(token.getData().get(ExportToken.KEY)),
+            java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(tokenValue).matches("[0-9a-f]{64}");
+    assertThat(container.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo(ExportToken.VALUE_ENV);
+              assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo(tokenSecret);
+              assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(ExportToken.KEY);
+            })
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo(ExportToken.SECRET_ENV);
+              assertThat(e.getValue()).isEqualTo(tokenSecret);
+            });
+    assertThat(Serialization.asJson(cron)).doesNotContain(tokenValue);
+    assertThat(Serialization.asJson(policy("daily"))).doesNotContain(tokenValue);
     assertThat(entry("daily", "alpha").nextRun()).isNotNull();
 
     // a VPS that leaves the selector loses its CronJob, and only that
@@ -345,6 +404,33 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
             () -> {
               assertThat(cronJob("daily", "bravo")).isNull();
               assertThat(cronJob("daily", "alpha")).isNotNull();
+            });
+    // bravo's export token goes with its CronJob (garbage collection); alpha's belongs to its
+    // CronJob of now (alpha left the selector a moment, between the two edits above)
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      client
+                          .secrets()
+                          .inNamespace(namespace)
+                          .withName(BackupJobDesign.exportTokenSecretName("daily", "bravo"))
+                          .get())
+                  .isNull();
+              assertThat(
+                      client
+                          .secrets()
+                          .inNamespace(namespace)
+                          .withName(tokenSecret)
+                          .get()
+                          .getMetadata()
+                          .getOwnerReferences())
+                  .singleElement()
+                  .satisfies(
+                      o ->
+                          assertThat(o.getUid())
+                              .isEqualTo(cronJob("daily", "alpha").getMetadata().getUid()));
             });
 
     // the VPSs show what the policy's status says of them (BackedUp), then all is quiet
@@ -396,6 +482,29 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
             "source",
             Map.of("apiGroup", "kubevirt.io", "kind", "VirtualMachine", "name", "alpha")));
     client.resource(leftover).create();
+    var leftoverExport = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+    leftoverExport.setApiVersion("export.kubevirt.io/v1beta1");
+    leftoverExport.setKind("VirtualMachineExport");
+    leftoverExport.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("alpha-backup-left")
+            .withNamespace(namespace)
+            .withLabels(Map.of("app.kubernetes.io/managed-by", "odoovps-operator"))
+            .build());
+    leftoverExport.setAdditionalProperty(
+        "spec",
+        Map.of(
+            "source",
+            Map.of(
+                "apiGroup",
+                "snapshot.kubevirt.io",
+                "kind",
+                "VirtualMachineSnapshot",
+                "name",
+                "alpha-backup-left"),
+            "tokenSecretRef",
+            tokenSecret));
+    client.resource(leftoverExport).create();
     clock.advance(
         Duration.ofMinutes(20)); // past the sweep interval; the clock is already a day ahead
     await()
@@ -403,12 +512,18 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
         .untilAsserted(
             () ->
                 assertThat(
-                        client
-                            .genericKubernetesResources(VirtualMachineExportMethod.SNAPSHOTS)
-                            .inNamespace(namespace)
-                            .withName("alpha-backup-left")
-                            .get())
-                    .isNull());
+                        List.of(
+                            VirtualMachineExportMethod.SNAPSHOTS,
+                            VirtualMachineExportMethod.EXPORTS))
+                    .allSatisfy(
+                        kind ->
+                            assertThat(
+                                    client
+                                        .genericKubernetesResources(kind)
+                                        .inNamespace(namespace)
+                                        .withName("alpha-backup-left")
+                                        .get())
+                                .isNull()));
     // the Event follows the deletion
     await()
         .atMost(Duration.ofSeconds(10))
@@ -952,6 +1067,147 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
       assertThat(backups.metrics().runs("success")).isEqualTo(1.0);
       assertThat(backups.metrics().runs("failure")).isEqualTo(1.0);
     }
+  }
+
+  @Test
+  void aRunOfTheReleaseBeforeLabelledWithTheVpsLabelStillCountsAfterTheUpgrade() throws Exception {
+    dailyBackupsOfAlpha();
+    // a Job as releases before BackupJobDesign.VPS_LABEL made it: the VPS's own label instead
+    var template = cronJob("daily", "alpha").getSpec().getJobTemplate();
+    var legacy = new java.util.HashMap<>(template.getMetadata().getLabels());
+    legacy.remove(BackupJobDesign.VPS_LABEL);
+    legacy.put(BackupJobDesign.LEGACY_VPS_LABEL, "alpha");
+    var spec = template.getSpec();
+    spec.getTemplate().getMetadata().setLabels(legacy);
+    try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> new byte[8192]);
+        var kubelet = kubelet()) {
+      client
+          .resource(
+              new JobBuilder()
+                  .withNewMetadata()
+                  .withName("alpha-before-upgrade")
+                  .withNamespace(namespace)
+                  .withLabels(legacy)
+                  .endMetadata()
+                  .withSpec(spec)
+                  .build())
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(() -> assertThat(entry("daily", "alpha").lastSuccess()).isNotNull());
+      assertThat(kubelet.runs()).singleElement().satisfies(r -> assertThat(r.exitCode()).isZero());
+      assertThat(entry("daily", "alpha").kept()).hasSize(1);
+      assertThat(eventReasons("daily")).contains("BackupSucceeded");
+    }
+  }
+
+  @Test
+  void theRoleBindingOfTheReleaseBeforeIsReplacedByOneToTheBackupClusterRole() {
+    credentials("s3-lyon", "id", "not-a-real-secret-value");
+    create(VpsFixtures.vps(namespace, "alpha"));
+    // what releases before the chart's backup ClusterRole wrote: a Role over every Secret of the
+    // namespace, bound to the policy's ServiceAccount
+    var account = BackupJobDesign.serviceAccountName("daily");
+    var labels =
+        Map.of(
+            VpsLabels.MANAGED_BY,
+            VpsLabels.OPERATOR,
+            BackupJobDesign.COMPONENT,
+            "backup",
+            BackupJobDesign.POLICY_LABEL,
+            "daily");
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.rbac.RoleBuilder()
+                .withNewMetadata()
+                .withName(account)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .endMetadata()
+                .addNewRule()
+                .withApiGroups("")
+                .withResources("secrets")
+                .withVerbs("create", "get", "update", "patch", "delete")
+                .endRule()
+                .build())
+        .create();
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(account)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", account)
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(account)
+                .withNamespace(namespace)
+                .endSubject()
+                .build())
+        .create();
+    var backupPod = "system:serviceaccount:" + namespace + ":" + account;
+    await().atMost(Duration.ofSeconds(10)).until(() -> mayGetSecrets(backupPod));
+
+    client.resource(policy("daily", "lyon-1", s -> {})).create();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resources(RoleBinding.class)
+                            .inNamespace(namespace)
+                            .withName(account)
+                            .get()
+                            .getRoleRef()
+                            .getKind())
+                    .isEqualTo("ClusterRole"));
+    assertThat(
+            client
+                .resources(RoleBinding.class)
+                .inNamespace(namespace)
+                .withName(account)
+                .get()
+                .getRoleRef()
+                .getName())
+        .isEqualTo("odoovps-operator-backup");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(mayGetSecrets(backupPod))
+                    .as("the backup pods lost the old Role's Secrets")
+                    .isFalse());
+    assertThat(client.resources(Role.class).inNamespace(namespace).withName(account).get())
+        .as("the old Role stays, bound to nothing, until the policy goes")
+        .isNotNull();
+  }
+
+  /** Whether the API server's authorizer lets {@code user} read the namespace's Secrets. */
+  private boolean mayGetSecrets(String user) {
+    return client
+        .authorization()
+        .v1()
+        .subjectAccessReview()
+        .create(
+            new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder()
+                .withNewSpec()
+                .withUser(user)
+                .withGroups("system:serviceaccounts", "system:serviceaccounts:" + namespace)
+                .withNewResourceAttributes()
+                .withVerb("get")
+                .withResource("secrets")
+                .withNamespace(namespace)
+                .withName("alpha-odoo-admin")
+                .endResourceAttributes()
+                .endSpec()
+                .build())
+        .getStatus()
+        .getAllowed();
   }
 
   @Test
