@@ -295,8 +295,9 @@ class ChartTemplateTest {
         .as("no right on Roles: the operator writes none")
         .noneMatch(r -> r.getResources().contains("roles"));
     assertThat(operator.getRules())
-        .as("no patch of Secrets, and none of the backup pods' verbs held for them")
-        .noneMatch(r -> r.getResources().contains("secrets") && r.getVerbs().contains("patch"))
+        .as(
+            "none of the backup pods' verbs held for them (patch of Secrets is the termination's"
+                + " deletion approval, limited to the operator's labelled Secrets by its guard)")
         .noneMatch(
             r ->
                 r.getResources().contains("virtualmachinesnapshots")
@@ -388,7 +389,12 @@ class ChartTemplateTest {
     assertThat(
             admissionPolicies(
                 parse(HelmChart.template("odoovps-system", "operatorGuard: {enabled: false}"))))
-        .containsOnly("odoovps-deletion-guard");
+        .as("without the operator guard, the deletion guards alone")
+        .containsOnly(
+            "odoovps-deletion-guard",
+            "odoovps-customer-data-guard",
+            "odoovps-finalizer-guard",
+            "odoovps-namespace-guard");
   }
 
   private static List<String> admissionPolicies(List<HasMetadata> items) {
