@@ -10,9 +10,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.guard.DeletionApproval;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.monitoring.AlertRuleDesign;
+import io.odoovps.operator.restore.SafetyCopyDesign;
 import io.odoovps.operator.traffic.CiliumNetworkPolicy;
 import io.odoovps.operator.traffic.CiliumPolicyDesign;
 import io.odoovps.operator.traffic.FilterPolicyDesign;
@@ -20,12 +22,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The only code path that deletes customer data (article 12): the VM, its disk (DataVolume and
- * PVC), its Secrets, its Service, its network policies (isolation, traffic filter, Cilium), its
- * alert rules, and its IPv4 allocation. It deletes, then verifies everything is gone; the
- * reconciler calls it until {@link #allGone} holds.
+ * The only code path that deletes customer data (article 12): the VM, its disk (DataVolume and PVC)
+ * and the safety copies restores kept of it, its Secrets, its Service, its network policies
+ * (isolation, traffic filter, Cilium), its alert rules, and its IPv4 allocation. It deletes, then
+ * verifies everything is gone; the reconciler calls it until {@link #allGone} holds.
  */
 public class VpsTermination {
+
+  /** The approval reason of what termination deletes (article 12: the end of the contract). */
+  static final String TERMINATED = "vps-terminated";
 
   private final KubernetesClient client;
 
@@ -54,6 +59,21 @@ public class VpsTermination {
         new Target(
             "PersistentVolumeClaim/" + disk,
             () -> client.resources(PersistentVolumeClaim.class).inNamespace(ns).withName(disk)));
+    // the previous disks that restores kept (a restore deleted before its VM was ready leaves one)
+    for (var copy :
+        client
+            .resources(PersistentVolumeClaim.class)
+            .inNamespace(ns)
+            .withLabelSelector(SafetyCopyDesign.selector(name))
+            .list()
+            .getItems()) {
+      var claim = copy.getMetadata().getName();
+      targets.add(
+          new Target(
+              "PersistentVolumeClaim/" + claim,
+              () -> client.resources(PersistentVolumeClaim.class).inNamespace(ns).withName(claim),
+              TERMINATED));
+    }
     for (var secret :
         List.of(
             GuestDesign.adminSecretName(vps),
@@ -101,7 +121,11 @@ public class VpsTermination {
     var deleted = new ArrayList<String>();
     for (var target : targets(vps)) {
       if (target.exists()) {
-        target.resource().delete();
+        if (target.approval() == null) {
+          target.resource().delete();
+        } else {
+          DeletionApproval.delete(target.resource(), target.approval());
+        }
         deleted.add(target.label());
       }
     }
@@ -129,8 +153,20 @@ public class VpsTermination {
             .isEmpty();
   }
 
+  /**
+   * An object to delete; with an {@code approval} reason, deleted through {@link DeletionApproval}.
+   */
   private record Target(
-      String label, java.util.function.Supplier<? extends Resource<? extends HasMetadata>> handle) {
+      String label,
+      java.util.function.Supplier<? extends Resource<? extends HasMetadata>> handle,
+      String approval) {
+
+    Target(
+        String label,
+        java.util.function.Supplier<? extends Resource<? extends HasMetadata>> handle) {
+      this(label, handle, null);
+    }
+
     Resource<? extends HasMetadata> resource() {
       return handle.get();
     }
