@@ -247,9 +247,9 @@ public class BackupStore {
   /**
    * Streams a backup and decodes it to its end into {@code raw}, verifying everything before a byte
    * of it may reach a disk: the SHA-256 and length of the stored bytes against the manifest, and
-   * for a gzip backup the whole stream (each block, the trailer's CRC-32 and length, nothing after
-   * it). A backup truncated or damaged when it was taken has a matching checksum (it is the
-   * checksum of what was stored); only decoding it to the end finds it. Returns the decoded length.
+   * for a gzip backup the whole stream (each block, the trailer's CRC-32 and length). A backup
+   * truncated or damaged when it was taken has a matching checksum (it is the checksum of what was
+   * stored); only decoding it to the end finds it. Returns the decoded length.
    *
    * @throws IOException naming the backup and what is wrong with it
    */
@@ -257,7 +257,6 @@ public class BackupStore {
     var digest = sha256();
     long decoded = 0;
     long stored;
-    long after = 0;
     String damage = null;
     try (var in = s3.getObject(b -> b.bucket(bucket).key(manifest.dataKey()));
         var counted = new CountingInputStream(new DigestInputStream(in, digest))) {
@@ -285,11 +284,9 @@ public class BackupStore {
         raw.write(buffer, 0, n);
         decoded += n;
       }
-      long read = counted.count();
       // the rest, so that the checksum covers every stored byte
       counted.transferTo(OutputStream.nullOutputStream());
       stored = counted.count();
-      after = stored - read;
     }
     var actual = HexFormat.of().formatHex(digest.digest());
     var name = "backup " + manifest.backupId() + " of " + manifest.vps();
@@ -305,9 +302,6 @@ public class BackupStore {
               + " bytes stored, "
               + manifest.sizeBytes()
               + " in the manifest)");
-    }
-    if (damage == null && after > 0 && "gzip".equals(manifest.format())) {
-      damage = after + " bytes follow the end of its gzip stream";
     }
     if (damage != null) {
       throw new IOException(

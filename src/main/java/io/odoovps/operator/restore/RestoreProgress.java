@@ -83,7 +83,10 @@ final class RestoreProgress {
     return switch (o.phase()) {
       case Pending, Rejected, Succeeded, Failed -> o.deleting() ? Step.FORGET : Step.WAIT;
       case Stopping -> {
-        if (restore != RunState.ABSENT || o.podsActive()) {
+        if (o.podsActive()) {
+          yield Step.WAIT; // a pod without its Job: never a second writer beside it
+        }
+        if (restore != RunState.ABSENT) {
           yield Step.START; // created before a restart could record it: follow it
         }
         if (o.deleting()) {
