@@ -54,13 +54,15 @@ public class OdooVpsRestoreReconciler
   private final Optional<String> configuredLedgerNamespace;
   private final RestoreAcceptance acceptance;
   private final RestoreExecution execution;
+  private final RestoreFailure failure;
 
   @Inject
   public OdooVpsRestoreReconciler(OperatorConfig config, Clock clock) {
     this.clock = clock;
     this.configuredLedgerNamespace = config.restore().ledgerNamespace();
     this.acceptance = new RestoreAcceptance(this::ledgerNamespace);
-    this.execution = new RestoreExecution(config, clock, this::ledgerNamespace);
+    this.failure = new RestoreFailure(clock, this::ledgerNamespace);
+    this.execution = new RestoreExecution(config, clock, failure);
   }
 
   /**
@@ -155,7 +157,7 @@ public class OdooVpsRestoreReconciler
       var change =
           phase == Phase.Pending
               ? acceptance.reject(restore, why, events, clock.instant())
-              : execution.fail(client, restore, why, events, vps, null, status.safetyCopy());
+              : failure.fail(client, restore, why, events, vps, null, status.safetyCopy());
       return new StatusChange(change.next(), change.recheck(), deleting);
     }
     return phase == Phase.Pending

@@ -1,7 +1,5 @@
 package io.odoovps.operator.restore;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -25,29 +23,26 @@ import io.odoovps.operator.restore.RestoreProgress.RunState;
 import io.odoovps.operator.vps.VirtualMachineDesign;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.function.Function;
 
 /**
- * Carries an accepted restore out, one step per pass as {@link RestoreProgress} decides: creates
- * the safety copy and the restore Job once the VM is down, releases the VM once the disk is
- * written, runs the rollback Job when the restore Job failed, and releases the safety copy once the
- * VM was ready on the restored disk or the previous disk is back. Every object has a fixed name and
- * is created only if absent, so a pass taken again after a restart changes nothing twice.
+ * Carries an accepted restore out, one step per pass as {@link RestoreProgress} decides: makes the
+ * safety copy and the restore Job once the VM is down, releases the VM once the disk is written,
+ * runs the rollback Job when the restore Job failed, and releases the safety copy once the VM was
+ * ready on the restored disk or the previous disk is back. Every object has a fixed name and is
+ * created only if absent, so a step taken again after a restart changes nothing twice.
  */
 final class RestoreExecution {
 
   private final BackupJobDesign design;
-  private final OperatorConfig.VirtualMachine vmConfig;
+  private final SafetyCopies copies;
+  private final RestoreFailure failure;
   private final Clock clock;
-  private final Function<KubernetesClient, String> ledgerNamespace;
 
-  RestoreExecution(
-      OperatorConfig config, Clock clock, Function<KubernetesClient, String> ledgerNamespace) {
+  RestoreExecution(OperatorConfig config, Clock clock, RestoreFailure failure) {
     this.design = new BackupJobDesign(config);
-    this.vmConfig = config.vm();
+    this.copies = new SafetyCopies(config.vm());
+    this.failure = failure;
     this.clock = clock;
-    this.ledgerNamespace = ledgerNamespace;
   }
 
   /** One step of {@code restore} of {@code vps}; {@code deleting} while its deletion waits. */
@@ -58,11 +53,12 @@ final class RestoreExecution {
       EventRecorder events,
       boolean deleting) {
     var observation = RestoreObserver.observe(restore, vps, context, deleting);
-    var step = RestoreProgress.next(observation);
     var client = context.getClient();
     var status = restore.getStatus();
+    var namespace = restore.getMetadata().getNamespace();
     var now = Timestamps.format(clock.instant());
-    return switch (step) {
+    var copy = status.safetyCopyClaim();
+    return switch (RestoreProgress.next(observation)) {
       case WAIT -> StatusChange.recheck(recheck(observation.phase()));
       case START -> start(restore, vps, client, events, now);
       case RELEASE_VM -> {
@@ -73,9 +69,8 @@ final class RestoreExecution {
                     + restore.getSpec().getBackupId()
                     + " written onto the disk of "
                     + vps.getMetadata().getName()
-                    + " (verified whole before); the VM starts; the previous disk stays in "
-                    + status.safetyCopyClaim()
-                    + " until it is ready",
+                    + " (verified whole before); the VM starts"
+                    + (copy == null ? "" : "; the previous disk stays in " + copy + " until ready"),
                 now,
                 restored == null ? null : restored.sizeBytes(),
                 restored == null ? null : restored.sha256());
@@ -84,13 +79,10 @@ final class RestoreExecution {
         yield StatusChange.to(next, Duration.ofSeconds(2));
       }
       case ROLL_BACK -> {
-        var reason =
-            observation.restoreJob().state() == RunState.FAILED
-                ? "the restore Job failed: " + observation.restoreJob().failure()
-                : "the restore Job " + status.job() + " disappeared";
+        var reason = restoreJobFailure(observation, status);
         var next =
             status.rollingBack(
-                reason + "; putting the previous disk back from " + status.safetyCopyClaim(),
+                reason + "; putting the previous disk back from " + copy,
                 new Rollback(reason, null, null));
         events.warning(restore, "RestoreRollingBack", next.message());
         yield StatusChange.to(next, Duration.ofSeconds(1));
@@ -98,14 +90,13 @@ final class RestoreExecution {
       case START_ROLLBACK -> startRollback(restore, vps, client, now);
       case ROLLED_BACK -> rolledBack(restore, vps, client, events, observation, now);
       case ROLLBACK_FAILED -> {
-        var job = BackupJobDesign.rollbackJobName(restore.getMetadata().getName());
         var message =
             "the rollback Job "
-                + job
+                + BackupJobDesign.rollbackJobName(restore.getMetadata().getName())
                 + " failed: "
                 + observation.rollbackJob().failure()
                 + "; the VM stays stopped and the previous disk is kept in "
-                + status.safetyCopyClaim()
+                + copy
                 + "; once the cause is fixed, delete the Job to try again";
         var next = status.rollingBack(message, status.rollback());
         if (!next.equals(status)) {
@@ -115,7 +106,7 @@ final class RestoreExecution {
         yield StatusChange.to(next, Duration.ofMinutes(5));
       }
       case SUCCEED -> {
-        release(client, restore.getMetadata().getNamespace(), status.safetyCopyClaim());
+        SafetyCopies.release(client, namespace, copy);
         var next =
             status.ended(
                 Phase.Succeeded,
@@ -123,52 +114,46 @@ final class RestoreExecution {
                     + restore.getSpec().getBackupId()
                     + " restored onto the disk of "
                     + vps.getMetadata().getName()
-                    + " (SHA-256 verified, decoded to the end); the VM is ready; the safety copy "
-                    + status.safetyCopyClaim()
-                    + " is released",
+                    + " (SHA-256 verified, decoded to the end); the VM is ready"
+                    + (copy == null ? "" : "; the safety copy " + copy + " is released"),
                 now,
                 DiskOutcome.Restored,
-                status.safetyCopy().released(now),
+                released(status.safetyCopy(), now),
                 now);
         events.normal(restore, "RestoreSucceeded", next.message());
         events.normal(vps, "RestoreSucceeded", next.message());
         yield StatusChange.to(next);
       }
       case FAIL_WITHOUT_COPY ->
-          fail(
+          failure.fail(
               client,
               restore,
-              (observation.restoreJob().state() == RunState.FAILED
-                      ? "the restore Job failed: " + observation.restoreJob().failure()
-                      : "the restore Job " + status.job() + " disappeared")
+              restoreJobFailure(observation, status)
                   + "; it was started by an earlier version, without a safety copy: check the"
                   + " disk before relying on it",
               events,
               vps,
               null,
-              status.safetyCopy());
+              null);
       case FORGET -> {
         if (observation.phase() == Phase.Stopping) {
           // made just before the Job, which does not exist: never written
-          release(
-              client,
-              restore.getMetadata().getNamespace(),
-              SafetyCopyDesign.name(
-                  VirtualMachineDesign.diskName(vps), restore.getMetadata().getName()));
+          SafetyCopies.release(client, namespace, copyName(restore, vps));
         }
         yield StatusChange.forgetting(null);
       }
       case FORGET_KEEPING_COPY -> {
-        var message =
+        events.warning(
+            vps,
+            "SafetyCopyKept",
             "restore "
                 + restore.getMetadata().getName()
                 + " was deleted before the VM was ready on the restored disk: the previous disk is"
                 + " kept in PersistentVolumeClaim "
-                + status.safetyCopyClaim()
+                + copy
                 + "; delete it once the VPS works (annotate it "
                 + DeletionApproval.KEY
-                + " first)";
-        events.warning(vps, "SafetyCopyKept", message);
+                + " first)");
         yield StatusChange.forgetting(null);
       }
     };
@@ -182,6 +167,21 @@ final class RestoreExecution {
     };
   }
 
+  private static String restoreJobFailure(Observation observation, OdooVpsRestoreStatus status) {
+    return observation.restoreJob().state() == RunState.FAILED
+        ? "the restore Job failed: " + observation.restoreJob().failure()
+        : "the restore Job " + status.job() + " disappeared";
+  }
+
+  private static SafetyCopy released(SafetyCopy copy, String at) {
+    return copy == null ? null : copy.released(at);
+  }
+
+  private static String copyName(OdooVpsRestore restore, OdooVps vps) {
+    return SafetyCopyDesign.name(
+        VirtualMachineDesign.diskName(vps), restore.getMetadata().getName());
+  }
+
   /** The VM is down: the safety copy, then the restore Job that mounts it. */
   private StatusChange start(
       OdooVpsRestore restore,
@@ -191,13 +191,10 @@ final class RestoreExecution {
       String now) {
     var status = restore.getStatus();
     var namespace = restore.getMetadata().getNamespace();
-    var name = vps.getMetadata().getName();
     var diskClaim = VirtualMachineDesign.diskName(vps);
     var jobName = BackupJobDesign.restoreJobName(restore.getMetadata().getName());
-    var copyName = SafetyCopyDesign.name(diskClaim, restore.getMetadata().getName());
-    boolean jobExists =
-        client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get() != null;
-    if (!jobExists) {
+    var copyName = copyName(restore, vps);
+    if (client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get() == null) {
       var policy =
           client
               .resources(BackupPolicy.class)
@@ -205,7 +202,8 @@ final class RestoreExecution {
               .withName(status.policy())
               .get();
       if (policy == null) {
-        return fail(
+        SafetyCopies.release(client, namespace, copyName); // if made: never written
+        return failure.fail(
             client,
             restore,
             "BackupPolicy " + status.policy() + " was deleted",
@@ -214,20 +212,13 @@ final class RestoreExecution {
             DiskOutcome.Untouched,
             null);
       }
-      var disk =
-          Optional.ofNullable(
-              client
-                  .resources(PersistentVolumeClaim.class)
-                  .inNamespace(namespace)
-                  .withName(diskClaim)
-                  .get());
-      createIfAbsent(client, SafetyCopyDesign.desired(restore, vps, diskClaim, disk, vmConfig));
+      copies.make(client, restore, vps, diskClaim);
       createIfAbsent(
           client,
           design.restoreJob(
               restore,
               policy,
-              name,
+              vps.getMetadata().getName(),
               restore.getSpec().getBackupId(),
               diskClaim,
               diskSize(vps),
@@ -253,16 +244,15 @@ final class RestoreExecution {
   private StatusChange startRollback(
       OdooVpsRestore restore, OdooVps vps, KubernetesClient client, String now) {
     var status = restore.getStatus();
-    var namespace = restore.getMetadata().getNamespace();
     // the cache may lag: nothing may write the disk beside the rollback
-    var running =
+    var pods =
         client
             .pods()
-            .inNamespace(namespace)
+            .inNamespace(restore.getMetadata().getNamespace())
             .withLabel(BackupJobDesign.RESTORE_LABEL, restore.getMetadata().getName())
             .list()
             .getItems();
-    if (RestoreObserver.active(running)) {
+    if (RestoreObserver.active(pods)) {
       return StatusChange.recheck(Duration.ofSeconds(5));
     }
     var job =
@@ -273,7 +263,7 @@ final class RestoreExecution {
             diskSize(vps),
             status.safetyCopyClaim());
     createIfAbsent(client, job);
-    var reason = status.rollback() == null ? null : status.rollback().reason();
+    var reason = status.rollback() == null ? "the restore failed" : status.rollback().reason();
     var next =
         status.rollingBack(
             reason
@@ -305,67 +295,23 @@ final class RestoreExecution {
                     + status.safetyCopyClaim()
                     + " (SHA-256 checked)")
             + "; the VM starts again";
-    release(client, restore.getMetadata().getNamespace(), status.safetyCopyClaim());
-    return fail(
+    SafetyCopies.release(client, restore.getMetadata().getNamespace(), status.safetyCopyClaim());
+    return failure.fail(
         client,
         restore,
         why,
         events,
         vps,
         untouched ? DiskOutcome.Untouched : DiskOutcome.RolledBack,
-        status.safetyCopy().released(now));
-  }
-
-  /**
-   * The restore failed ({@code disk}: what it left on the disk, null when unknown; {@code copy}:
-   * the safety copy as it is left): a failed restore was not carried out, so its ledger entry goes
-   * (before the Events, so that a retried ledger write does not tell twice); Warning Events on the
-   * restore and the VPS.
-   */
-  StatusChange fail(
-      KubernetesClient client,
-      OdooVpsRestore restore,
-      String why,
-      EventRecorder events,
-      OdooVps vps,
-      DiskOutcome disk,
-      SafetyCopy copy) {
-    var status = restore.getStatus();
-    if (status != null && status.customer() != null && status.acceptedAt() != null) {
-      RestoreLedger.forget(
-          client,
-          ledgerNamespace.apply(client),
-          restore.getMetadata().getNamespace(),
-          status.customer(),
-          restore.getMetadata().getUid(),
-          clock.instant());
-    }
-    events.warning(restore, "RestoreFailed", why);
-    if (vps != null) {
-      events.warning(vps, "RestoreFailed", why);
-    }
-    var at = Timestamps.format(clock.instant());
-    var failed =
-        status == null
-            ? OdooVpsRestoreStatus.of(Phase.Failed, why, at)
-            : status.ended(Phase.Failed, why, at, disk, copy, null);
-    return StatusChange.to(failed);
-  }
-
-  /** Deletes a safety copy, approved: it is no longer needed. */
-  private static void release(KubernetesClient client, String namespace, String claim) {
-    if (claim != null) {
-      DeletionApproval.delete(
-          client.resources(PersistentVolumeClaim.class).inNamespace(namespace).withName(claim),
-          SafetyCopyDesign.RELEASED);
-    }
+        released(status.safetyCopy(), now));
   }
 
   private static Quantity diskSize(OdooVps vps) {
     return new Quantity(vps.getSpec().getPlan().getDisk());
   }
 
-  private static void createIfAbsent(KubernetesClient client, HasMetadata object) {
+  private static void createIfAbsent(
+      KubernetesClient client, io.fabric8.kubernetes.api.model.HasMetadata object) {
     try {
       client.resource(object).create();
     } catch (KubernetesClientException e) {
