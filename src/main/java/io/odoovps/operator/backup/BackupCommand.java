@@ -109,6 +109,12 @@ public final class BackupCommand {
     if ("rollback".equals(args[0])) {
       return rollback(vps, options, stderr);
     }
+    if ("restore".equals(args[0])
+        && options.containsKey("safety-copy")
+        && !options.containsKey("staging")) {
+      stderr.println("--safety-copy needs --staging: the backup is verified there first");
+      return 2;
+    }
     try (var s3 = BackupTarget.fromEnvironment(env).client()) {
       var store =
           new BackupStore(
@@ -126,10 +132,6 @@ public final class BackupCommand {
           var backup = options.get("backup");
           if (backup == null) {
             stderr.println("--backup ID is required");
-            return 2;
-          }
-          if (options.containsKey("safety-copy") && !options.containsKey("staging")) {
-            stderr.println("--safety-copy needs --staging: the backup is verified before");
             return 2;
           }
           var manifest = store.manifest(vps, backup);

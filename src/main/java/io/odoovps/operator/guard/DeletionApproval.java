@@ -55,13 +55,6 @@ public final class DeletionApproval {
     }
   }
 
-  /** Whether {@code object} carries an approval of its deletion. */
-  public static boolean approved(HasMetadata object) {
-    var annotations = object.getMetadata().getAnnotations();
-    var value = annotations == null ? null : annotations.get(KEY);
-    return value != null && !value.isBlank();
-  }
-
   private static String approval(String reason) {
     try {
       return JSON.writeValueAsString(

@@ -263,6 +263,42 @@ class BackupStoreS3Test {
     assertThat(code).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("ODOOVPS_BACKUP_ENDPOINT is required");
+
+    // the disk is written in place only from a backup verified on the scratch volume first
+    err.reset();
+    code =
+        BackupCommand.run(
+            new String[] {
+              "restore",
+              "--vps",
+              "acme",
+              "--backup",
+              "20260301T020000Z",
+              "--target",
+              "/disk/disk.img",
+              "--safety-copy",
+              "/safety-copy/disk.img"
+            },
+            java.util.Map.of(),
+            InputStream.nullInputStream(),
+            new java.io.PrintStream(new ByteArrayOutputStream()),
+            new java.io.PrintStream(err),
+            java.time.Clock.systemUTC());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--safety-copy needs --staging");
+
+    err.reset();
+    code =
+        BackupCommand.run(
+            new String[] {"rollback", "--vps", "acme", "--target", "/disk/disk.img"},
+            java.util.Map.of(),
+            InputStream.nullInputStream(),
+            new java.io.PrintStream(new ByteArrayOutputStream()),
+            new java.io.PrintStream(err),
+            java.time.Clock.systemUTC());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--safety-copy FILE and --target FILE are required");
   }
 
   private static int command(BackupTarget target, java.time.Clock clock, String... args) {
