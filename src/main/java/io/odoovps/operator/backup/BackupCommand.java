@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The backup mode of the operator's image: what the backup CronJobs and restore Jobs run.
@@ -27,9 +26,14 @@ import java.util.zip.GZIPInputStream;
  * backup  --vps NAME [--method VirtualMachineExport | --source FILE|- [--format raw|gzip]]
  *         [--retention-days 15] [--capture-timeout 30m] [--report FILE]
  *     capture the VPS, stream it to the bucket, prune what is past retention, report
- * restore --vps NAME --backup ID [--target FILE|-] [--staging FILE] [--report FILE]
- *     stream a backup back; with --staging, stage and verify it there first, then decode it
- *     onto the target, so a corrupt backup never overwrites the disk
+ * restore --vps NAME --backup ID [--target FILE|-] [--staging FILE [--safety-copy FILE]]
+ *         [--report FILE]
+ *     stream a backup back; with --staging, decode and verify the whole backup there first
+ *     (SHA-256, gzip to its end), so a corrupt or truncated backup never reaches the disk; with
+ *     --safety-copy, keep the target as it was there before writing it
+ * rollback --vps NAME --safety-copy FILE --target FILE [--report FILE]
+ *     put the target back from a complete safety copy (no bucket needed); a copy never completed
+ *     means the target was never written, and it is left as it is
  * prune   --vps NAME [--retention-days 15]   delete backups older than the retention
  * purge   --vps NAME [--until TIME] [--report FILE]
  *                                            delete every backup (the end of the contract), or
@@ -45,7 +49,8 @@ import java.util.zip.GZIPInputStream;
 public final class BackupCommand {
 
   /** The first arguments that select the backup mode instead of the operator. */
-  public static final Set<String> COMMANDS = Set.of("backup", "restore", "prune", "purge", "list");
+  public static final Set<String> COMMANDS =
+      Set.of("backup", "restore", "rollback", "prune", "purge", "list");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -108,6 +113,15 @@ public final class BackupCommand {
       return 2;
     }
     var report = options.get("report");
+    if ("rollback".equals(args[0])) {
+      return rollback(vps, options, stderr);
+    }
+    if ("restore".equals(args[0])
+        && options.containsKey("safety-copy")
+        && !options.containsKey("staging")) {
+      stderr.println("--safety-copy needs --staging: the backup is verified there first");
+      return 2;
+    }
     try (var s3 = BackupTarget.fromEnvironment(env).client()) {
       var store =
           new BackupStore(
@@ -128,12 +142,12 @@ public final class BackupCommand {
             return 2;
           }
           var manifest = store.manifest(vps, backup);
-          long bytes = restore(store, manifest, options, stdout);
+          long bytes = restore(store, manifest, options, stdout, stderr);
           stderr.println(
               "restored " + bytes + " bytes of " + vps + "/" + backup + ", SHA-256 verified");
           write(
               report,
-              new BackupReport(null, null, null, null, null, BackupReport.Entry.of(manifest))
+              BackupReport.ofDisk(BackupReport.Entry.of(manifest), BackupReport.DISK_RESTORED)
                   .toJson());
         }
         case "prune" -> {
@@ -167,21 +181,39 @@ public final class BackupCommand {
       }
       return 0;
     } catch (Exception e) {
-      var message =
-          args[0]
-              + " of "
-              + vps
-              + " failed: "
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage();
-      stderr.println(message);
-      try {
-        write(report, message);
-      } catch (IOException ignored) {
-        // the message is on stderr, which the pod's log keeps
-      }
-      return 1;
+      return failed(args[0], vps, e, report, stderr);
+    }
+  }
+
+  /** Says why a command failed, on stderr and in the report file; returns the exit code 1. */
+  private static int failed(
+      String command, String vps, Exception e, String report, PrintStream stderr) {
+    var message =
+        command + " of " + vps + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    stderr.println(message);
+    try {
+      write(report, message);
+    } catch (IOException ignored) {
+      // the message is on stderr, which the pod's log keeps
+    }
+    return 1;
+  }
+
+  /** Puts the disk back from its safety copy; needs no bucket. */
+  private static int rollback(String vps, Map<String, String> options, PrintStream stderr) {
+    var copy = options.get("safety-copy");
+    var target = options.get("target");
+    if (copy == null || target == null || "-".equals(target)) {
+      stderr.println("--safety-copy FILE and --target FILE are required");
+      return 2;
+    }
+    var report = options.get("report");
+    try {
+      var disk = SafetyCopy.putBack(Path.of(copy), Path.of(target), stderr);
+      write(report, BackupReport.ofDisk(null, disk).toJson());
+      return 0;
+    } catch (Exception e) {
+      return failed("rollback", vps, e, report, stderr);
     }
   }
 
@@ -229,7 +261,11 @@ public final class BackupCommand {
   }
 
   private static long restore(
-      BackupStore store, BackupManifest manifest, Map<String, String> options, PrintStream stdout)
+      BackupStore store,
+      BackupManifest manifest,
+      Map<String, String> options,
+      PrintStream stdout,
+      PrintStream stderr)
       throws IOException {
     var target = options.getOrDefault("target", "-");
     var staging = options.get("staging");
@@ -238,15 +274,35 @@ public final class BackupCommand {
         return store.restore(manifest, out);
       }
     }
-    // Stage and verify first: the disk is overwritten only by bytes whose SHA-256 matched.
+    // Verify the whole backup first: the disk is written only from bytes that decoded to the end
+    // and whose SHA-256 matched.
     var staged = Path.of(staging);
-    try (var out = new BufferedOutputStream(Files.newOutputStream(staged), 1 << 16)) {
-      store.restore(manifest, out);
-    }
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(staged), 1 << 16);
-        InputStream decoded = "gzip".equals(manifest.format()) ? new GZIPInputStream(raw) : raw;
-        var out = create(target, stdout)) {
-      decoded.transferTo(out);
+    try {
+      long decoded;
+      try (var out = DiskImage.create(staged)) {
+        decoded = store.decode(manifest, out);
+      }
+      stderr.println(
+          "backup "
+              + manifest.backupId()
+              + " verified: "
+              + manifest.sizeBytes()
+              + " bytes stored, SHA-256 matches, "
+              + decoded
+              + " bytes decoded to the end");
+      if ("-".equals(target)) {
+        try (var out = create(target, stdout)) {
+          Files.copy(staged, out);
+        }
+        return manifest.sizeBytes();
+      }
+      var disk = Path.of(target);
+      var copy = options.get("safety-copy");
+      if (copy != null) {
+        SafetyCopy.keep(disk, Path.of(copy), stderr);
+      }
+      var written = DiskImage.copy(staged, disk, "writing the disk", stderr);
+      stderr.println("the disk is written: " + written.bytes() + " bytes, forced to the device");
     } finally {
       Files.deleteIfExists(staged);
     }

@@ -15,7 +15,8 @@ import java.util.List;
  * with them the operator knows the list was cut and which backups lie beyond it. The operator needs
  * no access to the bucket to fill the BackupPolicy status. For a prune, {@code prunedCount} is the
  * number deleted, whether or not all their ids fit. For a purge, {@code keptCount} is the number of
- * backups deleted.
+ * backups deleted. For a restore or a rollback, {@code disk} says what the run left on the disk
+ * ({@link #DISK_RESTORED}, {@link #DISK_ROLLED_BACK}, {@link #DISK_UNTOUCHED}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -26,7 +27,29 @@ public record BackupReport(
     String keptOldest,
     List<String> pruned,
     Entry restored,
-    Integer prunedCount) {
+    Integer prunedCount,
+    String disk) {
+
+  /** The disk holds the backup's bytes. */
+  public static final String DISK_RESTORED = "restored";
+
+  /** The disk holds again what it held before the restore, copied back from the safety copy. */
+  public static final String DISK_ROLLED_BACK = "rolled-back";
+
+  /** The disk was never written: the restore failed before it. */
+  public static final String DISK_UNTOUCHED = "untouched";
+
+  /** A report without a disk outcome (a backup, prune or purge). */
+  public BackupReport(
+      Entry backup,
+      List<Entry> kept,
+      Integer keptCount,
+      String keptOldest,
+      List<String> pruned,
+      Entry restored,
+      Integer prunedCount) {
+    this(backup, kept, keptCount, keptOldest, pruned, restored, prunedCount, null);
+  }
 
   /** A report without a prune count (everything but a prune). */
   public BackupReport(
@@ -36,7 +59,12 @@ public record BackupReport(
       String keptOldest,
       List<String> pruned,
       Entry restored) {
-    this(backup, kept, keptCount, keptOldest, pruned, restored, null);
+    this(backup, kept, keptCount, keptOldest, pruned, restored, null, null);
+  }
+
+  /** The report of a restore or rollback: what it restored, if anything, and the disk's state. */
+  static BackupReport ofDisk(Entry restored, String disk) {
+    return new BackupReport(null, null, null, null, null, restored, null, disk);
   }
 
   static final int LIMIT = 4000;

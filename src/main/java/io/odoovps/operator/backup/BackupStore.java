@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
@@ -31,7 +33,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * `backups/[<namespace>/]<vps>/<backupId>/{data,data.sha256,manifest.json}`. Uploads stream with
  * multipart upload through one part-sized buffer (the whole backup is never in memory), compute
  * SHA-256 on the way, and write the manifest last. Retention pruning and restores read manifests; a
- * restore verifies the checksum.
+ * restore verifies the checksum, and {@link #decode} verifies the whole backup, decoded to its end.
  */
 public class BackupStore {
 
@@ -253,6 +255,122 @@ public class BackupStore {
               + manifest.sha256());
     }
     return copied;
+  }
+
+  /**
+   * Streams a backup and decodes it to its end into {@code raw}, verifying everything before a byte
+   * of it may reach a disk: the SHA-256 and length of the stored bytes against the manifest, and
+   * for a gzip backup the whole stream (each block, the trailer's CRC-32 and length). A backup
+   * truncated or damaged when it was taken has a matching checksum (it is the checksum of what was
+   * stored); only decoding it to the end finds it. Returns the decoded length.
+   *
+   * @throws IOException naming the backup and what is wrong with it
+   */
+  public long decode(BackupManifest manifest, OutputStream raw) throws IOException {
+    var digest = sha256();
+    long decoded = 0;
+    long stored;
+    String damage = null;
+    try (var in = s3.getObject(b -> b.bucket(bucket).key(manifest.dataKey()));
+        var counted = new CountingInputStream(new DigestInputStream(in, digest))) {
+      InputStream decoder = counted;
+      if ("gzip".equals(manifest.format())) {
+        try {
+          decoder = new GZIPInputStream(counted, 1 << 16);
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+          damage = e.getMessage(); // not even a gzip header
+          decoder = null;
+        }
+      }
+      var buffer = new byte[1 << 16];
+      while (decoder != null) {
+        int n;
+        try {
+          n = decoder.read(buffer);
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+          damage = e.getMessage();
+          break;
+        }
+        if (n < 0) {
+          break;
+        }
+        raw.write(buffer, 0, n);
+        decoded += n;
+      }
+      // the rest, so that the checksum covers every stored byte
+      counted.transferTo(OutputStream.nullOutputStream());
+      stored = counted.count();
+    }
+    var actual = HexFormat.of().formatHex(digest.digest());
+    var name = "backup " + manifest.backupId() + " of " + manifest.vps();
+    if (!actual.equals(manifest.sha256()) || stored != manifest.sizeBytes()) {
+      throw new IOException(
+          name
+              + " is corrupt: SHA-256 "
+              + actual
+              + " != "
+              + manifest.sha256()
+              + " ("
+              + stored
+              + " bytes stored, "
+              + manifest.sizeBytes()
+              + " in the manifest)");
+    }
+    if (damage != null) {
+      throw new IOException(
+          name
+              + " is damaged: its gzip stream does not decode to the end ("
+              + damage
+              + ") although its SHA-256 matches the manifest: it was truncated or damaged when"
+              + " it was taken; restore another backup");
+    }
+    return decoded;
+  }
+
+  /** Counts the bytes read through it. */
+  private static final class CountingInputStream extends java.io.FilterInputStream {
+    private long count;
+
+    CountingInputStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    /** Reads what it skips, so that the digest beneath sees every byte. */
+    @Override
+    public long skip(long n) throws IOException {
+      var scratch = new byte[(int) Math.min(n, 8192)];
+      long skipped = 0;
+      while (skipped < n) {
+        int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
+        if (r < 0) {
+          break;
+        }
+        skipped += r;
+      }
+      return skipped;
+    }
+
+    long count() {
+      return count;
+    }
   }
 
   private List<S3Object> objects(String vps) {

@@ -95,6 +95,35 @@ final class RestoreLedger {
   }
 
   /**
+   * Removes the restore {@code uid} of {@code customer} from the ledger (a failed restore was not
+   * carried out: it does not count), retrying when another writer changed the ledger meanwhile.
+   *
+   * @throws IllegalStateException when the ledger kept changing (the reconcile is retried)
+   */
+  static void forget(
+      KubernetesClient client,
+      String ledgerNamespace,
+      String restoreNamespace,
+      String customer,
+      String uid,
+      Instant at) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      if (write(
+          client,
+          ledgerNamespace,
+          read(client, ledgerNamespace, restoreNamespace),
+          customer,
+          uid,
+          at,
+          false)) {
+        return;
+      }
+    }
+    throw new IllegalStateException(
+        "the restore ledger in " + ledgerNamespace + " kept changing; retrying");
+  }
+
+  /**
    * Adds (or, with {@code add} false, removes everywhere) the restore {@code uid} of {@code
    * customer} in the central ledger, migrating the legacy ledger read with it; false when another
    * writer changed the ledger since it was read (read again and retry).

@@ -16,6 +16,7 @@ import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.monitoring.AlertRuleDesign;
 import io.odoovps.operator.record.ContractRecords;
+import io.odoovps.operator.restore.SafetyCopyDesign;
 import io.odoovps.operator.traffic.CiliumNetworkPolicy;
 import io.odoovps.operator.traffic.CiliumPolicyDesign;
 import io.odoovps.operator.traffic.FilterPolicyDesign;
@@ -23,10 +24,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The only code path that deletes customer data (article 12): the VM, its disk (DataVolume and
- * PVC), its Secrets, its Service, its network policies (isolation, traffic filter, Cilium), its
- * alert rules, its MitigationState, its contract record and its IPv4 allocation. It deletes, then
- * verifies everything is gone; the reconciler calls it until {@link #allGone} holds.
+ * The only code path that deletes customer data (article 12): the VM, its disk (DataVolume and PVC)
+ * and the safety copies restores kept of it, its Secrets, its Service, its network policies
+ * (isolation, traffic filter, Cilium), its alert rules, its MitigationState, its contract record
+ * and its IPv4 allocation. It deletes, then verifies everything is gone; the reconciler calls it
+ * until {@link #allGone} holds.
  */
 public class VpsTermination {
 
@@ -59,6 +61,20 @@ public class VpsTermination {
         new Target(
             "PersistentVolumeClaim/" + disk,
             () -> client.resources(PersistentVolumeClaim.class).inNamespace(ns).withName(disk)));
+    // the previous disks that restores kept (a restore deleted before its VM was ready leaves one)
+    for (var copy :
+        client
+            .resources(PersistentVolumeClaim.class)
+            .inNamespace(ns)
+            .withLabelSelector(SafetyCopyDesign.selector(name))
+            .list()
+            .getItems()) {
+      var claim = copy.getMetadata().getName();
+      targets.add(
+          new Target(
+              "PersistentVolumeClaim/" + claim,
+              () -> client.resources(PersistentVolumeClaim.class).inNamespace(ns).withName(claim)));
+    }
     for (var secret :
         List.of(
             GuestDesign.adminSecretName(vps),

@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -262,6 +263,42 @@ class BackupStoreS3Test {
     assertThat(code).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("ODOOVPS_BACKUP_ENDPOINT is required");
+
+    // the disk is written in place only from a backup verified on the scratch volume first
+    err.reset();
+    code =
+        BackupCommand.run(
+            new String[] {
+              "restore",
+              "--vps",
+              "acme",
+              "--backup",
+              "20260301T020000Z",
+              "--target",
+              "/disk/disk.img",
+              "--safety-copy",
+              "/safety-copy/disk.img"
+            },
+            java.util.Map.of(),
+            InputStream.nullInputStream(),
+            new java.io.PrintStream(new ByteArrayOutputStream()),
+            new java.io.PrintStream(err),
+            java.time.Clock.systemUTC());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--safety-copy needs --staging");
+
+    err.reset();
+    code =
+        BackupCommand.run(
+            new String[] {"rollback", "--vps", "acme", "--target", "/disk/disk.img"},
+            java.util.Map.of(),
+            InputStream.nullInputStream(),
+            new java.io.PrintStream(new ByteArrayOutputStream()),
+            new java.io.PrintStream(err),
+            java.time.Clock.systemUTC());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--safety-copy FILE and --target FILE are required");
   }
 
   private static int command(BackupTarget target, java.time.Clock clock, String... args) {
@@ -356,5 +393,145 @@ class BackupStoreS3Test {
         .isEqualTo(1);
     assertThat(Files.readString(target0)).isEqualTo("the customer's current disk");
     assertThat(Files.readString(report)).contains("is corrupt: SHA-256");
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    var out = new ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void aTruncatedGzipBackupIsFoundBeforeTheDiskIsTouchedThoughItsChecksumMatches()
+      throws Exception {
+    var target = server.bucket("offsite-truncated");
+    var clock = MovableClock.at("2026-03-01T02:00:00Z");
+    var disk = new byte[3 * 1024 * 1024];
+    new Random(21).nextBytes(disk);
+    var whole = gzip(disk);
+    try (var s3 = target.client()) {
+      var store = new BackupStore(s3, target.bucket(), clock);
+      // cut short when it was taken: the manifest's checksum is that of the stored bytes
+      var cut =
+          store.upload(
+              "acme",
+              "20260301T020000Z",
+              new ByteArrayInputStream(java.util.Arrays.copyOf(whole, whole.length / 2)),
+              "gzip",
+              "test");
+      assertThatThrownBy(() -> store.decode(cut, OutputStream.nullOutputStream()))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("backup 20260301T020000Z of acme is damaged")
+          .hasMessageContaining("although its SHA-256 matches the manifest");
+      // the whole backup decodes to the disk's bytes
+      var good =
+          store.upload("acme", "20260301T030000Z", new ByteArrayInputStream(whole), "gzip", "test");
+      var decoded = new ByteArrayOutputStream();
+      assertThat(store.decode(good, decoded)).isEqualTo(disk.length);
+      assertThat(decoded.toByteArray()).isEqualTo(disk);
+    }
+
+    var current = "the customer's current disk".getBytes(StandardCharsets.UTF_8);
+    var diskFile = temp.resolve("disk.img");
+    Files.write(diskFile, current);
+    var copy = temp.resolve("copy.img");
+    var report = temp.resolve("report.json");
+    assertThat(
+            command(
+                target,
+                clock,
+                "restore",
+                "--vps",
+                "acme",
+                "--backup",
+                "20260301T020000Z",
+                "--staging",
+                temp.resolve("staging.img").toString(),
+                "--target",
+                diskFile.toString(),
+                "--safety-copy",
+                copy.toString(),
+                "--report",
+                report.toString()))
+        .isEqualTo(1);
+    assertThat(Files.readAllBytes(diskFile)).as("byte for byte as it was").isEqualTo(current);
+    assertThat(SafetyCopy.marker(copy)).as("not even a safety copy was needed").doesNotExist();
+    assertThat(temp.resolve("staging.img")).doesNotExist();
+    assertThat(Files.readString(report)).contains("is damaged");
+  }
+
+  @Test
+  void aSafeRestoreKeepsThePreviousDiskAndTheRollbackModePutsItBackWithoutTheBucket()
+      throws Exception {
+    var target = server.bucket("offsite-rollback");
+    var clock = MovableClock.at("2026-03-01T02:00:00Z");
+    var previous = new byte[2 * 1024 * 1024];
+    new Random(31).nextBytes(previous);
+    var restored = new byte[2 * 1024 * 1024 + 5];
+    new Random(32).nextBytes(restored);
+    BackupManifest made;
+    try (var s3 = target.client()) {
+      made =
+          new BackupStore(s3, target.bucket(), clock)
+              .upload(
+                  "acme",
+                  "20260301T020000Z",
+                  new ByteArrayInputStream(gzip(restored)),
+                  "gzip",
+                  "test");
+    }
+    var diskFile = temp.resolve("disk.img");
+    Files.write(diskFile, previous);
+    var copy = temp.resolve("copy.img");
+    var report = temp.resolve("report.json");
+    assertThat(
+            command(
+                target,
+                clock,
+                "restore",
+                "--vps",
+                "acme",
+                "--backup",
+                made.backupId(),
+                "--staging",
+                temp.resolve("staging.img").toString(),
+                "--target",
+                diskFile.toString(),
+                "--safety-copy",
+                copy.toString(),
+                "--report",
+                report.toString()))
+        .isZero();
+    assertThat(Files.readAllBytes(diskFile)).isEqualTo(restored);
+    assertThat(Files.readAllBytes(copy)).isEqualTo(previous);
+    var restoredReport = BackupReport.parse(Files.readString(report));
+    assertThat(restoredReport.disk()).isEqualTo(BackupReport.DISK_RESTORED);
+    assertThat(restoredReport.restored().sha256()).isEqualTo(made.sha256());
+
+    var err = new ByteArrayOutputStream();
+    var code =
+        BackupCommand.run(
+            new String[] {
+              "rollback",
+              "--vps",
+              "acme",
+              "--safety-copy",
+              copy.toString(),
+              "--target",
+              diskFile.toString(),
+              "--report",
+              report.toString()
+            },
+            java.util.Map.of(), // no bucket, no credentials
+            InputStream.nullInputStream(),
+            new java.io.PrintStream(new ByteArrayOutputStream()),
+            new java.io.PrintStream(err),
+            clock);
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(Files.readAllBytes(diskFile)).isEqualTo(previous);
+    assertThat(BackupReport.parse(Files.readString(report)).disk())
+        .isEqualTo(BackupReport.DISK_ROLLED_BACK);
   }
 }

@@ -11,6 +11,7 @@ import io.odoovps.operator.backup.policy.BackupJobDesign;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * `fieldRef`), maps its volumes to directories, runs the container's arguments through the real
  * backup command in-process, and reports the exit code and termination message in the pod's status,
  * from which the Job controller finishes the Job. Nothing in the pod spec is trusted beyond what a
- * kubelet would use, so a wrong env reference or argument fails the run.
+ * kubelet would use, so a wrong env reference or argument fails the run. A test may hold pods
+ * unstarted, or kill one at a given point of its run ({@link #killWhenPrinted}).
  */
 public final class TestKubelet implements AutoCloseable {
 
@@ -52,7 +54,31 @@ public final class TestKubelet implements AutoCloseable {
   private final Path scratch;
 
   /** One pod run: its name, arguments, exit code and what it printed on stderr. */
-  public record Run(String pod, List<String> args, int exitCode, String stderr, String report) {}
+  public record Run(String pod, List<String> args, int exitCode, String stderr, String report) {
+    /** Whether the kubelet killed it (exit code 137, as SIGKILL leaves it). */
+    public boolean killed() {
+      return exitCode == KILLED;
+    }
+  }
+
+  /** The exit code of a container killed by SIGKILL. */
+  public static final int KILLED = 137;
+
+  /** Pods whose name starts with one of these wait, unstarted, until released. */
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
+
+  /** Kills to come: pods whose name starts with the prefix, when they print the fragment. */
+  private final List<Kill> kills = new CopyOnWriteArrayList<>();
+
+  private record Kill(
+      String podPrefix, String fragment, java.util.concurrent.atomic.AtomicInteger left) {}
+
+  /** Thrown into the pod's command where it prints: nothing after it runs but finally blocks. */
+  private static final class PodKilled extends Error {
+    PodKilled() {
+      super("killed by the test kubelet", null, false, false);
+    }
+  }
 
   public TestKubelet(
       KubernetesClient client, String namespace, Clock clock, BackupCommand.Methods methods) {
@@ -85,6 +111,55 @@ public final class TestKubelet implements AutoCloseable {
     return List.copyOf(runs);
   }
 
+  /** The runs of pods whose name starts with {@code prefix}. */
+  public List<Run> runs(String prefix) {
+    return runs.stream().filter(r -> r.pod().startsWith(prefix)).toList();
+  }
+
+  /** Leaves the pods whose name starts with {@code prefix} unstarted (Pending) until released. */
+  public void hold(String prefix) {
+    held.add(prefix);
+  }
+
+  public void release(String prefix) {
+    held.remove(prefix);
+  }
+
+  /**
+   * Kills the next {@code times} pods whose name starts with {@code prefix} as soon as their
+   * command prints a line containing {@code fragment}, as a node that dies or an OOM kill would:
+   * the command stops there (whatever it wrote stays written), the container ends with exit code
+   * 137 and no report.
+   */
+  public void killWhenPrinted(String prefix, String fragment, int times) {
+    kills.add(new Kill(prefix, fragment, new java.util.concurrent.atomic.AtomicInteger(times)));
+  }
+
+  /** The stderr of a pod: kills it at a line a {@link #killWhenPrinted} names. */
+  private OutputStream stderrOf(String pod, ByteArrayOutputStream err) {
+    return new OutputStream() {
+      private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+      @Override
+      public void write(int b) {
+        err.write(b);
+        if (b != '\n') {
+          line.write(b);
+          return;
+        }
+        var text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        for (var kill : kills) {
+          if (pod.startsWith(kill.podPrefix())
+              && text.contains(kill.fragment())
+              && kill.left().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new PodKilled();
+          }
+        }
+      }
+    };
+  }
+
   private void tick() {
     try {
       for (var pod :
@@ -97,6 +172,9 @@ public final class TestKubelet implements AutoCloseable {
         if (pod.getStatus() != null
             && pod.getStatus().getPhase() != null
             && !"Pending".equals(pod.getStatus().getPhase())) {
+          continue;
+        }
+        if (held.stream().anyMatch(p -> pod.getMetadata().getName().startsWith(p))) {
           continue;
         }
         if (pod.getMetadata().getDeletionTimestamp() != null
@@ -152,7 +230,9 @@ public final class TestKubelet implements AutoCloseable {
     var started = Instant.now().toString().replaceAll("\\.\\d+Z$", "Z");
     var err = new ByteArrayOutputStream();
     int code;
-    try (var stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+    try (var stderr =
+            new PrintStream(
+                stderrOf(pod.getMetadata().getName(), err), true, StandardCharsets.UTF_8);
         var stdout = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
       code =
           BackupCommand.run(
@@ -163,10 +243,13 @@ public final class TestKubelet implements AutoCloseable {
               stderr,
               clock,
               methods);
+    } catch (PodKilled killed) {
+      code = KILLED;
     }
     String message;
     try {
-      message = Files.exists(report) ? Files.readString(report) : "";
+      // a killed container writes no report; the kubelet falls back to the log
+      message = code != KILLED && Files.exists(report) ? Files.readString(report) : "";
     } catch (IOException e) {
       message = "";
     }

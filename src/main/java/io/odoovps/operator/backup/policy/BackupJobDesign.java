@@ -67,6 +67,9 @@ public final class BackupJobDesign {
   public static final String SECRET_ACCESS_KEY = "secret-access-key";
   public static final String REPORT_PATH = "/dev/termination-log";
 
+  /** Where restore and rollback pods find the safety copy of the disk. */
+  static final String SAFETY_COPY_PATH = "/safety-copy/disk.img";
+
   /** Selects the pods of backup and restore Jobs, whose termination messages carry results. */
   public static final String POD_SELECTOR =
       VpsLabels.MANAGED_BY_SELECTOR + "," + COMPONENT + " in (backup,restore)";
@@ -239,8 +242,10 @@ public final class BackupJobDesign {
   }
 
   /**
-   * The Job that restores {@code backupId} onto the disk of {@code vps}: it stages the backup on a
-   * scratch volume as large as the disk, verifies its SHA-256, and only then overwrites the disk.
+   * The Job that restores {@code backupId} onto the disk of {@code vps}: it decodes the backup onto
+   * a scratch volume as large as the disk and verifies it whole (SHA-256, gzip to its end), copies
+   * the disk as it is onto the safety-copy claim, and only then overwrites the disk. Without a
+   * {@code policy}, the pod gets no bucket (what {@link #rollbackJob} starts from).
    */
   public Job restoreJob(
       HasMetadata restore,
@@ -248,7 +253,8 @@ public final class BackupJobDesign {
       String vps,
       String backupId,
       String diskClaim,
-      Quantity diskSize) {
+      Quantity diskSize,
+      String safetyCopyClaim) {
     var labels = new LinkedHashMap<String, String>();
     labels.put(VpsLabels.MANAGED_BY, VpsLabels.OPERATOR);
     labels.put(COMPONENT, "restore");
@@ -265,6 +271,8 @@ public final class BackupJobDesign {
             "/staging/disk.img",
             "--target",
             "/disk/disk.img",
+            "--safety-copy",
+            SAFETY_COPY_PATH,
             "--report",
             REPORT_PATH);
     var volumes =
@@ -272,6 +280,10 @@ public final class BackupJobDesign {
             new io.fabric8.kubernetes.api.model.VolumeBuilder()
                 .withName("disk")
                 .withNewPersistentVolumeClaim(diskClaim, false)
+                .build(),
+            new io.fabric8.kubernetes.api.model.VolumeBuilder()
+                .withName("safety-copy")
+                .withNewPersistentVolumeClaim(safetyCopyClaim, false)
                 .build(),
             new io.fabric8.kubernetes.api.model.VolumeBuilder()
                 .withName("staging")
@@ -291,6 +303,10 @@ public final class BackupJobDesign {
             new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
                 .withMountPath("/disk")
                 .withName("disk")
+                .build(),
+            new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                .withMountPath("/safety-copy")
+                .withName("safety-copy")
                 .build(),
             new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
                 .withMountPath("/staging")
@@ -313,6 +329,63 @@ public final class BackupJobDesign {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * The Job that puts the disk of {@code vps} back from the safety copy after the restore Job of
+   * {@code restore} failed: the restore Job's pod (labels, image, disk and safety-copy volumes)
+   * running the `rollback` mode, without the bucket's credentials or the scratch volume. It is
+   * owned by {@code vps}, not by the restore, so that deleting the restore (even in the foreground)
+   * never takes it down half-way. Retried a few times: putting the copy back is idempotent.
+   */
+  public Job rollbackJob(
+      HasMetadata restore,
+      HasMetadata vps,
+      String diskClaim,
+      Quantity diskSize,
+      String safetyCopyClaim) {
+    var vpsName = vps.getMetadata().getName();
+    var job = restoreJob(restore, null, vpsName, "none", diskClaim, diskSize, safetyCopyClaim);
+    job.getMetadata().setName(rollbackJobName(restore.getMetadata().getName()));
+    job.getMetadata()
+        .setOwnerReferences(
+            List.of(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(vps.getApiVersion())
+                    .withKind(vps.getKind())
+                    .withName(vpsName)
+                    .withUid(vps.getMetadata().getUid())
+                    .withController(false)
+                    .withBlockOwnerDeletion(false)
+                    .build()));
+    job.getSpec().setBackoffLimit(3);
+    var pod = job.getSpec().getTemplate().getSpec();
+    pod.setVolumes(
+        new ArrayList<>(
+            pod.getVolumes().stream().filter(v -> !"staging".equals(v.getName())).toList()));
+    var container = pod.getContainers().get(0);
+    container.setName("rollback");
+    container.setVolumeMounts(
+        new ArrayList<>(
+            container.getVolumeMounts().stream()
+                .filter(m -> !"staging".equals(m.getName()))
+                .toList()));
+    container.setArgs(
+        List.of(
+            "rollback",
+            "--vps",
+            vpsName,
+            "--safety-copy",
+            SAFETY_COPY_PATH,
+            "--target",
+            "/disk/disk.img",
+            "--report",
+            REPORT_PATH));
+    return job;
+  }
+
+  public static String rollbackJobName(String restore) {
+    return bounded("rollback-" + restore, 63);
   }
 
   /**
@@ -407,16 +480,20 @@ public final class BackupJobDesign {
       List<Volume> volumes,
       List<VolumeMount> mounts,
       long uid) {
-    var target = policy.getSpec().getTarget();
     var env = new ArrayList<EnvVar>();
-    env.add(new EnvVar("ODOOVPS_BACKUP_ENDPOINT", target.getEndpoint(), null));
-    env.add(new EnvVar("ODOOVPS_BACKUP_BUCKET", target.getBucket(), null));
-    env.add(new EnvVar("ODOOVPS_BACKUP_REGION", target.getRegion(), null));
-    env.add(
-        secretEnv("ODOOVPS_BACKUP_ACCESS_KEY_ID", target.getCredentialsSecret(), ACCESS_KEY_ID));
-    env.add(
-        secretEnv(
-            "ODOOVPS_BACKUP_SECRET_ACCESS_KEY", target.getCredentialsSecret(), SECRET_ACCESS_KEY));
+    if (policy != null) { // a rollback needs no bucket
+      var target = policy.getSpec().getTarget();
+      env.add(new EnvVar("ODOOVPS_BACKUP_ENDPOINT", target.getEndpoint(), null));
+      env.add(new EnvVar("ODOOVPS_BACKUP_BUCKET", target.getBucket(), null));
+      env.add(new EnvVar("ODOOVPS_BACKUP_REGION", target.getRegion(), null));
+      env.add(
+          secretEnv("ODOOVPS_BACKUP_ACCESS_KEY_ID", target.getCredentialsSecret(), ACCESS_KEY_ID));
+      env.add(
+          secretEnv(
+              "ODOOVPS_BACKUP_SECRET_ACCESS_KEY",
+              target.getCredentialsSecret(),
+              SECRET_ACCESS_KEY));
+    }
     env.add(
         new EnvVarBuilder()
             .withName("ODOOVPS_NAMESPACE")

@@ -39,7 +39,14 @@ class BackupJobDesignTest {
         cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getMetadata().getLabels(),
         cronJob.getSpec().getJobTemplate().getMetadata().getLabels(),
         design
-            .restoreJob(restore, policy(), "shop", "b1", "shop-disk", new Quantity("10Gi"))
+            .restoreJob(
+                restore,
+                policy(),
+                "shop",
+                "b1",
+                "shop-disk",
+                new Quantity("10Gi"),
+                "shop-disk-before-first")
             .getSpec()
             .getTemplate()
             .getMetadata()

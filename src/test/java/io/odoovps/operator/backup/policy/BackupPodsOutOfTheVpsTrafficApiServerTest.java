@@ -129,7 +129,14 @@ class BackupPodsOutOfTheVpsTrafficApiServerTest extends VpsOperatorTestBase {
             pod(
                 "restore",
                 design
-                    .restoreJob(restore, policy, "shop", "b", "shop-disk", new Quantity("10Gi"))
+                    .restoreJob(
+                        restore,
+                        policy,
+                        "shop",
+                        "b",
+                        "shop-disk",
+                        new Quantity("10Gi"),
+                        "shop-disk-before-first")
                     .getSpec()
                     .getTemplate()
                     .getMetadata()

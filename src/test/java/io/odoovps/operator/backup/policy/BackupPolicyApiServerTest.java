@@ -34,6 +34,7 @@ import io.odoovps.operator.testing.TestConfig;
 import io.odoovps.operator.testing.TestKubelet;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.TestOperator;
+import io.odoovps.operator.testing.VirtControllerSimulator;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
 import io.odoovps.operator.vps.OdooVpsReconciler;
@@ -588,7 +589,8 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     dailyBackupsOfAlpha();
 
     try (var kubevirt = new KubeVirtExportSimulator(client, namespace, () -> disk);
-        var kubelet = kubelet()) {
+        var kubelet = kubelet();
+        var virt = new VirtControllerSimulator(client, namespace)) {
       backedUp("daily", "alpha", "alpha-manual-1");
       var success = entry("daily", "alpha").lastSuccess();
       assertThat(kubelet.runs()).hasSize(1);
@@ -612,7 +614,8 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
       assertThat(eventReasons("daily")).contains("BackupSucceeded");
       assertThat(condition(policy("daily"), "Ready")).startsWith("True");
 
-      // restore: the VM is held stopped, the Job stages, verifies and writes the disk
+      // restore: the VM is held stopped, the Job verifies the backup, keeps the disk as it was
+      // and writes it; the restore succeeds once the VM is ready on the restored disk
       var restoreRequest = restore("first", success.backupId());
       await()
           .atMost(Duration.ofSeconds(60))

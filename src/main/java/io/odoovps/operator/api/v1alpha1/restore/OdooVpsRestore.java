@@ -10,9 +10,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
  * A customer's request to restore a VPS from one of its backups (contract article 3: at most two
- * restores per customer per calendar month). The operator stops the VM, streams the backup back
- * onto its disk with a Job that verifies the SHA-256 before it overwrites anything, and starts the
- * VM again.
+ * restores per customer per calendar month). The operator stops the VM; a Job verifies the whole
+ * backup (SHA-256, and decoded to the end), keeps the previous disk in a safety copy, then writes
+ * the disk; the VM starts again, and the safety copy is released once the VM is ready. A failed
+ * write puts the previous disk back. A finalizer makes a deletion wait until the disk is whole.
  */
 @Group("odoovps.io")
 @io.fabric8.generator.annotation.ValidationRule(
@@ -27,6 +28,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "VPS", jsonPath = ".spec.vps")
 @AdditionalPrinterColumn(name = "Backup", jsonPath = ".spec.backupId")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Disk", jsonPath = ".status.disk", priority = 1)
+@AdditionalPrinterColumn(name = "SafetyCopy", jsonPath = ".status.safetyCopy.claim", priority = 1)
 @AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",
