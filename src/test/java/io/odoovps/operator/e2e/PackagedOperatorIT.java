@@ -237,6 +237,23 @@ class PackagedOperatorIT {
                 .build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(refused.statusCode()).isEqualTo(401);
+    // the token is checked before the body is read: a head announcing 1 GiB, no body, no token,
+    // is answered 401 and its connection closed
+    try (var socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /alertmanager/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + "Content-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      assertThat(
+              new String(
+                  socket.getInputStream().readAllBytes(),
+                  java.nio.charset.StandardCharsets.US_ASCII))
+          .startsWith("HTTP/1.1 401");
+    }
     var accepted =
         http.send(
             java.net.http.HttpRequest.newBuilder(url)
