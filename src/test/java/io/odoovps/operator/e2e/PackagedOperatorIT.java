@@ -275,5 +275,25 @@ class PackagedOperatorIT {
                             .list()
                             .getItems())
                     .hasSize(1));
+    // an alert that can never be a ticket is answered 200, reported and counted by reason
+    var bad = body.replace("\"vps\":\"web\"", "\"vps\":\"" + "w".repeat(64) + "\"");
+    var refusedAlert =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(url)
+                .header("Authorization", "Bearer packaged-token")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(bad))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(refusedAlert.statusCode()).as(refusedAlert.body()).isEqualTo(200);
+    assertThat(refusedAlert.body()).contains("\"reason\":\"vps-invalid\"");
+    var metrics =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body())
+        .contains("odoovps_support_webhook_alerts_refused_total{reason=\"vps-invalid\"} 1.0")
+        .contains("odoovps_support_webhook_alerts_deferred_total{reason=\"api-server-error\"} 0.0");
   }
 }
