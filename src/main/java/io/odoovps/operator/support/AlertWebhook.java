@@ -85,8 +85,8 @@ public class AlertWebhook implements Handler<RoutingContext> {
     AlertmanagerPayload payload;
     try {
       payload = JSON.readValue(ctx.body().buffer().getBytes(), AlertmanagerPayload.class);
-      if (payload.alerts() == null) {
-        throw new IllegalArgumentException("no alerts");
+      if (payload.alerts() == null || payload.alerts().contains(null)) {
+        throw new IllegalArgumentException("no alerts, or an alert that is null");
       }
     } catch (Exception e) {
       ctx.response()
