@@ -2,6 +2,7 @@ package io.odoovps.operator.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -13,9 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Alertmanager webhook receiver: `POST <path>` with `Authorization: Bearer <token>` and a
- * version-4 webhook body of at most {@code maxBodyBytes}. 401 without the right token (compared in
- * constant time; nothing about it is logged), 413 for a larger body, 400 for a body that is not a
- * webhook notification, 200 with what changed otherwise.
+ * version-4 webhook body of at most {@code maxBodyBytes}. In this order: 401 without the right
+ * token (compared in constant time; nothing about it is logged), answered from the request's
+ * headers before any byte of the body is read, the connection then closed so that none is; 413 for
+ * a larger body; 400 for a body that is not a webhook notification; then the {@link TicketDesk}
+ * records the alerts one by one and the answer is 200 with what changed and the alerts it refused
+ * (fingerprint and reason), or 503 with the same report when some alert failed for a transient
+ * reason, so that Alertmanager sends the notification again.
  */
 public class AlertWebhook implements Handler<RoutingContext> {
 
@@ -35,29 +40,53 @@ public class AlertWebhook implements Handler<RoutingContext> {
     }
   }
 
-  /** Mounts the receiver on a router: size bound first, then authentication, then the desk. */
+  /**
+   * Mounts the receiver on a router: authentication first (headers only), then the size bound while
+   * the body is read, then parsing and the desk on a worker thread. The authentication is a route
+   * of its own ahead of the body's, since Vert.x keeps a route's body handler before its other
+   * handlers.
+   */
   public void mount(Router router, String path, int maxBodyBytes) {
+    router.post(path).handler(this::authenticate);
     router
         .post(path)
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
         .blockingHandler(this, false);
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
-    var header = ctx.request().getHeader("Authorization");
-    if (!authorized(header)) {
-      ctx.response()
-          .setStatusCode(401)
-          .putHeader("WWW-Authenticate", "Bearer")
-          .end("unauthorized\n");
+  /**
+   * Lets the request on to the body only with the right bearer token. Runs on the event loop as the
+   * request's headers arrive, before any handler reads the body; a refused HTTP/1 request that is
+   * still sending its body has its connection closed after the 401, so the rest is never read.
+   */
+  void authenticate(RoutingContext ctx) {
+    if (authorized(ctx.request().getHeader("Authorization"))) {
+      ctx.next();
       return;
     }
+    var request = ctx.request();
+    boolean dropConnection = request.version() != HttpVersion.HTTP_2 && !request.isEnded();
+    var response = ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer");
+    if (dropConnection) {
+      response.putHeader("Connection", "close");
+    }
+    response
+        .end("unauthorized\n")
+        .onComplete(
+            sent -> {
+              if (dropConnection) {
+                request.connection().close();
+              }
+            });
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
     AlertmanagerPayload payload;
     try {
       payload = JSON.readValue(ctx.body().buffer().getBytes(), AlertmanagerPayload.class);
-      if (payload.alerts() == null) {
-        throw new IllegalArgumentException("no alerts");
+      if (payload.alerts() == null || payload.alerts().contains(null)) {
+        throw new IllegalArgumentException("no alerts, or an alert that is null");
       }
     } catch (Exception e) {
       ctx.response()
@@ -68,6 +97,7 @@ public class AlertWebhook implements Handler<RoutingContext> {
     try {
       var outcome = desk.receive(payload);
       ctx.response()
+          .setStatusCode(outcome.retry() ? 503 : 200) // Alertmanager retries a 5xx
           .putHeader("Content-Type", "application/json")
           .end(JSON.writeValueAsString(outcome));
     } catch (Exception e) {

@@ -1,6 +1,7 @@
 package io.odoovps.operator.support;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -10,9 +11,20 @@ import java.time.Clock;
 @ApplicationScoped
 public class AlertWebhookRoute {
 
-  void mount(@Observes Router router, SupportConfig config, KubernetesClient client, Clock clock) {
+  void mount(
+      @Observes Router router,
+      SupportConfig config,
+      KubernetesClient client,
+      Clock clock,
+      MeterRegistry registry) {
     var webhook = config.webhook();
-    new AlertWebhook(new TicketDesk(client, clock, config.reopenWindow()), webhook.token())
-        .mount(router, webhook.path(), webhook.maxBodyBytes());
+    var desk =
+        new TicketDesk(
+            client,
+            clock,
+            config.reopenWindow(),
+            webhook.maxAlerts(),
+            new WebhookMetrics(registry));
+    new AlertWebhook(desk, webhook.token()).mount(router, webhook.path(), webhook.maxBodyBytes());
   }
 }

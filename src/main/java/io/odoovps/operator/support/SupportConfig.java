@@ -57,9 +57,21 @@ public interface SupportConfig {
      */
     Optional<String> token();
 
-    /** Largest request body accepted; a bigger one gets 413. */
-    @WithDefault("262144")
+    /**
+     * Largest request body accepted; a bigger one gets 413. Read only once the token is checked, so
+     * only Alertmanager can make the operator buffer it; the default holds {@link #maxAlerts()}
+     * alerts of about 4 KiB each.
+     */
+    @WithDefault("4194304")
     int maxBodyBytes();
+
+    /**
+     * Most alerts recorded from one notification (at least 1); the rest are reported in the answer
+     * and counted (`reason="over-limit"`), not recorded, and not retried. Set the receiver's
+     * `max_alerts` in Alertmanager to this value or less, so that Alertmanager truncates instead.
+     */
+    @WithDefault("" + TicketDesk.DEFAULT_MAX_ALERTS)
+    int maxAlerts();
 
     /** Path of the receiver on the operator's HTTP port. */
     @WithDefault("/alertmanager/webhook")

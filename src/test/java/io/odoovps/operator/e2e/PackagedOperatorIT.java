@@ -286,6 +286,24 @@ class PackagedOperatorIT {
                 .build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(refused.statusCode()).isEqualTo(401);
+    // the token is checked before the body is read: a head announcing 8 MiB (above the receiver's
+    // 4 MiB, below Quarkus's own 10 MiB limit), no token and no body, is answered 401 and its
+    // connection closed
+    try (var socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /alertmanager/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + "Content-Type: application/json\r\nContent-Length: 8388608\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      assertThat(
+              new String(
+                  socket.getInputStream().readAllBytes(),
+                  java.nio.charset.StandardCharsets.US_ASCII))
+          .startsWith("HTTP/1.1 401");
+    }
     var accepted =
         http.send(
             java.net.http.HttpRequest.newBuilder(url)
@@ -306,5 +324,25 @@ class PackagedOperatorIT {
                             .list()
                             .getItems())
                     .hasSize(1));
+    // an alert that can never be a ticket is answered 200, reported and counted by reason
+    var bad = body.replace("\"vps\":\"web\"", "\"vps\":\"" + "w".repeat(64) + "\"");
+    var refusedAlert =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(url)
+                .header("Authorization", "Bearer packaged-token")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(bad))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(refusedAlert.statusCode()).as(refusedAlert.body()).isEqualTo(200);
+    assertThat(refusedAlert.body()).contains("\"reason\":\"vps-invalid\"");
+    var metrics =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body())
+        .contains("odoovps_support_webhook_alerts_refused_total{reason=\"vps-invalid\"} 1.0")
+        .contains("odoovps_support_webhook_alerts_deferred_total{reason=\"api-server-error\"} 0.0");
   }
 }

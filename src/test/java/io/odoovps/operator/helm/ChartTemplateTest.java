@@ -136,6 +136,9 @@ class ChartTemplateTest {
         .contains("odoovps.traffic.live-annotations.\"ovn.kubernetes.io/egress_rate\"={mbps}")
         .contains("odoovps.overcommit.cpu-ratio=4")
         .contains("odoovps.support.webhook.path=/alertmanager/webhook")
+        // integers stay integers (a values-file number is a float to Helm)
+        .contains("odoovps.support.webhook.max-body-bytes=4194304")
+        .contains("odoovps.support.webhook.max-alerts=1000")
         .contains("odoovps.restore.ledger-namespace=odoovps-system")
         .doesNotContain("not-a-real-token");
   }

@@ -278,6 +278,7 @@ class AlertmanagerTicketsApiServerTest extends VpsOperatorTestBase {
     assertThat(post("Basic " + TOKEN, "{\"alerts\":[]}").statusCode()).isEqualTo(401);
     assertThat(post("Bearer " + TOKEN, "x".repeat(70 * 1024)).statusCode()).isEqualTo(413);
     assertThat(post("Bearer " + TOKEN, "not json").statusCode()).isEqualTo(400);
+    assertThat(post("Bearer " + TOKEN, "{\"alerts\":[null]}").statusCode()).isEqualTo(400);
     var ok =
         post(
             "Bearer " + TOKEN,

@@ -4,18 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketSpec;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketStatus.Phase;
 import io.odoovps.operator.support.HelpdeskForwarder.Channel;
+import io.odoovps.operator.testing.TestConfig;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The helpdesk webhook's URL and token arrive as the chart passes them: environment variables. */
+/**
+ * The helpdesk webhook's URL and token arrive as the chart passes them: environment variables; the
+ * Alertmanager webhook's bounds.
+ */
 class SupportConfigTest {
 
   @Test
@@ -37,6 +43,31 @@ class SupportConfigTest {
     assertThat(config.helpdesk().webhookToken()).contains("t0ken");
     assertThat(config.helpdesk().retryInterval()).isEqualTo(Duration.ofMinutes(1));
     assertThat(config.helpdesk().email()).isEmpty();
+  }
+
+  @Test
+  void theWebhookTakesAThousandAlertsOfFourMebibytesByDefaultAndACapBelowOneIsRefused() {
+    var defaults = TestConfig.support(Map.of()).webhook();
+    assertThat(defaults.maxAlerts()).isEqualTo(1000);
+    assertThat(defaults.maxBodyBytes()).isEqualTo(4 * 1024 * 1024);
+    var set =
+        new SmallRyeConfigBuilder()
+            .withMapping(SupportConfig.class)
+            .withSources(
+                new EnvConfigSource(Map.of("ODOOVPS_SUPPORT_WEBHOOK_MAX_ALERTS", "200"), 300))
+            .build()
+            .getConfigMapping(SupportConfig.class);
+    assertThat(set.webhook().maxAlerts()).isEqualTo(200);
+    assertThatThrownBy(
+            () ->
+                new TicketDesk(
+                    null,
+                    Clock.systemUTC(),
+                    Duration.ofHours(24),
+                    0,
+                    new WebhookMetrics(new SimpleMeterRegistry())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("odoovps.support.webhook.max-alerts must be at least 1, not 0");
   }
 
   private static SupportConfig withToken(String token) {

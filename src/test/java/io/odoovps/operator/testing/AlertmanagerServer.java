@@ -38,6 +38,25 @@ public final class AlertmanagerServer implements AutoCloseable {
 
   /** The same, with more top-level configuration appended (inhibit rules, say). */
   public AlertmanagerServer(String webhookUrl, String token, Duration repeat, String extraConfig) {
+    this(webhookUrl, token, repeat, extraConfig, "['...']", 0);
+  }
+
+  /**
+   * Starts Alertmanager grouping alerts by {@code groupBy} (a YAML list of label names) into one
+   * notification of at most {@code maxAlerts} alerts (the receiver's `max_alerts`; 0: no limit).
+   */
+  public AlertmanagerServer(
+      String webhookUrl, String token, Duration repeat, String groupBy, int maxAlerts) {
+    this(webhookUrl, token, repeat, "", groupBy, maxAlerts);
+  }
+
+  private AlertmanagerServer(
+      String webhookUrl,
+      String token,
+      Duration repeat,
+      String extraConfig,
+      String groupBy,
+      int maxAlerts) {
     var binary = binary();
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(binary + " is missing: run `make monitoring-tools`");
@@ -54,7 +73,7 @@ public final class AlertmanagerServer implements AutoCloseable {
               "\n",
               "route:",
               "  receiver: odoovps",
-              "  group_by: ['...']",
+              "  group_by: " + groupBy,
               "  group_wait: 200ms",
               "  group_interval: 1s",
               "  repeat_interval: " + repeat.toMillis() + "ms",
@@ -63,6 +82,7 @@ public final class AlertmanagerServer implements AutoCloseable {
               "    webhook_configs:",
               "      - url: " + webhookUrl,
               "        send_resolved: true",
+              "        max_alerts: " + maxAlerts,
               "        http_config:",
               "          authorization:",
               "            type: Bearer",
