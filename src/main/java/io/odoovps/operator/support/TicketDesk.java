@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.odoovps.operator.api.v1alpha1.NameRules;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketSpec;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketStatus.Phase;
@@ -65,7 +66,7 @@ public class TicketDesk {
             : payload.alerts()) {
       var namespace = alert.label("namespace");
       var vps = alert.label("vps");
-      if (namespace == null || vps == null || !namespace.matches(NAME) || !vps.matches(NAME)) {
+      if (namespace == null || vps == null || !namespace.matches(NAME) || !isVpsName(vps)) {
         skipped++;
         continue;
       }
@@ -124,6 +125,11 @@ public class TicketDesk {
     var outcome = new Outcome(opened, reopened, resolved, unchanged, skipped);
     LOG.info("Alertmanager notification {}: {}", payload.groupKey(), outcome);
     return outcome;
+  }
+
+  /** Whether {@code vps} can name an OdooVps: the API server refuses a ticket on any other. */
+  private static boolean isVpsName(String vps) {
+    return vps.length() <= NameRules.VPS_NAME_MAX && vps.matches(NameRules.DNS_1035_LABEL);
   }
 
   private boolean open(
