@@ -38,7 +38,8 @@ class IPv4AllocationApiServerTest extends VpsOperatorTestBase {
                 "odoovps.locations.nice-1.ipv4-pool", "198.18.1.0/24",
                 "odoovps.locations.nice-2.ipv4-pool", "198.18.2.0/24",
                 "odoovps.locations.nice-2.ipv4-exclude", "198.18.2.1",
-                "odoovps.locations.cannes-1.ipv4-pool", "198.18.3.0/24"));
+                "odoovps.locations.cannes-1.ipv4-pool", "198.18.3.0/24",
+                "odoovps.locations.antibes-1.ipv4-pool", "198.18.4.0/24"));
     settings.putAll(laterSettings);
     return TestConfig.with(settings);
   }
@@ -285,5 +286,40 @@ class IPv4AllocationApiServerTest extends VpsOperatorTestBase {
     assertThat(eventReasons("holder"))
         .filteredOn(OdooVpsConditions.REASON_KEPT_OUTSIDE_POOL::equals)
         .hasSize(1);
+  }
+
+  @Test
+  void aMalformedExclusionKeepsTheAddressesHeldAndMakesNewVpssWaitNamingTheEntry() {
+    vpsIn("before-typo", "antibes-1");
+    assertThat(addressOf("before-typo")).isEqualTo("198.18.4.1");
+
+    operator.close();
+    laterSettings.put("odoovps.locations.antibes-1.ipv4-exclude", "198.18.4.1,gateway");
+    operator = newOperator();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                OdooVpsConditions.REASON_KEPT_OUTSIDE_POOL.equals(
+                    conditionReason(vps("before-typo"), "IPv4Allocated")));
+    assertThat(vps("before-typo").getStatus().getIpv4()).isEqualTo("198.18.4.1");
+    assertThat(vps("before-typo").getStatus().getConditions())
+        .anySatisfy(
+            c ->
+                assertThat(c.getMessage())
+                    .contains("the IPv4 pool of antibes-1 cannot be read")
+                    .contains("malformed IPv4 exclusion 'gateway'"));
+
+    vpsIn("after-typo", "antibes-1");
+    awaitPhase("after-typo", VpsPhase.Pending);
+    assertThat(condition(vps("after-typo"), "IPv4Allocated")).isEqualTo("False");
+    assertThat(vps("after-typo").getStatus().getConditions())
+        .anySatisfy(
+            c ->
+                assertThat(c.getMessage())
+                    .contains("Location antibes-1: malformed IPv4 exclusion 'gateway'")
+                    .contains("odoovps.locations.antibes-1.ipv4-exclude"));
+    assertThat(vm("after-typo")).isNull();
   }
 }
