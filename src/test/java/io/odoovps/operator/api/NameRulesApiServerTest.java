@@ -2,13 +2,18 @@ package io.odoovps.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.odoovps.operator.api.v1alpha1.NameRules;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateSpec;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
@@ -20,6 +25,8 @@ import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.vps.GuestDesign;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,7 +114,7 @@ class NameRulesApiServerTest {
         "must be no more than 63 characters");
   }
 
-  private static io.fabric8.kubernetes.api.model.Pod launcherPodMounting(String volume) {
+  private static Pod launcherPodMounting(String volume) {
     return new PodBuilder()
         .withNewMetadata()
         .withGenerateName("virt-launcher-")
@@ -145,7 +152,7 @@ class NameRulesApiServerTest {
 
   // --- BackupPolicy ---
 
-  private static io.odoovps.operator.api.v1alpha1.backup.BackupPolicy policy(String name) {
+  private static BackupPolicy policy(String name) {
     return BackupFixtures.policy(
         namespace, name, "https://s3.lyon.example", "backups", "lyon-1", "s3-keys");
   }
@@ -257,5 +264,106 @@ class NameRulesApiServerTest {
 
     refused(state("9shop"), "spec.vps must be the name of an OdooVps");
     refused(state(named("m-", NameRules.VPS_NAME_MAX + 1)), "spec.vps", "may not be more than 38");
+  }
+
+  // --- on creation only ---
+
+  private static final String PROBE_CRD =
+      """
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: {name: nameprobes.probe.odoovps.io}
+      spec:
+        group: probe.odoovps.io
+        scope: Namespaced
+        names: {plural: nameprobes, singular: nameprobe, kind: NameProbe}
+        versions:
+        - name: v1
+          served: true
+          storage: true
+          schema:
+            openAPIV3Schema:
+              type: object
+              x-kubernetes-validations:
+              - {rule: "RULE", optionalOldSelf: true, message: "too long"}
+              properties:
+                spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
+      """;
+
+  private static void installProbe(String rule) {
+    var crd =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(PROBE_CRD.replace("RULE", rule), CustomResourceDefinition.class);
+    client.resource(crd).forceConflicts().serverSideApply();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                client
+                    .apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName("nameprobes.probe.odoovps.io")
+                    .get()
+                    .getSpec()
+                    .getVersions()
+                    .get(0)
+                    .getSchema()
+                    .getOpenAPIV3Schema()
+                    .getXKubernetesValidations()
+                    .get(0)
+                    .getRule()
+                    .equals(rule));
+  }
+
+  private static GenericKubernetesResource probe(String name, String value) {
+    var probe = new GenericKubernetesResource();
+    probe.setApiVersion("probe.odoovps.io/v1");
+    probe.setKind("NameProbe");
+    probe.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    probe.setAdditionalProperty("spec", Map.of("value", value));
+    return probe;
+  }
+
+  /**
+   * The name rules run on creation only: an object created before a rule existed (here a throwaway
+   * kind carrying {@link NameRules#VPS_NAME_SIZE_RULE}) can still be updated, as its termination
+   * and its status writes need; a new one is refused.
+   */
+  @Test
+  void aNameRuleRefusesNewObjectsButLetsAnOlderObjectBeUpdated() {
+    installProbe("oldSelf.hasValue() || true");
+    var older = named("older-", NameRules.VPS_NAME_MAX + 10);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> client.resource(probe(older, "created")).create() != null);
+
+    installProbe(NameRules.VPS_NAME_SIZE_RULE);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(
+                        () ->
+                            client
+                                .resource(probe(named("newer-", NameRules.VPS_NAME_MAX + 10), "x"))
+                                .create())
+                    .hasMessageContaining("too long"));
+
+    var updated =
+        client
+            .genericKubernetesResources("probe.odoovps.io/v1", "NameProbe")
+            .inNamespace(namespace)
+            .withName(older)
+            .edit(
+                p -> {
+                  p.setAdditionalProperty("spec", Map.of("value", "terminated"));
+                  return p;
+                });
+    assertThat(updated.getAdditionalProperties().get("spec").toString()).contains("terminated");
   }
 }
