@@ -27,7 +27,8 @@ public interface OperatorConfig {
 
   /**
    * The datacenters, by name (the value of `spec.location`), each with its pool of public IPv4
-   * addresses: `odoovps.locations.paris-1.ipv4-pool=192.0.2.0/28,198.51.100.10-198.51.100.20`.
+   * addresses: `odoovps.locations.paris-1.ipv4-pool=192.0.2.0/28,198.51.100.10-198.51.100.20`, and
+   * the addresses kept out of it: `odoovps.locations.paris-1.ipv4-exclude=192.0.2.1`.
    */
   Map<String, Location> locations();
 
@@ -195,8 +196,17 @@ public interface OperatorConfig {
 
   /** A datacenter. */
   interface Location {
-    /** Public IPv4 addresses: CIDR blocks, `first-last` ranges or single addresses. */
+    /**
+     * Public IPv4 addresses: CIDR blocks (their hosts: not the network and broadcast addresses of a
+     * block up to /30), `first-last` ranges or single addresses.
+     */
     List<String> ipv4Pool();
+
+    /**
+     * Addresses of the pool never handed out (the gateway, the provider's own), written as in
+     * {@link #ipv4Pool()}. An address a VPS already holds stays with it (contract article 3).
+     */
+    Optional<List<String>> ipv4Exclude();
   }
 
   /** Suspension. */

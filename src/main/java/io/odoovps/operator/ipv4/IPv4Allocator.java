@@ -24,6 +24,10 @@ import java.util.stream.Collectors;
  * cluster-scoped {@link IPv4Allocation} named by the address: creating it is the atomic claim (a
  * concurrent claim of the same address gets 409 Conflict and tries the next one), and it outlives
  * restarts of the VM and of the operator. Released only on termination.
+ *
+ * <p>An address a VPS holds is never taken from it, even when the configuration no longer hands it
+ * out (newly excluded, a block's network or broadcast address handed out before those were skipped,
+ * a pool that shrank): the allocation says so, and only new allocations skip it.
  */
 public class IPv4Allocator {
 
@@ -49,17 +53,33 @@ public class IPv4Allocator {
         .forEach(
             (name, location) -> {
               try {
-                pools.put(name, IPv4Pool.parse(location.ipv4Pool()));
+                pools.put(
+                    name,
+                    IPv4Pool.parse(location.ipv4Pool(), location.ipv4Exclude().orElse(List.of())));
               } catch (IllegalArgumentException e) {
-                poolErrors.put(name, e.getMessage());
+                poolErrors.put(
+                    name,
+                    e.getMessage()
+                        + " (odoovps.locations."
+                        + name
+                        + ".ipv4-pool, odoovps.locations."
+                        + name
+                        + ".ipv4-exclude)");
               }
             });
   }
 
   /** The outcome of an allocation. */
   public sealed interface Result {
-    /** The VPS holds this address. */
-    record Allocated(String address) implements Result {}
+    /**
+     * The VPS holds this address; {@code caution} says why the pool would not hand it out today
+     * (null when it would): the VPS keeps it all the same.
+     */
+    record Allocated(String address, String caution) implements Result {
+      public Allocated(String address) {
+        this(address, null);
+      }
+    }
 
     /** Every address of the location is held by another VPS. */
     record Exhausted(String location, long size) implements Result {}
@@ -72,26 +92,31 @@ public class IPv4Allocator {
     return Map.of(BY_VPS_UID, a -> List.of(a.getSpec().getVps().uid()));
   }
 
-  /** Known locations, for validation messages. */
+  /**
+   * Configured locations, for validation: a location whose pool is malformed is one too (its VPSs
+   * keep their addresses; a new VPS waits with the parse error as its condition).
+   */
   public java.util.Set<String> locations() {
-    return pools.keySet();
+    var known = new java.util.TreeSet<>(pools.keySet());
+    known.addAll(poolErrors.keySet());
+    return known;
   }
 
   public Result allocate(
       OdooVps vps, KubernetesClient client, InformerEventSource<IPv4Allocation, OdooVps> cache) {
     var uid = vps.getMetadata().getUid();
+    var location = vps.getSpec().getLocation();
+    var pool = pools.get(location);
     var held = cache.byIndex(BY_VPS_UID, uid);
     if (!held.isEmpty()) {
-      return new Result.Allocated(held.get(0).getSpec().getAddress());
+      return kept(held.get(0).getSpec().getAddress(), location, pool);
     }
     // The cache may lag behind our own create of a moment ago: ask the API server before claiming.
     var listed =
         client.resources(IPv4Allocation.class).withLabel(VPS_UID_LABEL, uid).list().getItems();
     if (!listed.isEmpty()) {
-      return new Result.Allocated(listed.get(0).getSpec().getAddress());
+      return kept(listed.get(0).getSpec().getAddress(), location, pool);
     }
-    var location = vps.getSpec().getLocation();
-    var pool = pools.get(location);
     if (pool == null) {
       return new Result.NoPool(
           location, poolErrors.getOrDefault(location, "no IPv4 pool is configured for it"));
@@ -123,6 +148,24 @@ public class IPv4Allocator {
         recentClaims.remove(address);
       }
     }
+  }
+
+  /** The address a VPS already holds, with a caution when its pool no longer hands it out. */
+  private Result.Allocated kept(String address, String location, IPv4Pool pool) {
+    if (pool == null) {
+      return new Result.Allocated(
+          address,
+          "the IPv4 pool of "
+              + location
+              + " cannot be read ("
+              + poolErrors.getOrDefault(location, "none is configured")
+              + ")");
+    }
+    return new Result.Allocated(
+        address,
+        pool.whyNot(address)
+            .map(why -> why + " (odoovps.locations." + location + ")")
+            .orElse(null));
   }
 
   private static IPv4Allocation allocation(OdooVps vps, String address) {

@@ -1,63 +1,97 @@
 package io.odoovps.operator.ipv4;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The public IPv4 addresses of one location, parsed from the configuration: CIDR blocks
- * (`192.0.2.0/28`, every address of the block), ranges (`192.0.2.10-192.0.2.20`) and single
- * addresses, in the order given. A plain value class.
+ * The public IPv4 addresses one location hands out, parsed from the configuration, in the order
+ * given. Entries are CIDR blocks, ranges ({@code 192.0.2.10-192.0.2.20}) and single addresses:
+ *
+ * <ul>
+ *   <li>a block up to /30 hands out its hosts only: {@code 192.0.2.0/24} gives {@code 192.0.2.1} to
+ *       {@code 192.0.2.254}, never its network ({@code .0}) or broadcast ({@code .255}) address;
+ *   <li>a /31 hands out both its addresses (a point-to-point link has no network or broadcast
+ *       address, RFC 3021) and a /32 its one address (a host route);
+ *   <li>a range or a single address hands out every address it names.
+ * </ul>
+ *
+ * Exclusions (the gateway, addresses kept for the provider) are written the same way and are never
+ * handed out, whatever entry holds them; every address of an excluded block is excluded. A plain
+ * value class.
  */
 public final class IPv4Pool {
 
   private static final Pattern ADDRESS =
       Pattern.compile("^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$");
 
-  private final List<long[]> ranges;
-  private final long size;
+  /** One configured entry: the addresses it names, and whether it is a CIDR block. */
+  private record Entry(String text, long first, long last, boolean block) {
+    boolean covers(long value) {
+      return value >= first && value <= last;
+    }
 
-  private IPv4Pool(List<long[]> ranges) {
-    this.ranges = ranges;
-    this.size = distinctSize(ranges);
+    /** A block up to /30 keeps its network and broadcast addresses out. */
+    boolean hostsOnly() {
+      return block && last - first >= 3;
+    }
   }
 
-  /** How many distinct addresses the ranges hold (overlapping entries count once). */
-  private static long distinctSize(List<long[]> ranges) {
-    var sorted = ranges.stream().sorted((a, b) -> Long.compare(a[0], b[0])).toList();
-    long total = 0;
-    long coveredUpTo = -1;
-    for (var r : sorted) {
-      long start = Math.max(r[0], coveredUpTo + 1);
-      if (r[1] >= start) {
-        total += r[1] - start + 1;
-        coveredUpTo = r[1];
-      }
+  private final List<Entry> entries;
+  private final List<Entry> exclusions;
+
+  /** The addresses handed out, entry by entry in the configured order, exclusions cut out. */
+  private final List<long[]> usable;
+
+  private final long size;
+
+  private IPv4Pool(List<Entry> entries, List<Entry> exclusions) {
+    this.entries = entries;
+    this.exclusions = exclusions;
+    var excluded = merged(exclusions.stream().map(e -> new long[] {e.first(), e.last()}).toList());
+    var pieces = new ArrayList<long[]>();
+    for (var entry : entries) {
+      long first = entry.hostsOnly() ? entry.first() + 1 : entry.first();
+      long last = entry.hostsOnly() ? entry.last() - 1 : entry.last();
+      pieces.addAll(minus(first, last, excluded));
     }
-    return total;
+    this.usable = List.copyOf(pieces);
+    this.size = merged(usable).stream().mapToLong(r -> r[1] - r[0] + 1).sum();
   }
 
   /** Parses the entries; throws IllegalArgumentException naming a malformed one. */
   public static IPv4Pool parse(List<String> entries) {
-    var ranges = new ArrayList<long[]>();
-    for (var raw : entries) {
-      var entry = raw.trim();
-      if (entry.isEmpty()) {
+    return parse(entries, List.of());
+  }
+
+  /**
+   * Parses the entries and the exclusions; throws IllegalArgumentException naming a malformed one.
+   */
+  public static IPv4Pool parse(List<String> entries, List<String> exclusions) {
+    return new IPv4Pool(entries(entries, "IPv4 pool entry"), entries(exclusions, "IPv4 exclusion"));
+  }
+
+  private static List<Entry> entries(List<String> texts, String what) {
+    var parsed = new ArrayList<Entry>();
+    for (var raw : texts) {
+      var text = raw.trim();
+      if (text.isEmpty()) {
         continue;
       }
       try {
-        ranges.add(parseEntry(entry));
+        parsed.add(parseEntry(text));
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
-            "malformed IPv4 pool entry '" + entry + "': " + e.getMessage(), e);
+            "malformed " + what + " '" + text + "': " + e.getMessage(), e);
       }
     }
-    return new IPv4Pool(List.copyOf(ranges));
+    return List.copyOf(parsed);
   }
 
-  private static long[] parseEntry(String entry) {
+  private static Entry parseEntry(String entry) {
     if (entry.contains("/")) {
       var parts = entry.split("/", 2);
       int prefix = Integer.parseInt(parts[1]);
@@ -67,7 +101,7 @@ public final class IPv4Pool {
       long base = toLong(parts[0]);
       long blockSize = 1L << (32 - prefix);
       long first = base & ~(blockSize - 1) & 0xFFFFFFFFL;
-      return new long[] {first, first + blockSize - 1};
+      return new Entry(entry, first, first + blockSize - 1, true);
     } else if (entry.contains("-")) {
       var parts = entry.split("-", 2);
       long first = toLong(parts[0].trim());
@@ -75,33 +109,93 @@ public final class IPv4Pool {
       if (last < first) {
         throw new IllegalArgumentException("IPv4 range ends before it starts: " + entry);
       }
-      return new long[] {first, last};
+      return new Entry(entry, first, last, false);
     } else {
       long single = toLong(entry);
-      return new long[] {single, single};
+      return new Entry(entry, single, single, false);
     }
   }
 
+  /** Sorted, overlapping and adjacent ranges joined. */
+  private static List<long[]> merged(List<long[]> ranges) {
+    var sorted = ranges.stream().sorted(Comparator.comparingLong(r -> r[0])).toList();
+    var out = new ArrayList<long[]>();
+    for (var r : sorted) {
+      var lastOut = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (lastOut != null && r[0] <= lastOut[1] + 1) {
+        lastOut[1] = Math.max(lastOut[1], r[1]);
+      } else {
+        out.add(new long[] {r[0], r[1]});
+      }
+    }
+    return out;
+  }
+
+  /** {@code [first, last]} without the (merged, sorted) {@code excluded} ranges. */
+  private static List<long[]> minus(long first, long last, List<long[]> excluded) {
+    var out = new ArrayList<long[]>();
+    long from = first;
+    for (var x : excluded) {
+      if (x[1] < from || x[0] > last) {
+        continue;
+      }
+      if (x[0] > from) {
+        out.add(new long[] {from, x[0] - 1});
+      }
+      from = x[1] + 1;
+      if (from > last) {
+        return out;
+      }
+    }
+    if (from <= last) {
+      out.add(new long[] {from, last});
+    }
+    return out;
+  }
+
+  /** How many distinct addresses the pool hands out (overlapping entries count once). */
   public long size() {
     return size;
   }
 
+  /** Whether the pool hands out {@code address}. */
   public boolean contains(String address) {
-    if (address == null) {
-      return false;
+    var value = valueOf(address);
+    return value.isPresent() && usable.stream().anyMatch(r -> covers(r, value.get()));
+  }
+
+  /**
+   * Why the pool does not hand out {@code address} (excluded, a block's network or broadcast
+   * address, outside every entry); empty when it does.
+   */
+  public Optional<String> whyNot(String address) {
+    var value = valueOf(address);
+    if (value.isEmpty()) {
+      return Optional.of(address + " is not an IPv4 address");
     }
-    long value;
-    try {
-      value = toLong(address);
-    } catch (IllegalArgumentException e) {
-      return false;
+    long v = value.get();
+    if (usable.stream().anyMatch(r -> covers(r, v))) {
+      return Optional.empty();
     }
-    return ranges.stream().anyMatch(r -> value >= r[0] && value <= r[1]);
+    var exclusion = exclusions.stream().filter(e -> e.covers(v)).findFirst();
+    if (exclusion.isPresent()) {
+      return Optional.of(address + " is excluded (exclusion " + exclusion.get().text() + ")");
+    }
+    var block = entries.stream().filter(e -> e.hostsOnly() && e.covers(v)).findFirst();
+    if (block.isPresent()) {
+      return Optional.of(
+          address
+              + " is the "
+              + (v == block.get().first() ? "network" : "broadcast")
+              + " address of "
+              + block.get().text());
+    }
+    return Optional.of(address + " is in no entry of the pool");
   }
 
   /** The first address of the pool that is not in {@code taken}, in pool order. */
   public Optional<String> firstFree(Set<String> taken) {
-    for (var range : ranges) {
+    for (var range : usable) {
       for (long value = range[0]; value <= range[1]; value++) {
         var address = toText(value);
         if (!taken.contains(address)) {
@@ -110,6 +204,21 @@ public final class IPv4Pool {
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean covers(long[] range, long value) {
+    return value >= range[0] && value <= range[1];
+  }
+
+  private static Optional<Long> valueOf(String address) {
+    if (address == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(toLong(address));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   static long toLong(String address) {

@@ -10,7 +10,10 @@ public final class KubeNames {
 
   private KubeNames() {}
 
-  /** {@code name} if short enough, else a prefix and a hash of the whole, still unique. */
+  /**
+   * {@code name} if short enough, else a prefix and a hash of the whole, still unique; the prefix
+   * never ends with a dash or a dot, so a DNS-1123 name stays one.
+   */
   public static String bounded(String name, int max) {
     if (name.length() <= max) {
       return name;
@@ -23,7 +26,8 @@ public final class KubeNames {
                       .digest(name.getBytes(StandardCharsets.UTF_8)))
               .substring(0, 8);
       var prefix = name.substring(0, max - 9);
-      while (prefix.endsWith("-")) {
+      // a cut before a dash or a dot would leave "x-" or "x." before the hash: not a valid name
+      while (prefix.endsWith("-") || prefix.endsWith(".")) {
         prefix = prefix.substring(0, prefix.length() - 1);
       }
       return prefix + "-" + hash;

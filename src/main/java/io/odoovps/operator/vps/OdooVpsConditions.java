@@ -48,5 +48,8 @@ public final class OdooVpsConditions {
   public static final String REASON_VALID = "Valid";
   public static final String REASON_INVALID = "InvalidSpec";
 
+  /** IPv4Allocated: the VPS keeps an address its pool no longer hands out (a Warning). */
+  public static final String REASON_KEPT_OUTSIDE_POOL = "KeptOutsidePool";
+
   private OdooVpsConditions() {}
 }

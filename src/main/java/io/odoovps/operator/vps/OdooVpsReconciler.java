@@ -686,7 +686,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             identityDeadline,
             accessCodesSentAt,
             accessCodesProblem,
-            null);
+            null,
+            allocated.caution());
     var wake =
         Stream.of(
                 Optional.ofNullable(planChange.nextCheck()),

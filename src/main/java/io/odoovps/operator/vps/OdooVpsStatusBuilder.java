@@ -59,6 +59,17 @@ public class OdooVpsStatusBuilder {
                   + (vm.isPresent() ? ". The last valid configuration keeps running." : "."));
       if (o.ipv4Problem() != null) {
         c.set(IPV4_ALLOCATED, false, "PoolExhausted", o.ipv4Problem());
+      } else if (o.ipv4() != null && o.ipv4Caution() != null) {
+        c.set(
+            IPV4_ALLOCATED,
+            true,
+            REASON_KEPT_OUTSIDE_POOL,
+            "The VPS holds "
+                + o.ipv4()
+                + " for its whole life (contract article 3), although its pool no longer hands it"
+                + " out: "
+                + o.ipv4Caution()
+                + ". New allocations skip it.");
       } else if (o.ipv4() != null) {
         c.set(
             IPV4_ALLOCATED,

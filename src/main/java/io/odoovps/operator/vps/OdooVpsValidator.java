@@ -1,5 +1,6 @@
 package io.odoovps.operator.vps;
 
+import io.odoovps.operator.api.v1alpha1.NameRules;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.config.OperatorConfig;
 import java.util.ArrayList;
@@ -8,9 +9,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The rules that depend on the platform's configuration and so cannot live in the CRD's CEL. Each
- * message names the field and the rule. A failure never deletes anything: the reconciler keeps the
- * last valid VM and reports the messages as a condition and an Event.
+ * The rules that depend on the platform's configuration and so cannot live in the CRD's CEL, and
+ * the name rule for VPSs created before the API server checked it (it checks names on creation
+ * only). Each message names the field and the rule. A failure never deletes anything: the
+ * reconciler keeps the last valid VM and reports the messages as a condition and an Event.
  */
 public class OdooVpsValidator {
 
@@ -24,6 +26,16 @@ public class OdooVpsValidator {
 
   public List<String> validate(OdooVps vps) {
     var errors = new ArrayList<String>();
+    var name = vps.getMetadata().getName();
+    if (name.length() > NameRules.VPS_NAME_MAX || !name.matches(NameRules.DNS_1035_LABEL)) {
+      errors.add(
+          "metadata.name "
+              + name
+              + " cannot name what a VPS is made of: it must be "
+              + NameRules.VPS_NAME_TEXT
+              + " (its Service, and KubeVirt's pod volume <name>-provider-ssh-access-cred);"
+              + " create the VPS under another name");
+    }
     var version = vps.getSpec().getOdoo().getVersion();
     var supported = config.odoo().supportedVersions();
     if (!supported.contains(version)) {

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Everything one reconcile learned and decided about a VPS, from which {@link OdooVpsStatusBuilder}
- * computes the status. Fields that a step did not reach are null.
+ * computes the status. Fields that a step did not reach are null; {@code ipv4Caution} says why the
+ * pool would no longer hand out the address the VPS keeps.
  */
 public record VpsObservation(
     OdooVps vps,
@@ -26,7 +27,40 @@ public record VpsObservation(
     String identityDeadline,
     String accessCodesSentAt,
     String accessCodesProblem,
-    TerminationStatus termination) {
+    TerminationStatus termination,
+    String ipv4Caution) {
+
+  /** An observation whose address, if any, the pool still hands out. */
+  public VpsObservation(
+      OdooVps vps,
+      List<String> validationErrors,
+      String ipv4,
+      String ipv4Problem,
+      Optional<VirtualMachine> vm,
+      SuspensionStatus suspension,
+      boolean isolated,
+      PlanChangeTracker.Outcome planChange,
+      BillingStatus billing,
+      String identityDeadline,
+      String accessCodesSentAt,
+      String accessCodesProblem,
+      TerminationStatus termination) {
+    this(
+        vps,
+        validationErrors,
+        ipv4,
+        ipv4Problem,
+        vm,
+        suspension,
+        isolated,
+        planChange,
+        billing,
+        identityDeadline,
+        accessCodesSentAt,
+        accessCodesProblem,
+        termination,
+        null);
+  }
 
   public static VpsObservation invalid(
       OdooVps vps, List<String> errors, Optional<VirtualMachine> vm) {

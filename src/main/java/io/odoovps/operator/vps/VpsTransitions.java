@@ -39,7 +39,15 @@ class VpsTransitions {
     }
     onConditionChange(vps, before, next, OdooVpsConditions.SPEC_VALID, "False", true);
     onConditionChange(vps, before, next, OdooVpsConditions.IPV4_ALLOCATED, "False", true);
-    onConditionChange(vps, before, next, OdooVpsConditions.IPV4_ALLOCATED, "True", false);
+    onConditionChange(
+        vps,
+        before,
+        next,
+        OdooVpsConditions.IPV4_ALLOCATED,
+        "True",
+        reason(next, OdooVpsConditions.IPV4_ALLOCATED)
+            .filter(OdooVpsConditions.REASON_KEPT_OUTSIDE_POOL::equals)
+            .isPresent());
     planChange(vps, before, next);
 
     var wasSuspended =

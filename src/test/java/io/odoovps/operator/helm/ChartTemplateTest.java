@@ -133,6 +133,7 @@ class ChartTemplateTest {
             .get("application.properties");
     assertThat(properties)
         .contains("odoovps.locations.paris-1.ipv4-pool=192.0.2.0/24")
+        .contains("odoovps.locations.paris-1.ipv4-exclude=192.0.2.1")
         .contains("odoovps.traffic.live-annotations.\"ovn.kubernetes.io/egress_rate\"={mbps}")
         .contains("odoovps.overcommit.cpu-ratio=4")
         .contains("odoovps.support.webhook.path=/alertmanager/webhook")

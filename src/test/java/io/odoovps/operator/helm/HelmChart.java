@@ -94,7 +94,7 @@ final class HelmChart {
       prometheusRule: {enabled: true}
       config:
         locations:
-          paris-1: {ipv4Pool: 192.0.2.0/24}
+          paris-1: {ipv4Pool: 192.0.2.0/24, ipv4Exclude: 192.0.2.1}
         traffic:
           liveAnnotations: {"ovn.kubernetes.io/egress_rate": "{mbps}"}
       extraConfig: {odoovps.overcommit.cpu-ratio: "4"}

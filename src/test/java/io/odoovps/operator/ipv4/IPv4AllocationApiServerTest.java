@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.TerminationSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.testing.TestConfig;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
+import io.odoovps.operator.vps.OdooVpsConditions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +24,24 @@ import org.junit.jupiter.api.Test;
 /** The fixed IPv4 of contract article 3, on the real API server. */
 class IPv4AllocationApiServerTest extends VpsOperatorTestBase {
 
+  /** Settings a test adds before it restarts the operator. */
+  private final Map<String, String> laterSettings = new HashMap<>();
+
   @Override
   protected OperatorConfig config() {
-    return TestConfig.with(
-        Map.of(
-            "odoovps.locations.marseille-1.ipv4-pool", "203.0.113.0/26",
-            "odoovps.locations.tiny-1.ipv4-pool", "203.0.113.100-203.0.113.101"));
+    var settings =
+        new HashMap<>(
+            Map.of(
+                "odoovps.locations.marseille-1.ipv4-pool", "203.0.113.0/26",
+                "odoovps.locations.tiny-1.ipv4-pool", "203.0.113.100-203.0.113.101",
+                // a /24 of its own per test: allocations are cluster-wide
+                "odoovps.locations.nice-1.ipv4-pool", "198.18.1.0/24",
+                "odoovps.locations.nice-2.ipv4-pool", "198.18.2.0/24",
+                "odoovps.locations.nice-2.ipv4-exclude", "198.18.2.1",
+                "odoovps.locations.cannes-1.ipv4-pool", "198.18.3.0/24",
+                "odoovps.locations.antibes-1.ipv4-pool", "198.18.4.0/24"));
+    settings.putAll(laterSettings);
+    return TestConfig.with(settings);
   }
 
   private List<IPv4Allocation> allocationsOf(String location) {
@@ -173,5 +188,138 @@ class IPv4AllocationApiServerTest extends VpsOperatorTestBase {
                 assertThat(c.getMessage())
                     .contains("spec.location atlantis-9 is not a datacenter"));
     assertThat(vm("lost")).isNull();
+  }
+
+  private String addressOf(String name) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> vps(name).getStatus().getIpv4() != null);
+    return vps(name).getStatus().getIpv4();
+  }
+
+  private OdooVps vpsIn(String name, String location) {
+    var vps = VpsFixtures.vps(namespace, name);
+    vps.getSpec().setLocation(location);
+    return create(vps);
+  }
+
+  @Test
+  void theFirstVpsOfASlash24GetsDotOneNeverTheNetworkAddress() {
+    vpsIn("first-of-block", "nice-1");
+
+    assertThat(addressOf("first-of-block")).isEqualTo("198.18.1.1");
+    assertThat(client.resources(IPv4Allocation.class).withName("198.18.1.0").get()).isNull();
+    assertThat(client.services().inNamespace(namespace).withName("first-of-block").get())
+        .satisfies(s -> assertThat(s.getSpec().getLoadBalancerIP()).isEqualTo("198.18.1.1"));
+  }
+
+  @Test
+  void theFirstVpsOfABlockWithAnExcludedGatewayGetsTheNextAddress() {
+    vpsIn("after-gateway", "nice-2");
+    assertThat(addressOf("after-gateway")).isEqualTo("198.18.2.2");
+
+    vpsIn("next-after-gateway", "nice-2");
+    assertThat(addressOf("next-after-gateway")).isEqualTo("198.18.2.3");
+    assertThat(client.resources(IPv4Allocation.class).withName("198.18.2.1").get()).isNull();
+  }
+
+  @Test
+  void anAddressExcludedAfterItWasAllocatedStaysWithItsVpsWithAWarningAndIsNotHandedOutAgain() {
+    vpsIn("holder", "cannes-1");
+    assertThat(addressOf("holder")).isEqualTo("198.18.3.1");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "Allocated".equals(conditionReason(vps("holder"), "IPv4Allocated")));
+
+    // The platform learns 198.18.3.1 is the gateway and excludes it; the operator restarts.
+    operator.close();
+    laterSettings.put("odoovps.locations.cannes-1.ipv4-exclude", "198.18.3.1");
+    operator = newOperator();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                OdooVpsConditions.REASON_KEPT_OUTSIDE_POOL.equals(
+                    conditionReason(vps("holder"), "IPv4Allocated")));
+    var holder = vps("holder");
+    assertThat(holder.getStatus().getIpv4()).isEqualTo("198.18.3.1");
+    assertThat(condition(holder, "IPv4Allocated")).isEqualTo("True");
+    assertThat(holder.getStatus().getConditions())
+        .anySatisfy(
+            c ->
+                assertThat(c.getMessage())
+                    .contains("holds 198.18.3.1 for its whole life (contract article 3)")
+                    .contains("198.18.3.1 is excluded (exclusion 198.18.3.1)")
+                    .contains("odoovps.locations.cannes-1")
+                    .contains("New allocations skip it"));
+    assertThat(client.resources(IPv4Allocation.class).withName("198.18.3.1").get())
+        .satisfies(a -> assertThat(a.getSpec().getVps().name()).isEqualTo("holder"));
+    assertThat(
+            client
+                .services()
+                .inNamespace(namespace)
+                .withName("holder")
+                .get()
+                .getSpec()
+                .getLoadBalancerIP())
+        .isEqualTo("198.18.3.1");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(events("holder"))
+                    .filteredOn(
+                        e -> OdooVpsConditions.REASON_KEPT_OUTSIDE_POOL.equals(e.getReason()))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning")));
+
+    // A new VPS skips the excluded address.
+    vpsIn("newcomer", "cannes-1");
+    assertThat(addressOf("newcomer")).isEqualTo("198.18.3.2");
+
+    // Resyncs keep the address and record no second Warning.
+    editSpec("holder", v -> v.getSpec().getCustomer().setPhone("+33 1 23 45 67 89"));
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(vps("holder").getStatus().getIpv4()).isEqualTo("198.18.3.1");
+    assertThat(eventReasons("holder"))
+        .filteredOn(OdooVpsConditions.REASON_KEPT_OUTSIDE_POOL::equals)
+        .hasSize(1);
+  }
+
+  @Test
+  void aMalformedExclusionKeepsTheAddressesHeldAndMakesNewVpssWaitNamingTheEntry() {
+    vpsIn("before-typo", "antibes-1");
+    assertThat(addressOf("before-typo")).isEqualTo("198.18.4.1");
+
+    operator.close();
+    laterSettings.put("odoovps.locations.antibes-1.ipv4-exclude", "198.18.4.1,gateway");
+    operator = newOperator();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                OdooVpsConditions.REASON_KEPT_OUTSIDE_POOL.equals(
+                    conditionReason(vps("before-typo"), "IPv4Allocated")));
+    assertThat(vps("before-typo").getStatus().getIpv4()).isEqualTo("198.18.4.1");
+    assertThat(vps("before-typo").getStatus().getConditions())
+        .anySatisfy(
+            c ->
+                assertThat(c.getMessage())
+                    .contains("the IPv4 pool of antibes-1 cannot be read")
+                    .contains("malformed IPv4 exclusion 'gateway'"));
+
+    vpsIn("after-typo", "antibes-1");
+    awaitPhase("after-typo", VpsPhase.Pending);
+    assertThat(condition(vps("after-typo"), "IPv4Allocated")).isEqualTo("False");
+    assertThat(vps("after-typo").getStatus().getConditions())
+        .anySatisfy(
+            c ->
+                assertThat(c.getMessage())
+                    .contains("Location antibes-1: malformed IPv4 exclusion 'gateway'")
+                    .contains("odoovps.locations.antibes-1.ipv4-exclude"));
+    assertThat(vm("after-typo")).isNull();
   }
 }

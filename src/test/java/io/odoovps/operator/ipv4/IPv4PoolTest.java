@@ -19,26 +19,52 @@ class IPv4PoolTest {
   // --- CIDR blocks ---
 
   @Test
-  void aCidrBlockHoldsEveryAddressOfTheBlock() {
+  void aCidrBlockHandsOutItsHostsButNotItsNetworkOrBroadcastAddress() {
     var pool = pool("192.0.2.0/28");
 
-    assertThat(pool.size()).isEqualTo(16);
-    assertThat(pool.contains("192.0.2.0")).isTrue();
+    assertThat(pool.size()).isEqualTo(14);
+    assertThat(pool.contains("192.0.2.0")).as("network address").isFalse();
+    assertThat(pool.contains("192.0.2.1")).isTrue();
     assertThat(pool.contains("192.0.2.7")).isTrue();
-    assertThat(pool.contains("192.0.2.15")).isTrue();
+    assertThat(pool.contains("192.0.2.14")).isTrue();
+    assertThat(pool.contains("192.0.2.15")).as("broadcast address").isFalse();
     assertThat(pool.contains("192.0.2.16")).isFalse();
     assertThat(pool.contains("192.0.1.255")).isFalse();
+  }
+
+  @Test
+  void theFirstAddressOfASlash24IsDotOne() {
+    var pool = pool("192.0.2.0/24");
+
+    assertThat(pool.firstFree(Set.of())).contains("192.0.2.1");
+    assertThat(pool.whyNot("192.0.2.0"))
+        .contains("192.0.2.0 is the network address of 192.0.2.0/24");
+    assertThat(pool.whyNot("192.0.2.255"))
+        .contains("192.0.2.255 is the broadcast address of 192.0.2.0/24");
+    assertThat(pool.whyNot("192.0.2.1")).isEmpty();
   }
 
   @Test
   void aCidrBlockWithHostBitsCoversItsWholeAlignedBlock() {
     var pool = pool("192.0.2.5/28");
 
-    assertThat(pool.size()).isEqualTo(16);
-    assertThat(pool.contains("192.0.2.0")).isTrue();
-    assertThat(pool.contains("192.0.2.15")).isTrue();
+    assertThat(pool.size()).isEqualTo(14);
+    assertThat(pool.contains("192.0.2.1")).isTrue();
+    assertThat(pool.contains("192.0.2.14")).isTrue();
     assertThat(pool.contains("192.0.2.16")).isFalse();
-    assertThat(pool.firstFree(Set.of())).contains("192.0.2.0");
+    assertThat(pool.firstFree(Set.of())).contains("192.0.2.1");
+  }
+
+  @Test
+  void aSlash30HandsOutItsTwoHosts() {
+    var pool = pool("192.0.2.8/30");
+
+    assertThat(pool.size()).isEqualTo(2);
+    var taken = new HashSet<String>();
+    pool.firstFree(taken).ifPresent(taken::add);
+    pool.firstFree(taken).ifPresent(taken::add);
+    assertThat(taken).containsExactlyInAnyOrder("192.0.2.9", "192.0.2.10");
+    assertThat(pool.firstFree(taken)).isEmpty();
   }
 
   @Test
@@ -52,10 +78,11 @@ class IPv4PoolTest {
   }
 
   @Test
-  void aSlash31IsTwoAddresses() {
+  void aSlash31IsTwoAddressesAPointToPointLinkHasNoNetworkOrBroadcastAddress() {
     var pool = pool("198.51.100.6/31");
 
     assertThat(pool.size()).isEqualTo(2);
+    assertThat(pool.firstFree(Set.of())).contains("198.51.100.6");
     assertThat(pool.firstFree(Set.of("198.51.100.6"))).contains("198.51.100.7");
   }
 
@@ -63,29 +90,34 @@ class IPv4PoolTest {
   void aSlash24CrossesNoOctetBoundary() {
     var pool = pool("203.0.113.0/24");
 
-    assertThat(pool.size()).isEqualTo(256);
-    assertThat(pool.contains("203.0.113.255")).isTrue();
+    assertThat(pool.size()).isEqualTo(254);
+    assertThat(pool.contains("203.0.113.254")).isTrue();
+    assertThat(pool.contains("203.0.113.255")).isFalse();
     assertThat(pool.contains("203.0.114.0")).isFalse();
   }
 
   @Test
-  void aSlash0IsTheWholeAddressSpace() {
+  void aSlash0IsTheWholeAddressSpaceButItsFirstAndLastAddresses() {
     var pool = pool("0.0.0.0/0");
 
-    assertThat(pool.size()).isEqualTo(1L << 32);
-    assertThat(pool.contains("0.0.0.0")).isTrue();
-    assertThat(pool.contains("255.255.255.255")).isTrue();
-    assertThat(pool.firstFree(Set.of())).contains("0.0.0.0");
+    assertThat(pool.size()).isEqualTo((1L << 32) - 2);
+    assertThat(pool.contains("0.0.0.0")).isFalse();
+    assertThat(pool.contains("0.0.0.1")).isTrue();
+    assertThat(pool.contains("255.255.255.254")).isTrue();
+    assertThat(pool.contains("255.255.255.255")).isFalse();
+    assertThat(pool.firstFree(Set.of())).contains("0.0.0.1");
   }
 
   @Test
   void theTopBlockOfTheAddressSpaceIsHandledWithoutOverflow() {
     var pool = pool("255.255.255.252/30");
 
-    assertThat(pool.size()).isEqualTo(4);
-    assertThat(pool.contains("255.255.255.255")).isTrue();
-    assertThat(pool.firstFree(Set.of("255.255.255.252", "255.255.255.253", "255.255.255.254")))
-        .contains("255.255.255.255");
+    assertThat(pool.size()).isEqualTo(2);
+    assertThat(pool.contains("255.255.255.254")).isTrue();
+    assertThat(pool.contains("255.255.255.255")).isFalse();
+    assertThat(pool.firstFree(Set.of("255.255.255.253"))).contains("255.255.255.254");
+    assertThat(pool("255.255.255.255/32").firstFree(Set.of())).contains("255.255.255.255");
+    assertThat(pool("255.255.255.254-255.255.255.255").size()).isEqualTo(2);
   }
 
   // --- ranges ---
@@ -140,7 +172,7 @@ class IPv4PoolTest {
   void entriesAreTrimmedAndBlankOnesSkipped() {
     var pool = pool("  198.51.100.7  ", "", "   ", "\t192.0.2.0/30\n");
 
-    assertThat(pool.size()).isEqualTo(5);
+    assertThat(pool.size()).isEqualTo(3);
     assertThat(pool.firstFree(Set.of())).contains("198.51.100.7");
   }
 
@@ -157,7 +189,7 @@ class IPv4PoolTest {
   void theSizeIsTheSumOfEveryEntry() {
     var pool = pool("192.0.2.0/29", "198.51.100.10-198.51.100.14", "203.0.113.9");
 
-    assertThat(pool.size()).isEqualTo(8 + 5 + 1);
+    assertThat(pool.size()).isEqualTo(6 + 5 + 1);
   }
 
   @Test
@@ -175,16 +207,17 @@ class IPv4PoolTest {
 
   @Test
   void theFirstFreeAddressIsTheFirstOfThePoolWhenNothingIsTaken() {
-    assertThat(pool("192.0.2.0/30").firstFree(Set.of())).contains("192.0.2.0");
+    assertThat(pool("192.0.2.0/29").firstFree(Set.of())).contains("192.0.2.1");
+    assertThat(pool("192.0.2.0-192.0.2.7").firstFree(Set.of())).contains("192.0.2.0");
   }
 
   @Test
   void theFirstFreeAddressSkipsTakenOnesInOrder() {
-    var pool = pool("192.0.2.0/30");
+    var pool = pool("192.0.2.0/29");
 
-    assertThat(pool.firstFree(Set.of("192.0.2.0"))).contains("192.0.2.1");
-    assertThat(pool.firstFree(Set.of("192.0.2.0", "192.0.2.1"))).contains("192.0.2.2");
-    assertThat(pool.firstFree(Set.of("192.0.2.1"))).contains("192.0.2.0");
+    assertThat(pool.firstFree(Set.of("192.0.2.1"))).contains("192.0.2.2");
+    assertThat(pool.firstFree(Set.of("192.0.2.1", "192.0.2.2"))).contains("192.0.2.3");
+    assertThat(pool.firstFree(Set.of("192.0.2.2"))).contains("192.0.2.1");
   }
 
   @Test
@@ -213,7 +246,7 @@ class IPv4PoolTest {
 
   @Test
   void allocatingOneByOneHandsOutEveryAddressOnceThenRunsOut() {
-    var pool = pool("192.0.2.0/30", "198.51.100.10-198.51.100.11");
+    var pool = pool("192.0.2.0/29", "198.51.100.10-198.51.100.11");
     var taken = new HashSet<String>();
 
     for (int i = 0; i < pool.size(); i++) {
@@ -224,15 +257,120 @@ class IPv4PoolTest {
 
     assertThat(taken)
         .containsExactlyInAnyOrder(
-            "192.0.2.0", "192.0.2.1", "192.0.2.2", "192.0.2.3", "198.51.100.10", "198.51.100.11");
+            "192.0.2.1",
+            "192.0.2.2",
+            "192.0.2.3",
+            "192.0.2.4",
+            "192.0.2.5",
+            "192.0.2.6",
+            "198.51.100.10",
+            "198.51.100.11");
     assertThat(pool.firstFree(taken)).isEmpty();
   }
 
   @Test
   void aReleasedAddressIsTheFirstFreeAgain() {
-    var pool = pool("192.0.2.0/30");
+    var pool = pool("192.0.2.0-192.0.2.3");
 
     assertThat(pool.firstFree(Set.of("192.0.2.0", "192.0.2.2", "192.0.2.3"))).contains("192.0.2.1");
+  }
+
+  // --- exclusions (the gateway, the provider's own addresses) ---
+
+  private static IPv4Pool pool(List<String> entries, String... exclusions) {
+    return IPv4Pool.parse(entries, List.of(exclusions));
+  }
+
+  @Test
+  void anExcludedGatewayIsNeverHandedOutAndTheFirstVpsGetsTheNextAddress() {
+    var pool = pool(List.of("192.0.2.0/24"), "192.0.2.1");
+
+    assertThat(pool.firstFree(Set.of())).contains("192.0.2.2");
+    assertThat(pool.size()).isEqualTo(253);
+    assertThat(pool.contains("192.0.2.1")).isFalse();
+    assertThat(pool.whyNot("192.0.2.1")).contains("192.0.2.1 is excluded (exclusion 192.0.2.1)");
+  }
+
+  @Test
+  void everyKindOfExclusionCutsItsAddressesOutOfEveryKindOfEntry() {
+    var pool =
+        pool(
+            List.of("192.0.2.0/29", "198.51.100.10-198.51.100.20", "203.0.113.9"),
+            "192.0.2.1-192.0.2.2",
+            "198.51.100.12/30",
+            "203.0.113.9");
+
+    var handedOut = new HashSet<String>();
+    for (var next = pool.firstFree(handedOut); next.isPresent(); next = pool.firstFree(handedOut)) {
+      handedOut.add(next.get());
+    }
+    assertThat(handedOut)
+        .containsExactlyInAnyOrder(
+            "192.0.2.3",
+            "192.0.2.4",
+            "192.0.2.5",
+            "192.0.2.6",
+            "198.51.100.10",
+            "198.51.100.11",
+            "198.51.100.16",
+            "198.51.100.17",
+            "198.51.100.18",
+            "198.51.100.19",
+            "198.51.100.20");
+    assertThat(pool.size()).isEqualTo(handedOut.size());
+    assertThat(pool.whyNot("198.51.100.12"))
+        .contains("198.51.100.12 is excluded (exclusion 198.51.100.12/30)");
+  }
+
+  @Test
+  void aRangeKeepsEveryAddressItNamesButTheExcludedOnes() {
+    var pool = pool(List.of("192.0.2.0-192.0.2.255"), "192.0.2.1");
+
+    assertThat(pool.contains("192.0.2.0")).isTrue();
+    assertThat(pool.contains("192.0.2.255")).isTrue();
+    assertThat(pool.firstFree(Set.of())).contains("192.0.2.0");
+    assertThat(pool.firstFree(Set.of("192.0.2.0"))).contains("192.0.2.2");
+    assertThat(pool.size()).isEqualTo(255);
+  }
+
+  @Test
+  void anExclusionOutsideThePoolChangesNothing() {
+    var pool = pool(List.of("192.0.2.0/29"), "10.0.0.1", "198.51.100.0/24");
+
+    assertThat(pool.size()).isEqualTo(6);
+    assertThat(pool.firstFree(Set.of())).contains("192.0.2.1");
+  }
+
+  @Test
+  void excludingAWholeEntryLeavesTheOthersInOrder() {
+    var pool = pool(List.of("203.0.113.9", "192.0.2.0/30"), "203.0.113.0/24");
+
+    assertThat(pool.firstFree(Set.of())).contains("192.0.2.1");
+    assertThat(pool.size()).isEqualTo(2);
+  }
+
+  @Test
+  void anAddressInTwoEntriesIsHandedOutUnlessExcluded() {
+    var pool = pool(List.of("192.0.2.0/24", "192.0.2.0"));
+
+    assertThat(pool.contains("192.0.2.0")).as("named by the single entry").isTrue();
+    assertThat(pool.whyNot("192.0.2.0")).isEmpty();
+    assertThat(pool(List.of("192.0.2.0/24", "192.0.2.0"), "192.0.2.0").contains("192.0.2.0"))
+        .isFalse();
+  }
+
+  @Test
+  void anAddressInNoEntryIsSaidToBe() {
+    assertThat(pool("192.0.2.0/24").whyNot("198.51.100.7"))
+        .contains("198.51.100.7 is in no entry of the pool");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"192.0.2.256", "gateway", "192.0.2.9-192.0.2.1", "192.0.2.0/40"})
+  void aMalformedExclusionRejectsThePoolNamingIt(String exclusion) {
+    assertThatThrownBy(() -> pool(List.of("192.0.2.0/24"), exclusion))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("malformed IPv4 exclusion '" + exclusion + "'");
   }
 
   // --- contains with bad input ---

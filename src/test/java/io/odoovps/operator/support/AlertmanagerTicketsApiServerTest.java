@@ -288,6 +288,22 @@ class AlertmanagerTicketsApiServerTest extends VpsOperatorTestBase {
     assertThat(tickets()).isEmpty();
   }
 
+  @Test
+  void anAlertWhoseVpsLabelCannotNameAnOdooVpsIsSkippedNotRetried() throws Exception {
+    for (var vps : List.of("1shop", "v".repeat(39))) {
+      var response =
+          post(
+              "Bearer " + TOKEN,
+              "{\"version\":\"4\",\"alerts\":"
+                  + alert(vps, clock.instant(), null)
+                      .replaceFirst("^\\[\\{", "[{\"status\":\"firing\",")
+                  + "}");
+      assertThat(response.statusCode()).as(vps).isEqualTo(200);
+      assertThat(response.body()).as(vps).contains("\"skipped\":1");
+    }
+    assertThat(tickets()).isEmpty();
+  }
+
   private HttpResponse<String> post(String authorization, String body) throws Exception {
     var request =
         HttpRequest.newBuilder(URI.create(url()))

@@ -42,4 +42,21 @@ class OdooVpsValidatorTest {
         .containsExactly(
             "spec.location atlantis-9 is not a datacenter of this platform (known: lyon-1, paris-1)");
   }
+
+  /** The API server checks names on creation only: a VPS created before that is told here. */
+  @Test
+  void refusesANameCreatedBeforeTheApiServerCheckedItAndAcceptsTheLongestValidOne() {
+    var validator = new OdooVpsValidator(TestConfig.defaults(), java.util.Set.of("paris-1"));
+
+    assertThat(validator.validate(VpsFixtures.vps("ns", "v" + "x".repeat(37)))).isEmpty();
+    assertThat(validator.validate(VpsFixtures.vps("ns", "v" + "x".repeat(38))))
+        .singleElement()
+        .asString()
+        .startsWith("metadata.name v" + "x".repeat(38) + " cannot name what a VPS is made of")
+        .contains("at most 38 characters");
+    assertThat(validator.validate(VpsFixtures.vps("ns", "1shop")))
+        .singleElement()
+        .asString()
+        .contains("a DNS-1035 label");
+  }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.odoovps.operator.api.v1alpha1.NameRules;
 
 /**
  * Daily off-site backups of the VPSs of a namespace (contract article 3): a schedule, a retention
@@ -15,9 +16,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group("odoovps.io")
 @io.fabric8.generator.annotation.ValidationRule(
-    value = "self.metadata.name.size() <= 63",
+    value = NameRules.LABEL_NAME_SIZE_RULE,
+    optionalOldSelf = true,
     message =
         "metadata.name of a BackupPolicy must be at most 63 characters: it labels the Jobs it runs")
+@io.fabric8.generator.annotation.ValidationRule(
+    value = NameRules.LABEL_NAME_PATTERN_RULE,
+    optionalOldSelf = true,
+    message =
+        "metadata.name of a BackupPolicy must be a DNS-1123 label (lower-case letters, digits and"
+            + " '-', no dot): an OdooVpsRestore names it in spec.policy")
 @Version("v1alpha1")
 @ShortNames("bkp")
 @AdditionalPrinterColumn(name = "Target", jsonPath = ".spec.target.location")

@@ -10,6 +10,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.odoovps.operator.api.v1alpha1.NameRules;
 import java.util.List;
 
 /** What to back up, when, for how long, and where. The operator never writes it. */
@@ -105,7 +106,12 @@ public class BackupPolicySpec {
     private String location;
 
     @Required
-    @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+    @Size(max = NameRules.SUBDOMAIN_MAX)
+    @ValidationRule(
+        value = NameRules.SUBDOMAIN_REF_RULE,
+        message =
+            "spec.target.credentialsSecret must be the name of a Secret: a DNS-1123 subdomain"
+                + " (DNS-1123 labels of lower-case letters, digits and '-', joined by dots)")
     @JsonPropertyDescription(
         "A Secret of this namespace with keys `access-key-id` and `secret-access-key`. Only the"
             + " backup pods read it; its values never appear in a CR, a log or an Event.")

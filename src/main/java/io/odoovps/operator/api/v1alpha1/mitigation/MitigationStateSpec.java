@@ -4,18 +4,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.odoovps.operator.api.v1alpha1.NameRules;
 
 /** Requests on a VPS's mitigation state; all optional but the VPS. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MitigationStateSpec {
 
   @Required
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-  @Size(max = 63)
+  @Size(max = NameRules.VPS_NAME_MAX)
+  @ValidationRule(value = NameRules.VPS_REF_RULE, message = "spec.vps" + NameRules.VPS_REF_MUST)
   @ValidationRule(value = "self == oldSelf", message = "spec.vps is immutable")
   @JsonPropertyDescription("The OdooVps, in this namespace.")
   private String vps;

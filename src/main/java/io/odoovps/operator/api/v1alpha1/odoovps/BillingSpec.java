@@ -3,9 +3,10 @@ package io.odoovps.operator.api.v1alpha1.odoovps;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.odoovps.operator.api.v1alpha1.DateTimeRule;
 
 /** The contract's duration (article 11): a monthly subscription or a fixed term. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -13,12 +14,15 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = "self.mode != 'FixedTerm' || has(self.end)",
     message = "spec.billing.end is required when spec.billing.mode is FixedTerm")
 @ValidationRule(
-    value = "!has(self.end) || timestamp(self.end) > timestamp(self.start)",
+    value =
+        "!has(self.end) || ![self.start, self.end].all(t, "
+            + DateTimeRule.REAL_T
+            + ") || timestamp(self.end) > timestamp(self.start)",
     message = "spec.billing.end must be after spec.billing.start")
 public class BillingSpec {
 
-  static final String RFC3339 =
-      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$";
+  /** The shape of an RFC 3339 date-time; the whole rule is {@link DateTimeRule}. */
+  static final String RFC3339 = DateTimeRule.SHAPE;
 
   @Default("Subscription")
   @JsonPropertyDescription(
@@ -27,12 +31,14 @@ public class BillingSpec {
   private BillingMode mode = BillingMode.Subscription;
 
   @Required
-  @Pattern(RFC3339)
+  @Size(max = DateTimeRule.MAX_LENGTH)
+  @ValidationRule(value = DateTimeRule.RULE, message = "spec.billing.start" + DateTimeRule.MUST)
   @JsonPropertyDescription(
       "Start of the contract (RFC 3339). Monthly billing cycles are anchored on it.")
   private String start;
 
-  @Pattern(RFC3339)
+  @Size(max = DateTimeRule.MAX_LENGTH)
+  @ValidationRule(value = DateTimeRule.RULE, message = "spec.billing.end" + DateTimeRule.MUST)
   @JsonPropertyDescription("End of a fixed term (RFC 3339); required for FixedTerm.")
   private String end;
 

@@ -2,8 +2,10 @@ package io.odoovps.operator.api.v1alpha1.odoovps;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.odoovps.operator.api.v1alpha1.DateTimeRule;
 
 /**
  * An identity check (article 6): once requested, the customer has 72 hours to prove their identity,
@@ -13,7 +15,10 @@ import io.fabric8.generator.annotation.Required;
 public class IdentityCheckSpec {
 
   @Required
-  @Pattern(BillingSpec.RFC3339)
+  @Size(max = DateTimeRule.MAX_LENGTH)
+  @ValidationRule(
+      value = DateTimeRule.RULE,
+      message = "spec.identityCheck.requestedAt" + DateTimeRule.MUST)
   @JsonPropertyDescription("When the proof of identity was requested (RFC 3339).")
   private String requestedAt;
 

@@ -2,9 +2,10 @@ package io.odoovps.operator.api.v1alpha1.odoovps;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.odoovps.operator.api.v1alpha1.DateTimeRule;
 
 /**
  * A maintenance reboot the provider requests (contract article 3: OS updates, the customer told by
@@ -14,14 +15,18 @@ import io.fabric8.generator.annotation.Size;
 public class MaintenanceSpec {
 
   @Required
-  @Pattern(
-      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
+  @Size(max = DateTimeRule.MAX_LENGTH)
+  @ValidationRule(
+      value = DateTimeRule.RULE,
+      message = "spec.maintenance.requestedAt" + DateTimeRule.MUST)
   @JsonPropertyDescription(
       "When the reboot was requested (RFC 3339); a new value is a new request.")
   private String requestedAt;
 
-  @Pattern(
-      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
+  @Size(max = DateTimeRule.MAX_LENGTH)
+  @ValidationRule(
+      value = DateTimeRule.RULE,
+      message = "spec.maintenance.notBefore" + DateTimeRule.MUST)
   @JsonPropertyDescription(
       "Reboot no earlier than this. The reboot happens at the later of this and the time the"
           + " customer was emailed plus the notice period (odoovps.deadlines.maintenance-notice).")

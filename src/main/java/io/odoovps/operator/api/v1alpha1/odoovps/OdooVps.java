@@ -7,11 +7,27 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.odoovps.operator.api.v1alpha1.NameRules;
 
 /** A managed Odoo virtual private server of one customer, run as a KubeVirt VirtualMachine. */
 @Group("odoovps.io")
 @Version("v1alpha1")
 @ShortNames("ovps")
+@ValidationRule(
+    value = NameRules.VPS_NAME_SIZE_RULE,
+    optionalOldSelf = true,
+    message =
+        "metadata.name of an OdooVps must be at most "
+            + NameRules.VPS_NAME_MAX
+            + " characters: KubeVirt mounts its Secret <name>-provider-ssh as the pod volume"
+            + " <name>-provider-ssh-access-cred, which must fit in 63")
+@ValidationRule(
+    value = NameRules.VPS_NAME_PATTERN_RULE,
+    optionalOldSelf = true,
+    message =
+        "metadata.name of an OdooVps must be a DNS-1035 label (lower-case letters, digits and '-',"
+            + " starting with a letter, ending with a letter or a digit): it names the VPS's"
+            + " Service")
 @ValidationRule(
     value = "!has(self.spec.termination) || self.spec.termination.confirm == self.metadata.name",
     message =

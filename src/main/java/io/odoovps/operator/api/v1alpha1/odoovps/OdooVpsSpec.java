@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.odoovps.operator.api.v1alpha1.NameRules;
 
 /**
  * What the customer bought and what the provider decided about it: plan, datacenter, Odoo version,
@@ -22,7 +24,8 @@ public class OdooVpsSpec {
   private PlanSpec plan;
 
   @Required
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = NameRules.LABEL_MAX)
+  @Pattern(NameRules.DNS_1123_LABEL)
   @ValidationRule(
       value = "self == oldSelf",
       message = "spec.location is immutable: a VPS and its fixed IPv4 stay in their datacenter")

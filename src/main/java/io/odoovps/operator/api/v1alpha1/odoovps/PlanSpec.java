@@ -6,7 +6,9 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.odoovps.operator.api.v1alpha1.DateTimeRule;
 import java.util.Objects;
 
 /** The sizing of a VPS: virtual CPUs, guest memory and the dedicated disk. */
@@ -49,7 +51,8 @@ public class PlanSpec {
       "Size of the dedicated disk (for example `40Gi`), at least 10Gi. It can only grow.")
   private String disk;
 
-  @Pattern(BillingSpec.RFC3339)
+  @Size(max = DateTimeRule.MAX_LENGTH)
+  @ValidationRule(value = DateTimeRule.RULE, message = "spec.plan.paidAt" + DateTimeRule.MUST)
   @JsonPropertyDescription(
       "When the customer paid for the latest plan change (RFC 3339). The operator applies the"
           + " change and reports whether it met the contract's 48-hour deadline.")

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.odoovps.operator.api.v1alpha1.NameRules;
 
 /**
  * A customer's request to restore a VPS from one of its backups (contract article 3: at most two
@@ -17,7 +18,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group("odoovps.io")
 @io.fabric8.generator.annotation.ValidationRule(
-    value = "self.metadata.name.size() <= 63",
+    value = NameRules.LABEL_NAME_SIZE_RULE,
+    optionalOldSelf = true,
     message =
         "metadata.name of a OdooVpsRestore must be at most 63 characters: it labels the Jobs it runs")
 @Version("v1alpha1")

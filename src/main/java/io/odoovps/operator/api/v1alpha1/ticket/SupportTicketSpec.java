@@ -4,10 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.odoovps.operator.api.v1alpha1.DateTimeRule;
+import io.odoovps.operator.api.v1alpha1.NameRules;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +30,8 @@ import java.util.Map;
 public class SupportTicketSpec {
 
   @Required
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = NameRules.VPS_NAME_MAX)
+  @ValidationRule(value = NameRules.VPS_REF_RULE, message = "spec.vps" + NameRules.VPS_REF_MUST)
   @ValidationRule(value = "self == oldSelf", message = "spec.vps is immutable")
   @JsonPropertyDescription("The OdooVps the ticket is about, in this namespace.")
   private String vps;
@@ -76,8 +78,8 @@ public class SupportTicketSpec {
       @Required @Min(1) @Max(480) @JsonPropertyDescription("Minutes spent (1 to 480).")
           Integer minutes,
       @Required
-          @Pattern(
-              "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
+          @Size(max = DateTimeRule.MAX_LENGTH)
+          @ValidationRule(value = DateTimeRule.RULE, message = "spec.work[].at" + DateTimeRule.MUST)
           @JsonPropertyDescription("When (RFC 3339); decides the billing cycle it counts in.")
           String at,
       @Size(max = 100) @JsonPropertyDescription("Who did it.") String by,
