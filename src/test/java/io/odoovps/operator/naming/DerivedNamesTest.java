@@ -61,7 +61,8 @@ class DerivedNamesTest {
     var export = VirtualMachineExportMethod.objectName(vpsName, "20260301T021700Z");
     names.put("export Service virt-export-<export>", "virt-export-" + export);
     names.put("export pod virt-export-pod-<export>", "virt-export-pod-" + export);
-    names.put("export token Secret", VirtualMachineExportMethod.tokenSecretName(export));
+    names.put("export token Secret", BackupJobDesign.exportTokenSecretName(policy, vpsName));
+    names.put("rollback Job", BackupJobDesign.rollbackJobName(restore));
     return names;
   }
 
@@ -77,6 +78,9 @@ class DerivedNamesTest {
     names.put("PrometheusRule", AlertRuleDesign.ruleName(vps));
     names.put("CiliumNetworkPolicy", CiliumPolicyDesign.policyName(vpsName));
     names.put("MitigationState", vpsName);
+    names.put(
+        "contract record ConfigMap",
+        io.odoovps.operator.record.ContractRecords.name("a".repeat(63), vpsName));
     names.put("Event", vpsName + ".0123abcd");
     return names;
   }
