@@ -65,14 +65,15 @@ final class AlertScreening {
               + " characters) is not a namespace name: it must be "
               + RULE);
     }
-    if (!dnsLabel(vps)) {
+    if (vps.length() > io.odoovps.operator.api.v1alpha1.NameRules.VPS_NAME_MAX
+        || !vps.matches(io.odoovps.operator.api.v1alpha1.NameRules.DNS_1035_LABEL)) {
       return new Refused(
           fingerprint,
           AlertProblem.VPS_INVALID,
           "label vps ("
               + vps.length()
-              + " characters) is not an OdooVps name usable as a label value: it must be "
-              + RULE);
+              + " characters) cannot name an OdooVps: it must be "
+              + io.odoovps.operator.api.v1alpha1.NameRules.VPS_NAME_TEXT);
     }
     if (!"firing".equals(alert.status()) && !"resolved".equals(alert.status())) {
       return new Refused(

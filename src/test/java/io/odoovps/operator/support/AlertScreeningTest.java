@@ -34,10 +34,15 @@ class AlertScreeningTest {
         .isEqualTo(new Ticketable("0123abcd", "acme", "shop", true));
     assertThat(AlertScreening.screen(alert("resolved", labels("acme", "shop"))))
         .isEqualTo(new Ticketable("0123abcd", "acme", "shop", false));
-    // 63 characters: the longest label value
-    var longest = "v" + "1".repeat(62);
+    // 38 characters: the longest OdooVps name (NameRules); one more cannot name one
+    var longest = "v" + "1".repeat(37);
     assertThat(AlertScreening.screen(alert("firing", labels("acme", longest))))
         .isInstanceOf(Ticketable.class);
+    assertThat(AlertScreening.screen(alert("firing", labels("acme", longest + "1"))))
+        .isInstanceOf(Refused.class);
+    // a name must start with a letter (it names a Service, a DNS-1035 label)
+    assertThat(AlertScreening.screen(alert("firing", labels("acme", "1shop"))))
+        .isInstanceOf(Refused.class);
   }
 
   @Test
@@ -75,7 +80,7 @@ class AlertScreeningTest {
     var tooLongVerdict = (Refused) AlertScreening.screen(alert("firing", labels("acme", tooLong)));
     assertThat(tooLongVerdict.message())
         .startsWith("label vps (64 characters)")
-        .contains("at most 63");
+        .contains("at most 38");
     assertThat(((Refused) AlertScreening.screen(alert("firing", labels(null, "shop")))).message())
         .startsWith("label namespace is missing");
   }

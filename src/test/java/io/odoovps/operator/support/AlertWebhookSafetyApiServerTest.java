@@ -268,7 +268,7 @@ class AlertWebhookSafetyApiServerTest extends VpsOperatorTestBase {
     assertThat(outcome.path("retry").asBoolean()).isFalse();
     assertThat(reasons(outcome.path("refused"))).containsExactly("bad000000000000d=vps-invalid");
     assertThat(outcome.path("refused").get(0).path("message").asText())
-        .startsWith("label vps (64 characters) is not an OdooVps name usable as a label value")
+        .startsWith("label vps (64 characters) cannot name an OdooVps")
         .doesNotContain("x".repeat(64));
     assertThat(outcome.path("deferred")).isEmpty();
     assertThat(tickets()).hasSize(199);

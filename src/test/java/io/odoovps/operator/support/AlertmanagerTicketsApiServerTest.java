@@ -289,7 +289,7 @@ class AlertmanagerTicketsApiServerTest extends VpsOperatorTestBase {
   }
 
   @Test
-  void anAlertWhoseVpsLabelCannotNameAnOdooVpsIsSkippedNotRetried() throws Exception {
+  void anAlertWhoseVpsLabelCannotNameAnOdooVpsIsRefusedAndReportedNotRetried() throws Exception {
     for (var vps : List.of("1shop", "v".repeat(39))) {
       var response =
           post(
@@ -299,7 +299,9 @@ class AlertmanagerTicketsApiServerTest extends VpsOperatorTestBase {
                       .replaceFirst("^\\[\\{", "[{\"status\":\"firing\",")
                   + "}");
       assertThat(response.statusCode()).as(vps).isEqualTo(200);
-      assertThat(response.body()).as(vps).contains("\"skipped\":1");
+      assertThat(response.body())
+          .as(vps)
+          .contains("\"retry\":false", "cannot name an OdooVps", "at most 38 characters");
     }
     assertThat(tickets()).isEmpty();
   }

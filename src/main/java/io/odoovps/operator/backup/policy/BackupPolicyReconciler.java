@@ -530,7 +530,7 @@ public class BackupPolicyReconciler
                     + next.purgeAfter()
                     + " (purge grace)");
           }
-          kept.add(unscheduled(next, next.lastFailure()));
+          kept.add(next.unscheduled(next.lastFailure()));
         }
         case PURGE ->
             purge(policy, context, next, jobs, pods, usable, now, events).ifPresent(kept::add);
@@ -544,7 +544,7 @@ public class BackupPolicyReconciler
                     + " is not found, and no termination of it was recorded: its backups are"
                     + " kept (they are deleted only after a recorded termination)");
           }
-          kept.add(unscheduled(next, next.lastFailure()));
+          kept.add(next.unscheduled(next.lastFailure()));
         }
         case KEEP_UNCOVERED -> {
           if (decision.firstSeen()) {
@@ -557,7 +557,7 @@ public class BackupPolicyReconciler
                     + " is removed, its backups are kept until it is backed up again or"
                     + " terminated (the VPS shows BackedUp=False)");
           }
-          kept.add(unscheduled(next, next.lastFailure()));
+          kept.add(next.unscheduled(next.lastFailure()));
         }
         case HAND_OVER ->
             // the keys carry no policy: the other policy's own runs prune by its retention, and a
@@ -583,7 +583,7 @@ public class BackupPolicyReconciler
                     + policy.getSpec().getRetentionDays()
                     + " days, then they are deleted");
           }
-          kept.add(unscheduled(next, next.lastFailure()));
+          kept.add(next.unscheduled(next.lastFailure()));
         }
         case PRUNE ->
             prune(policy, context, next, jobs, pods, usable, now, events).ifPresent(kept::add);
@@ -616,42 +616,31 @@ public class BackupPolicyReconciler
       boolean usable,
       Instant now,
       EventRecorder events) {
-    var jobName = BackupJobDesign.purgeJobName(policy.getMetadata().getName(), entry.name());
-    var job = Optional.ofNullable(jobs.get(jobName));
-    if (job.isEmpty()) {
-      if (usable) {
-        createOnce(context, design.purgeJob(policy, entry.name(), entry.terminatedAt()));
-      }
-      return Optional.of(unscheduled(entry, entry.lastFailure()));
-    }
-    var run = BackupRuns.finished(List.of(job.get()), pods).stream().findFirst();
-    if (run.isEmpty()) {
-      return Optional.of(unscheduled(entry, entry.lastFailure()));
-    }
-    if (run.get().succeeded()) {
-      var deleted = run.get().report().keptCount();
-      events.normal(
-          policy,
-          "BackupsDeleted",
-          "VPS "
-              + entry.name()
-              + " was terminated at "
-              + entry.terminatedAt()
-              + ": its "
-              + (deleted == null ? 0 : deleted)
-              + " backup(s) taken until then were deleted from the bucket in "
-              + policy.getSpec().getTarget().getLocation());
-      return Optional.empty();
-    }
-    var failure = run.get().failure();
-    var reason = "deleting the backups of the terminated VPS failed: " + failure.reason();
-    if (entry.lastFailure() == null || !failure.time().equals(entry.lastFailure().time())) {
-      events.warning(policy, "BackupDeletionFailed", "VPS " + entry.name() + ": " + reason);
-      metrics.failed();
-    }
-    retryLater(context, job.get(), run.get().finishedAt(), now);
-    return Optional.of(
-        unscheduled(entry, new Failure(failure.time(), jobName, failure.attempts(), reason)));
+    return bucketJob(
+        context,
+        entry,
+        jobs.get(BackupJobDesign.purgeJobName(policy.getMetadata().getName(), entry.name())),
+        () -> design.purgeJob(policy, entry.name(), entry.terminatedAt()),
+        pods,
+        usable,
+        now,
+        events,
+        policy,
+        "deleting the backups of the terminated VPS failed: ",
+        (job, report) -> {
+          var deleted = report.keptCount();
+          events.normal(
+              policy,
+              "BackupsDeleted",
+              "VPS "
+                  + entry.name()
+                  + " was terminated at "
+                  + entry.terminatedAt()
+                  + ": its "
+                  + (deleted == null ? 0 : deleted)
+                  + " backup(s) taken until then were deleted from the bucket in "
+                  + policy.getSpec().getTarget().getLocation());
+        });
   }
 
   /**
@@ -668,49 +657,81 @@ public class BackupPolicyReconciler
       boolean usable,
       Instant now,
       EventRecorder events) {
-    var jobName = BackupJobDesign.pruneJobName(policy.getMetadata().getName(), entry.name());
-    var job = Optional.ofNullable(jobs.get(jobName));
-    if (job.isEmpty()) {
+    return bucketJob(
+        context,
+        entry,
+        jobs.get(BackupJobDesign.pruneJobName(policy.getMetadata().getName(), entry.name())),
+        () -> design.pruneJob(policy, entry.name()),
+        pods,
+        usable,
+        now,
+        events,
+        policy,
+        "deleting the aged-out backups of the VPS failed: ",
+        (job, report) -> {
+          events.normal(
+              policy,
+              "BackupsAgedOut",
+              "VPS "
+                  + entry.name()
+                  + " left the policy: "
+                  + (report.prunedCount() != null
+                      ? report.prunedCount()
+                      : report.pruned() == null ? 0 : report.pruned().size())
+                  + " backup(s) older than "
+                  + policy.getSpec().getRetentionDays()
+                  + " days were deleted from the bucket");
+          // the Job goes too, so that a later departure runs a new one
+          context
+              .getClient()
+              .resource(job)
+              .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+              .delete();
+        });
+  }
+
+  /**
+   * A Job that deletes backups from the bucket (purge or prune): created once while the entry
+   * waits, its success handed to {@code succeeded} (the entry then goes: empty), its failure kept
+   * in the entry (counted as failing, one Warning per failure) and the Job replaced {@link
+   * #BUCKET_JOB_RETRY} later, until the deletion succeeds.
+   */
+  private Optional<VpsBackups> bucketJob(
+      Context<BackupPolicy> context,
+      VpsBackups entry,
+      Job job,
+      java.util.function.Supplier<Job> make,
+      List<Pod> pods,
+      boolean usable,
+      Instant now,
+      EventRecorder events,
+      BackupPolicy policy,
+      String failedWhat,
+      java.util.function.BiConsumer<Job, BackupReport> succeeded) {
+    if (job == null) {
       if (usable) {
-        createOnce(context, design.pruneJob(policy, entry.name()));
+        createOnce(context, make.get());
       }
-      return Optional.of(unscheduled(entry, entry.lastFailure()));
+      return Optional.of(entry.unscheduled(entry.lastFailure()));
     }
-    var run = BackupRuns.finished(List.of(job.get()), pods).stream().findFirst();
+    var run = BackupRuns.finished(List.of(job), pods).stream().findFirst();
     if (run.isEmpty()) {
-      return Optional.of(unscheduled(entry, entry.lastFailure()));
+      return Optional.of(entry.unscheduled(entry.lastFailure()));
     }
     if (run.get().succeeded()) {
-      var report = run.get().report();
-      events.normal(
-          policy,
-          "BackupsAgedOut",
-          "VPS "
-              + entry.name()
-              + " left the policy: "
-              + (report.prunedCount() != null
-                  ? report.prunedCount()
-                  : report.pruned() == null ? 0 : report.pruned().size())
-              + " backup(s) older than "
-              + policy.getSpec().getRetentionDays()
-              + " days were deleted from the bucket");
-      // the Job goes too, so that a later departure runs a new one
-      context
-          .getClient()
-          .resource(job.get())
-          .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-          .delete();
+      succeeded.accept(job, run.get().report());
       return Optional.empty();
     }
     var failure = run.get().failure();
-    var reason = "deleting the aged-out backups of the VPS failed: " + failure.reason();
+    var reason = failedWhat + failure.reason();
     if (entry.lastFailure() == null || !failure.time().equals(entry.lastFailure().time())) {
       events.warning(policy, "BackupDeletionFailed", "VPS " + entry.name() + ": " + reason);
       metrics.failed();
     }
-    retryLater(context, job.get(), run.get().finishedAt(), now);
+    retryLater(context, job, run.get().finishedAt(), now);
     return Optional.of(
-        unscheduled(entry, new Failure(failure.time(), jobName, failure.attempts(), reason)));
+        entry.unscheduled(
+            new Failure(failure.time(), job.getMetadata().getName(), failure.attempts(), reason)));
   }
 
   /** Another policy of the namespace that backs {@code vps} up now (its entry has a CronJob). */
@@ -764,25 +785,6 @@ public class BackupPolicyReconciler
           .withPropagationPolicy(DeletionPropagation.BACKGROUND)
           .delete();
     }
-  }
-
-  /** An entry without a schedule (no CronJob): its runs are over, its backups stay for now. */
-  private static VpsBackups unscheduled(VpsBackups entry, Failure failure) {
-    return new VpsBackups(
-        entry.name(),
-        entry.location(),
-        null,
-        null,
-        null,
-        entry.lastSuccess(),
-        failure,
-        entry.kept(),
-        entry.keptCount(),
-        entry.keptOldest(),
-        entry.leftPolicyAt(),
-        entry.terminatedAt(),
-        entry.purgeAfter(),
-        entry.missingSince());
   }
 
   /** One VPS's entry: the previous one advanced by the runs that finished since. */

@@ -72,6 +72,31 @@ public record BackupPolicyStatus(
     /** The entry with its departure, termination and absence fields replaced. */
     public VpsBackups with(
         String leftPolicyAt, String terminatedAt, String purgeAfter, String missingSince) {
+      return copy(
+          cronJob,
+          schedule,
+          nextRun,
+          lastFailure,
+          leftPolicyAt,
+          terminatedAt,
+          purgeAfter,
+          missingSince);
+    }
+
+    /** The entry without a schedule (no CronJob) and with {@code failure} as its last failure. */
+    public VpsBackups unscheduled(Failure failure) {
+      return copy(null, null, null, failure, leftPolicyAt, terminatedAt, purgeAfter, missingSince);
+    }
+
+    private VpsBackups copy(
+        String cronJob,
+        String schedule,
+        String nextRun,
+        Failure lastFailure,
+        String leftPolicyAt,
+        String terminatedAt,
+        String purgeAfter,
+        String missingSince) {
       return new VpsBackups(
           name,
           location,
