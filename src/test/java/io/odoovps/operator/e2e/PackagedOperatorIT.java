@@ -13,6 +13,7 @@ import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.testing.BackupFixtures;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.S3Server;
+import io.odoovps.operator.testing.TestMailbox;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.VpsFixtures;
 import java.io.IOException;
@@ -36,12 +37,14 @@ class PackagedOperatorIT {
   private static Process operator;
   private static Path log;
   private static KubernetesClient client;
+  private static TestMailbox mailbox;
 
   @BeforeAll
   static void start() throws IOException {
     assertThat(JAR).as("package the operator first (mvn verify does)").exists();
     var controlPlane = ControlPlane.get();
     client = controlPlane.newClient();
+    mailbox = new TestMailbox();
     log = Files.createTempFile("packaged-operator", ".log");
     var builder =
         new ProcessBuilder("java", "-Xmx256m", "-jar", JAR.toString())
@@ -51,6 +54,10 @@ class PackagedOperatorIT {
     builder.environment().put("QUARKUS_HTTP_PORT", "0");
     builder.environment().put("ODOOVPS_OVERCOMMIT_CPU_RATIO", "2");
     builder.environment().put("ODOOVPS_SUPPORT_WEBHOOK_TOKEN", "packaged-token");
+    // a real mail server: a terminated VPS's record waits for its last notices to be delivered
+    builder.environment().put("ODOOVPS_MAIL_HOST", "127.0.0.1");
+    builder.environment().put("ODOOVPS_MAIL_PORT", String.valueOf(mailbox.port()));
+    builder.environment().put("ODOOVPS_MAIL_SECURITY", "NONE");
     operator = builder.start();
   }
 
@@ -64,6 +71,9 @@ class PackagedOperatorIT {
     }
     if (client != null) {
       client.close();
+    }
+    if (mailbox != null) {
+      mailbox.close();
     }
   }
 
@@ -142,6 +152,8 @@ class PackagedOperatorIT {
     assertThat(vms.get()).isNull();
     vps.delete();
     await().atMost(Duration.ofSeconds(60)).until(() -> vps.get() == null);
+    // the record went only once the customer was told
+    assertThat(mailbox.receivedBy("kept@customer.example")).isNotEmpty();
   }
 
   /** The probes the Helm chart uses answer UP once the controllers' informers run. */

@@ -46,6 +46,11 @@ public final class TestMailbox implements AutoCloseable {
     mailer = new CustomerMailer(config);
   }
 
+  /** The SMTP port, for a mailer in another process. */
+  public int port() {
+    return port;
+  }
+
   public CustomerMailer mailer() {
     return mailer;
   }
