@@ -121,8 +121,16 @@ GREENMAIL_JAR := target/tools/greenmail-standalone.jar
 $(GREENMAIL_JAR):
 	$(MVN) -q dependency:copy -Dartifact=com.icegreen:greenmail-standalone:2.1.5 -DoutputDirectory=target/tools -Dmdep.stripVersion=true
 
+.PHONY: node
+node: control-plane ## Build kubelet, kube-proxy, kube-scheduler, CNI plugins, CoreDNS and the node's images; Debian's containerd and runc (cached)
+	@bash hack/build-node.sh
+
+.PHONY: e2e
+e2e: node image upstream-crds helm cni-crds s3proxy ## End to end on a real node (root): the chart's operator as pods, backup and restore Jobs as pods
+	@bash hack/e2e.sh $(MVN_PROPS)
+
 .PHONY: run
-run: control-plane upstream-crds build $(GREENMAIL_JAR) ## Start a local control plane, the operator and the sample VPSs
+run: control-plane upstream-crds build $(GREENMAIL_JAR) ## Start a local cluster (a node too when root; ODOOVPS_NODE=off without), the operator and the sample VPSs
 	@bash hack/run-local.sh
 
 BENCH_SIZES ?= 100,1000,5000

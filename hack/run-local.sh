@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# `make run`: a throw-away local control plane (etcd, kube-apiserver, kube-controller-manager on
-# loopback, free ports, data in a temporary folder), the CRDs, the operator, and the sample VPSs.
-# Ctrl-C stops everything and removes the folder.
+# `make run`: a throw-away local cluster (hack/lib/cluster.sh: etcd, kube-apiserver,
+# kube-controller-manager on free ports, data in a temporary folder; and, when the machine allows
+# it (root, cgroups, overlayfs, network namespaces), a node: containerd, kubelet, kube-proxy,
+# CoreDNS, built by hack/build-node.sh), the CRDs, the operator, and the sample VPSs.
+# Ctrl-C stops everything and removes the folder, the node's mounts, network devices,
+# namespaces and iptables rules with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,84 +17,47 @@ JAR=target/quarkus-app/quarkus-run.jar
 [ -x "$BIN/kube-apiserver" ] || { echo "control plane not built: run 'make control-plane'" >&2; exit 1; }
 [ -f "$JAR" ] || { echo "operator not built: run 'make build'" >&2; exit 1; }
 
-DIR=$(mktemp -d -t odoovps-run-XXXXXX)
-PIDS=()
+source hack/lib/cluster.sh
+CLUSTER_DIR=$(mktemp -d -t odoovps-run-XXXXXX)
+DIR=$CLUSTER_DIR
 cleanup() {
   trap - INT TERM EXIT
   [ -d "$DIR" ] || return 0
   echo
-  echo "stopping operator and control plane..."
-  for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill "${PIDS[$i]}" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$DIR"
+  echo "stopping the operator, the node and the control plane..."
+  cluster_down
   echo "stopped; $DIR removed"
 }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 20000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
-ETCD_PORT=$(free_port); ETCD_PEER_PORT=$(free_port); API_PORT=$(free_port); HTTP_PORT=$(free_port)
-SMTP_PORT=$(free_port); MAIL_API_PORT=$(free_port)
+HTTP_PORT=$(free_port); SMTP_PORT=$(free_port); MAIL_API_PORT=$(free_port)
 GREENMAIL_JAR=target/tools/greenmail-standalone.jar
-TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-mkdir -p "$DIR/pki" "$DIR/etcd"
-echo "$TOKEN,admin,admin,\"system:masters\"" > "$DIR/tokens.csv"
-openssl genrsa -out "$DIR/pki/sa.key" 2048 2>/dev/null
-openssl rsa -in "$DIR/pki/sa.key" -pubout -out "$DIR/pki/sa.pub" 2>/dev/null
-cat > "$DIR/kubeconfig" <<KCFG
-apiVersion: v1
-kind: Config
-clusters:
-- name: local
-  cluster:
-    server: https://127.0.0.1:$API_PORT
-    insecure-skip-tls-verify: true
-users:
-- name: admin
-  user:
-    token: $TOKEN
-contexts:
-- name: local
-  context: {cluster: local, user: admin}
-current-context: local
-KCFG
+IMAGE_TAR=target/odoovps-operator-image.tar
 export KUBECONFIG="$DIR/kubeconfig"
-kubectl() { "$BIN/kubectl" "$@"; }
 
-echo "control plane data in $DIR (logs: *.log)"
-"$BIN/etcd" --name default --data-dir "$DIR/etcd" \
-  --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
-  --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
-  --initial-cluster "default=http://127.0.0.1:$ETCD_PEER_PORT" --unsafe-no-fsync >"$DIR/etcd.log" 2>&1 &
-PIDS+=($!)
-
-"$BIN/kube-apiserver" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
-  --cert-dir "$DIR/pki" --token-auth-file "$DIR/tokens.csv" --authorization-mode RBAC \
-  --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$DIR/pki/sa.pub" \
-  --service-account-signing-key-file "$DIR/pki/sa.key" --service-cluster-ip-range 10.96.0.0/24 \
-  --disable-admission-plugins ServiceAccount --allow-privileged >"$DIR/kube-apiserver.log" 2>&1 &
-PIDS+=($!)
-
-printf "waiting for kube-apiserver on 127.0.0.1:%s " "$API_PORT"
-for _ in $(seq 1 120); do
-  kubectl get --raw /readyz >/dev/null 2>&1 && break
-  printf "."; sleep 1
-done
-echo
-kubectl get --raw /readyz >/dev/null || { echo "kube-apiserver did not become ready; see $DIR/kube-apiserver.log" >&2; exit 1; }
-
-"$BIN/kube-controller-manager" --kubeconfig "$DIR/kubeconfig" --leader-elect=false \
-  --service-account-private-key-file "$DIR/pki/sa.key" --root-ca-file "$DIR/pki/apiserver.crt" \
-  --use-service-account-credentials=false --secure-port 0 >"$DIR/kube-controller-manager.log" 2>&1 &
-PIDS+=($!)
+echo "cluster data and logs in $DIR"
+WITH_NODE=false
+if [ "$(id -u)" = 0 ] && [ ! -x "$NODE_HOME/bin/kubelet" ] && [ "${ODOOVPS_NODE:-auto}" != off ]; then
+  echo "building the node (first run only; ODOOVPS_NODE=off skips it)"
+  bash hack/build-node.sh
+fi
+if [ "${ODOOVPS_NODE:-auto}" = off ]; then
+  why="ODOOVPS_NODE=off"
+  false
+elif why=$(node_possible); then
+  WITH_NODE=true
+  cluster_up_control_plane reachable
+  cluster_up_node
+  echo "started a control plane and a node ($NODE_NAME: kubelet, containerd, kube-proxy, CoreDNS): Jobs run as pods"
+  if [ -f "$IMAGE_TAR" ]; then
+    echo "importing the operator image $IMAGE_TAR into the node"
+    cluster_import_image "$IMAGE_TAR"
+  fi
+else
+  cluster_up_control_plane
+  echo "started a control plane without a node ($why): Jobs and CronJobs stay objects"
+fi
 
 echo "installing CRDs"
 kubectl apply --server-side -f crds/ >/dev/null
@@ -107,13 +73,13 @@ if [ -f "$GREENMAIL_JAR" ]; then
   echo "starting a local SMTP catcher (GreenMail) on 127.0.0.1:$SMTP_PORT"
   java -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port="$SMTP_PORT" \
     -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port="$MAIL_API_PORT" -Dgreenmail.auth.disabled \
-    -jar "$GREENMAIL_JAR" >"$DIR/greenmail.log" 2>&1 &
-  PIDS+=($!)
+    -jar "$GREENMAIL_JAR" >"$DIR/logs/greenmail.log" 2>&1 &
+  CLUSTER_PIDS+=($!)
 fi
 
-echo "starting the operator (log: $DIR/operator.log)"
-ODOOVPS_LOCAL_SMTP_PORT=$SMTP_PORT QUARKUS_HTTP_PORT=$HTTP_PORT java ${JAVA_OPTS:-} -jar "$JAR" >"$DIR/operator.log" 2>&1 &
-PIDS+=($!)
+echo "starting the operator (log: $DIR/logs/operator.log)"
+ODOOVPS_LOCAL_SMTP_PORT=$SMTP_PORT QUARKUS_HTTP_PORT=$HTTP_PORT java ${JAVA_OPTS:-} -jar "$JAR" >"$DIR/logs/operator.log" 2>&1 &
+CLUSTER_PIDS+=($!)
 
 echo "applying config/samples/"
 kubectl apply -f config/samples/
@@ -126,6 +92,11 @@ done
 echo
 kubectl get odoovps,virtualmachines -A
 kubectl get backuppolicies,cronjobs -A
+if $WITH_NODE; then
+  JOBS_NOTE="Its Jobs run as pods on the node; the VirtualMachineExport method needs KubeVirt, which does not run here yet, so a backup pod fails with that error."
+else
+  JOBS_NOTE="Nothing runs them here: no node."
+fi
 cat <<MSG
 
 The operator is running against this local control plane. In another shell:
@@ -135,7 +106,8 @@ The operator is running against this local control plane. In another shell:
 No KubeVirt runs here, so VMs stay Provisioning. Play virt-controller to see a VPS become Running
 (the operator then emails the customer the Odoo access codes):
   $BIN/kubectl patch vm -n odoo-customers acme --subresource=status --type=merge -p '{"status":{"ready":true,"printableStatus":"Running"}}'
-Backups: one CronJob per covered VPS (nothing runs them here: no kubelet). Run one now, or restore:
+Backups: one CronJob per covered VPS. $JOBS_NOTE
+Run one now, or restore:
   $BIN/kubectl create job -n odoo-customers --from=cronjob/backup-daily-offsite-acme acme-now
   $BIN/kubectl get backuppolicy -n odoo-customers daily-offsite -o yaml
 Open a support ticket as Alertmanager would (demo token), then list tickets:
@@ -151,6 +123,6 @@ Mail the operator sent (local SMTP catcher):
 Operator metrics: http://127.0.0.1:$HTTP_PORT/q/metrics
 Ctrl-C stops everything.
 MSG
-wait -n "${PIDS[@]}" || true
-echo "a component stopped unexpectedly; its log:"
-tail -n 20 "$DIR"/*.log
+wait -n "${CLUSTER_PIDS[@]}" || true
+echo "a component stopped unexpectedly; the logs:"
+tail -n 20 "$DIR"/logs/*.log

@@ -207,14 +207,19 @@ YAML
     --root-dir "$w/kubelet" --hostname-override "$NODE_NAME" --node-ip "$API_ADDRESS" \
     >"$CLUSTER_DIR/logs/kubelet.log" 2>&1 &
   CLUSTER_PIDS+=($!)
+  local proxy_health
+  proxy_health=$(free_port)
   "$NODE_HOME/bin/kube-proxy" --kubeconfig "$CLUSTER_DIR/kubeconfig" --cluster-cidr "$POD_CIDR" \
     --hostname-override "$NODE_NAME" --proxy-mode iptables \
-    --metrics-bind-address 127.0.0.1:0 --healthz-bind-address 127.0.0.1:0 \
+    --metrics-bind-address "127.0.0.1:$(free_port)" --healthz-bind-address "127.0.0.1:$proxy_health" \
     >"$CLUSTER_DIR/logs/kube-proxy.log" 2>&1 &
   CLUSTER_PIDS+=($!)
   "$NODE_HOME/bin/kube-scheduler" --kubeconfig "$CLUSTER_DIR/kubeconfig" --leader-elect=false --secure-port 0 \
     >"$CLUSTER_DIR/logs/kube-scheduler.log" 2>&1 &
   CLUSTER_PIDS+=($!)
+  printf "waiting for kube-proxy "
+  cluster_wait 60 kube-proxy curl -sf "http://127.0.0.1:$proxy_health/healthz" || return 1
+  echo ok
   printf "waiting for node %s " "$NODE_NAME"
   cluster_wait 120 "the node" kubectl wait --for condition=Ready "node/$NODE_NAME" --timeout=1s || return 1
   echo ok
@@ -309,8 +314,16 @@ cluster_down() {
     ctr --address "$CLUSTER_DIR/node/containerd.sock" -n k8s.io tasks list -q 2>/dev/null \
       | xargs -r -n1 ctr --address "$CLUSTER_DIR/node/containerd.sock" -n k8s.io tasks kill -s KILL >/dev/null 2>&1 || true
   fi
-  for ((i=${#CLUSTER_PIDS[@]}-1; i>=0; i--)); do kill "${CLUSTER_PIDS[$i]}" 2>/dev/null || true; done
-  for pid in "${CLUSTER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # last started, first stopped, one at a time: kube-apiserver stops in seconds while etcd is up,
+  # but hangs in its shutdown when both are signalled at once
+  local pid
+  for ((i=${#CLUSTER_PIDS[@]}-1; i>=0; i--)); do
+    pid=${CLUSTER_PIDS[$i]}
+    kill "$pid" 2>/dev/null || continue
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   if $NODE_STARTED; then
     local w="$CLUSTER_DIR/node"
     # shims and containers that outlived containerd

@@ -26,8 +26,16 @@ public final class S3Server implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path dataDir;
+  private final String host;
 
+  /** S3Proxy on loopback. */
   public S3Server() {
+    this("127.0.0.1");
+  }
+
+  /** S3Proxy on {@code host}: the machine's address, for pods of a node to reach it. */
+  public S3Server(String host) {
+    this.host = host;
     try {
       if (!Files.exists(CLASSPATH)) {
         throw new IllegalStateException(
@@ -43,7 +51,7 @@ public final class S3Server implements AutoCloseable {
           properties,
           String.join(
               "\n",
-              "s3proxy.endpoint=http://127.0.0.1:" + port,
+              "s3proxy.endpoint=http://" + host + ":" + port,
               "s3proxy.authorization=aws-v2-or-v4",
               "s3proxy.identity=" + ACCESS_KEY,
               "s3proxy.credential=" + SECRET_KEY,
@@ -70,7 +78,7 @@ public final class S3Server implements AutoCloseable {
 
   private void awaitPort() throws IOException {
     for (int i = 0; i < 150; i++) {
-      try (var ignored = new Socket("127.0.0.1", port)) {
+      try (var ignored = new Socket(host, port)) {
         return;
       } catch (IOException notYet) {
         if (!process.isAlive()) {
@@ -92,7 +100,7 @@ public final class S3Server implements AutoCloseable {
   public BackupTarget bucket(String name) {
     var target =
         new BackupTarget(
-            URI.create("http://127.0.0.1:" + port), name, "us-east-1", ACCESS_KEY, SECRET_KEY);
+            URI.create("http://" + host + ":" + port), name, "us-east-1", ACCESS_KEY, SECRET_KEY);
     try (var client = target.client()) {
       client.createBucket(b -> b.bucket(name));
     }

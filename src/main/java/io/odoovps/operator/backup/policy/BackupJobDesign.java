@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
 import io.odoovps.operator.backup.ExportToken;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.naming.KubeNames;
@@ -94,6 +95,14 @@ public final class BackupJobDesign {
     return bounded("backup-" + policy + "-" + vps, 52);
   }
 
+  /** Where a backup pod of the PersistentVolumeClaim method mounts the disk, read-only. */
+  static final String DISK_MOUNT = "/disk";
+
+  /** The claim of a VPS's disk: the DataVolume (and PVC) VirtualMachineDesign names for it. */
+  public static String diskClaim(String vps) {
+    return vps + "-disk";
+  }
+
   public static String serviceAccountName(String policy) {
     return bounded(policy + "-backup", 63);
   }
@@ -129,21 +138,39 @@ public final class BackupJobDesign {
     var spec = policy.getSpec();
     var name = policy.getMetadata().getName();
     var labels = labels(name, vps);
-    var args =
+    var fromClaim = spec.getMethod() == BackupPolicySpec.Method.PersistentVolumeClaim;
+    var args = new ArrayList<>(List.of("backup", "--vps", vps));
+    if (fromClaim) {
+      args.addAll(List.of("--source", DISK_MOUNT + "/disk.img"));
+    } else {
+      args.addAll(List.of("--method", spec.getMethod().name()));
+    }
+    args.addAll(
         List.of(
-            "backup",
-            "--vps",
-            vps,
-            "--method",
-            spec.getMethod().name(),
             "--retention-days",
             String.valueOf(spec.getRetentionDays()),
             "--capture-timeout",
             config.captureTimeout().toSeconds() + "s",
             "--report",
-            REPORT_PATH);
+            REPORT_PATH));
     var pod =
-        podSpec(policy, args, List.of(), List.of(), JOB_UID)
+        (fromClaim
+                ? podSpec(
+                    policy,
+                    args,
+                    List.of(
+                        new io.fabric8.kubernetes.api.model.VolumeBuilder()
+                            .withName("disk")
+                            .withNewPersistentVolumeClaim(diskClaim(vps), true)
+                            .build()),
+                    List.of(
+                        new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                            .withMountPath(DISK_MOUNT)
+                            .withName("disk")
+                            .withReadOnly(true)
+                            .build()),
+                    QEMU_UID)
+                : podSpec(policy, args, List.of(), List.of(), JOB_UID))
             .withServiceAccountName(serviceAccountName(name))
             .withAutomountServiceAccountToken(true)
             .build();

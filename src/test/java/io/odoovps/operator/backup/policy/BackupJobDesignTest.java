@@ -166,4 +166,57 @@ class BackupJobDesignTest {
   private static Job job(Map<String, String> labels) {
     return new JobBuilder().withNewMetadata().withLabels(labels).endMetadata().build();
   }
+
+  @Test
+  void aPolicyOfThePersistentVolumeClaimMethodMountsTheDiskReadOnlyAndStreamsItsImage() {
+    var policy = policy();
+    policy
+        .getSpec()
+        .setMethod(
+            io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec.Method.PersistentVolumeClaim);
+    var pod =
+        design
+            .cronJob(policy, "shop", DailySchedule.of(null, "shop"))
+            .getSpec()
+            .getJobTemplate()
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    var container = pod.getContainers().get(0);
+    assertThat(container.getArgs())
+        .containsSequence("--source", "/disk/disk.img")
+        .doesNotContain("--method");
+    assertThat(pod.getVolumes())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("shop-disk");
+              assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue();
+            });
+    assertThat(container.getVolumeMounts())
+        .singleElement()
+        .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+    assertThat(pod.getSecurityContext().getRunAsUser())
+        .as("KubeVirt's qemu user owns the disk image")
+        .isEqualTo(BackupJobDesign.QEMU_UID);
+
+    var export =
+        design
+            .cronJob(policy(), "shop", DailySchedule.of(null, "shop"))
+            .getSpec()
+            .getJobTemplate()
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(export.getContainers().get(0).getArgs())
+        .containsSequence("--method", "VirtualMachineExport");
+    assertThat(export.getVolumes()).isEmpty();
+  }
+
+  @Test
+  void theDiskClaimIsTheOneTheVirtualMachineGetsFromItsDataVolume() {
+    var vps = io.odoovps.operator.testing.VpsFixtures.vps("shop-ns", "shop");
+    assertThat(BackupJobDesign.diskClaim("shop"))
+        .isEqualTo(io.odoovps.operator.vps.VirtualMachineDesign.diskName(vps));
+  }
 }

@@ -47,7 +47,11 @@ public class BackupPolicySpec {
   @Default("VirtualMachineExport")
   @JsonPropertyDescription(
       "How a VPS is captured. `VirtualMachineExport`: a KubeVirt VirtualMachineSnapshot of the"
-          + " whole VM, exported as a compressed disk image and streamed to the bucket.")
+          + " whole VM, exported as a compressed disk image and streamed to the bucket."
+          + " `PersistentVolumeClaim`: the backup pod mounts the VPS's disk claim (<vps>-disk)"
+          + " read-only and streams its disk.img; no KubeVirt export is needed, but a running"
+          + " VM's disk is only crash-consistent, so use it for stopped VMs or clusters without"
+          + " KubeVirt's export server.")
   private Method method = Method.VirtualMachineExport;
 
   @Size(max = 32)
@@ -77,7 +81,8 @@ public class BackupPolicySpec {
 
   /** Capture methods; see {@code io.odoovps.operator.backup.BackupMethod}. */
   public enum Method {
-    VirtualMachineExport
+    VirtualMachineExport,
+    PersistentVolumeClaim
   }
 
   /** The off-site bucket. */
