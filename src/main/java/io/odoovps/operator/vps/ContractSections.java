@@ -26,8 +26,7 @@ final class ContractSections {
   private ContractSections() {}
 
   /** Sets contractEnd, backup and their conditions from the pass's sections. */
-  static void apply(
-      OdooVps vps, OdooVpsStatus status, OdooVpsReconciler.Sections sections, Instant now) {
+  static void apply(OdooVps vps, OdooVpsStatus status, VpsSections sections, Instant now) {
     var before = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
     if (!sections.measured()) {
       status.setContractEnd(before.getContractEnd());

@@ -2,6 +2,7 @@ package io.odoovps.operator.vps;
 
 import static io.odoovps.operator.vps.OdooVpsConditions.*;
 
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
 import io.odoovps.operator.kubevirt.VirtualMachine;
@@ -125,6 +126,45 @@ public class OdooVpsStatusBuilder {
     status.setPhase(phase(o, vmReady, suspended));
     status.setConditions(new ArrayList<>(c.build()));
     return status;
+  }
+
+  /**
+   * The status after a failed pass ({@code updateErrorStatus}): Ready False with reason {@link
+   * OdooVpsConditions#REASON_RECONCILE_ERROR} and the failure, everything else as it was; empty
+   * when Ready already tells this failure (a retry writes nothing).
+   */
+  public Optional<OdooVpsStatus> error(OdooVps vps, String message) {
+    var previous = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
+    var unchanged =
+        ConditionList.find(previous.getConditions(), READY)
+            .map(c -> message.equals(c.getMessage()))
+            .orElse(false);
+    if (unchanged) {
+      return Optional.empty();
+    }
+    var conditions =
+        new ArrayList<>(
+            new ConditionList(
+                    previous.getConditions(), vps.getMetadata().getGeneration(), clock.instant())
+                .set(READY, false, REASON_RECONCILE_ERROR, message)
+                .build());
+    previous.getConditions().stream()
+        .filter(c -> !READY.equals(c.getType()))
+        .forEach(conditions::add);
+    // a copy: the status in hand belongs to the informer's cache
+    var next = StatusPatches.copyOf(previous);
+    next.setConditions(conditions);
+    return Optional.of(next);
+  }
+
+  /** The message of a failed pass: its root cause's. */
+  public static String failure(Throwable e) {
+    var cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return "Reconcile failed: "
+        + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
   }
 
   private static VpsPhase phase(VpsObservation o, boolean vmReady, boolean suspended) {

@@ -60,6 +60,19 @@ class VpsEnding {
     return Optional.empty();
   }
 
+  /**
+   * On the termination path (the contract ended, or a termination began): deletes what is left of
+   * the VPS and reports where it stands; empty while the contract runs.
+   */
+  Optional<VpsObservation> terminateIfEnded(
+      OdooVps vps, KubernetesClient client, ContractRecords records, Instant now) {
+    var cause = cause(vps, now);
+    if (cause.isEmpty() && (vps.getStatus() == null || vps.getStatus().getTermination() == null)) {
+      return Optional.empty();
+    }
+    return Optional.of(terminate(vps, client, cause.orElse("Requested"), records));
+  }
+
   /** Deletes what is left of the VPS, verifies it is gone, and reports where it stands. */
   VpsObservation terminate(
       OdooVps vps, KubernetesClient client, String cause, ContractRecords records) {
@@ -202,6 +215,19 @@ class VpsEnding {
               + NOTICES_WAIT.toHours()
               + " h of the termination; the record goes without them");
     }
+    return releaseAfterPolicies(vps, events, policies, completed, now);
+  }
+
+  /**
+   * The last hold: every BackupPolicy that holds the VPS's backups recorded the termination, or
+   * {@link #POLICIES_WAIT} passed (its backups are then kept, with a Warning).
+   */
+  private static DeleteControl releaseAfterPolicies(
+      OdooVps vps,
+      EventRecorder events,
+      List<io.odoovps.operator.api.v1alpha1.backup.BackupPolicy> policies,
+      Instant completed,
+      Instant now) {
     var waiting =
         policies.stream()
             .filter(

@@ -125,6 +125,18 @@ public class VpsMetrics {
     holder(uid, namespace, vps).withoutBackupSince = withoutBackupSince;
   }
 
+  /** The gauges of a pass that measured the VPS: traffic, availability and backup age. */
+  void measured(
+      io.odoovps.operator.api.v1alpha1.odoovps.OdooVps vps, VpsDecision.Pass pass, long bytesUsed) {
+    var uid = vps.getMetadata().getUid();
+    var namespace = vps.getMetadata().getNamespace();
+    var name = vps.getMetadata().getName();
+    var sections = pass.sections();
+    traffic(uid, namespace, name, sections.traffic(), bytesUsed);
+    availability(uid, namespace, name, sections.availability(), !pass.down());
+    backup(uid, namespace, name, sections.backup().withoutBackupSince());
+  }
+
   /** Registers one VPS's gauges, tagged by namespace and VPS, and keeps them for removal. */
   private final class GaugeRegistrar {
     private final Availability holder;

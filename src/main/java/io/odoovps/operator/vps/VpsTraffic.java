@@ -9,6 +9,8 @@ import io.odoovps.operator.contract.TrafficLedger;
 import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.notification.Notice;
 import io.odoovps.operator.traffic.PrometheusTraffic;
+import io.odoovps.operator.traffic.TrafficMeter;
+import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -28,10 +30,41 @@ final class VpsTraffic {
   private final OperatorConfig.Traffic config;
   private final CustomerNotices notices;
   private final Map<String, TrafficLedger.State> ledgers = new ConcurrentHashMap<>();
+  private final TrafficMeter meter;
 
   VpsTraffic(OperatorConfig.Traffic config, CustomerNotices notices) {
     this.config = config;
     this.notices = notices;
+    var prometheus = config.prometheus();
+    this.meter =
+        prometheus
+            .url()
+            .map(
+                url ->
+                    new TrafficMeter(
+                        new PrometheusTraffic(
+                            URI.create(url), prometheus.timeout(), prometheus.bearerToken())))
+            .orElse(null);
+  }
+
+  /** The meter that polls Prometheus, {@code null} when no Prometheus is configured. */
+  TrafficMeter meter() {
+    return meter;
+  }
+
+  /** The traffic status after this reconcile: {@link #next} from the meter, or unmetered. */
+  TrafficStatus measure(VpsFacts facts, BillingCycle.Period period, EventRecorder events) {
+    if (meter == null) {
+      return unmetered(period);
+    }
+    return next(
+        facts.vps(),
+        facts.previous().getTraffic(),
+        facts.reading(),
+        meter.problem(),
+        period,
+        facts.now(),
+        events);
   }
 
   /**

@@ -1,0 +1,50 @@
+package io.odoovps.operator.vps;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
+import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
+import io.odoovps.operator.kubevirt.VirtualMachine;
+import io.odoovps.operator.traffic.PrometheusTraffic;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one pass knows about a VPS, read from the caches by {@link VpsGatherer} at one instant: the
+ * VPS (its status seeded from the contract record when it lost it), its VirtualMachine, its
+ * MitigationState, its SupportTickets, whether a restore holds its VM, the BackupPolicies of its
+ * namespace, its traffic counter reading and its virt-launcher pods.
+ *
+ * @param vm the VM as the cache holds it; {@link #withVm} after the workflow applied it
+ * @param reading empty when no traffic meter is configured or Prometheus has no series
+ * @param pods empty unless live bandwidth annotations are configured
+ */
+record VpsFacts(
+    OdooVps vps,
+    Instant now,
+    Optional<VirtualMachine> vm,
+    Optional<MitigationState> mitigation,
+    List<SupportTicket> tickets,
+    boolean restoring,
+    List<BackupPolicy> policies,
+    Optional<PrometheusTraffic.Reading> reading,
+    List<Pod> pods) {
+
+  /** The status the pass starts from (an empty one for a new VPS). */
+  OdooVpsStatus previous() {
+    return vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
+  }
+
+  boolean vmReady() {
+    return vm.map(v -> v.getStatus() != null && Boolean.TRUE.equals(v.getStatus().ready()))
+        .orElse(false);
+  }
+
+  /** The same facts with the VM as the workflow left it. */
+  VpsFacts withVm(Optional<VirtualMachine> current) {
+    return new VpsFacts(vps, now, current, mitigation, tickets, restoring, policies, reading, pods);
+  }
+}
