@@ -53,6 +53,10 @@ elif why=$(node_possible); then
   if [ -f "$IMAGE_TAR" ]; then
     echo "importing the operator image $IMAGE_TAR into the node"
     cluster_import_image "$IMAGE_TAR"
+    # the backup and restore Jobs run that image, never pulled (no registry)
+    version=$(awk -F'[<>]' '/<artifactId>odoovps-operator<\/artifactId>/ {getline; print $3; exit}' pom.xml)
+    export ODOOVPS_BACKUP_IMAGE="ghcr.io/odoovps/odoovps-operator:$version"
+    export ODOOVPS_BACKUP_IMAGE_PULL_POLICY=Never
   fi
 else
   cluster_up_control_plane

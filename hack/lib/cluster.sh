@@ -337,7 +337,11 @@ cluster_down() {
       ip link del "$dev" 2>/dev/null || true
     done
     ip link del odoovps0 2>/dev/null || true
-    # the pods' cgroups (kubelet's cgroupfs driver makes them under kubepods)
+    # what still runs in the pods' cgroups (a sandbox's pause outlives its killed shim), then the
+    # cgroups themselves (kubelet's cgroupfs driver makes them under kubepods)
+    find /sys/fs/cgroup/*/kubepods -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u \
+      | xargs -r kill -9 2>/dev/null || true
+    sleep 0.5
     for d in /sys/fs/cgroup/*/kubepods; do
       [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
     done

@@ -119,6 +119,11 @@ class BackupOnNodeE2E {
     if (s3 != null) {
       s3.close();
     }
+    if (volumes != null) {
+      try (var files = Files.walk(volumes)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   /** A hostPath PersistentVolume owned by KubeVirt's qemu user, for {@code claim} when named. */
