@@ -2,6 +2,7 @@ package io.odoovps.operator.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import java.io.IOException;
@@ -17,11 +18,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The rendered rules, byte for byte, against the files under {@code monitoring/rendered/}: a change
- * to how the rules are built must not change what Prometheus and the API server receive. {@code
- * ODOOVPS_RENDERED_UPDATE=1} rewrites the files from the current code (review the diff).
+ * The rendered rules against the files under {@code monitoring/rendered/}: a change to how the
+ * rules are built must not change what Prometheus and the API server receive (the rule files byte
+ * for byte, the PrometheusRule as a JSON tree). {@code ODOOVPS_RENDERED_UPDATE=1} rewrites the
+ * files from the current code (review the diff).
  */
 class AlertRuleRenderingTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final Path FILES = Path.of("src/test/resources/monitoring/rendered");
 
@@ -66,7 +70,12 @@ class AlertRuleRenderingTest {
       Files.writeString(FILES.resolve(file), actual, StandardCharsets.UTF_8);
       return;
     }
-    assertThat(actual).isEqualTo(read(file));
+    if (file.endsWith(".json")) {
+      // as JSON trees: the metadata labels come from an unordered map
+      assertThat(JSON.readTree(actual)).isEqualTo(JSON.readTree(read(file)));
+    } else {
+      assertThat(actual).isEqualTo(read(file));
+    }
   }
 
   private static String read(String file) {
