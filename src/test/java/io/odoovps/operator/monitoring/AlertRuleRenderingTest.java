@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
