@@ -15,6 +15,7 @@ import io.odoovps.operator.contract.Availability;
 import io.odoovps.operator.vps.VpsLabels;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -205,155 +206,190 @@ public class AlertRuleDesign {
     }
   }
 
-  /** Two groups: the four indicators of article 3, and availability (article 10). */
+  /**
+   * One row of the rule table: what sets an alert apart. The loop of {@link #ruleGroups} adds the
+   * labels every alert carries and prefixes the summary and description with the VPS.
+   */
+  record Rule(
+      String group,
+      String alert,
+      Indicator indicator,
+      String severity,
+      Map<String, String> extraLabels,
+      String expr,
+      Duration forDuration,
+      String summary,
+      String description) {}
+
+  /**
+   * Three groups, {@code odoovps.<vps>.<group>}: the four indicators of article 3 ({@code
+   * supervision}), availability (article 10) and abuse (articles 7 and 9), from {@link #rules}.
+   */
   public List<RuleGroup> ruleGroups(OdooVps vps) {
     var namespace = vps.getMetadata().getNamespace();
     var name = vps.getMetadata().getName();
-    var plan = vps.getSpec().getPlan();
-    var t = thresholds(plan.getName());
+    var who = "VPS " + namespace + "/" + name + " ";
+    var groups = new LinkedHashMap<String, List<AlertRule>>();
+    for (var rule : rules(vps)) {
+      var labels = new LinkedHashMap<String, String>();
+      labels.put(SEVERITY, rule.severity());
+      labels.put(NAMESPACE, namespace);
+      labels.put(VPS, name);
+      labels.put(INDICATOR, rule.indicator().name());
+      labels.putAll(rule.extraLabels());
+      var annotations = new LinkedHashMap<String, String>();
+      annotations.put("summary", who + rule.summary());
+      annotations.put("description", who + rule.description());
+      var forDuration = rule.forDuration() == null ? null : duration(rule.forDuration());
+      groups
+          .computeIfAbsent(rule.group(), g -> new ArrayList<>())
+          .add(new AlertRule(rule.alert(), rule.expr(), forDuration, labels, annotations));
+    }
     var interval = duration(config.evaluationInterval());
-    var window = duration(config.rateWindow());
+    return groups.entrySet().stream()
+        .map(g -> new RuleGroup("odoovps." + name + "." + g.getKey(), interval, g.getValue()))
+        .toList();
+  }
+
+  /** The rule table of a VPS, in the order of its groups. */
+  List<Rule> rules(OdooVps vps) {
+    var namespace = vps.getMetadata().getNamespace();
+    var name = vps.getMetadata().getName();
     var vmi = matchers(Map.of(NAMESPACE, namespace, "name", name));
     var own = matchers(Map.of(NAMESPACE, namespace, VPS, name));
-    var who = "VPS " + namespace + "/" + name;
-    var vcpu = plan.getVcpu();
+    var rules = new ArrayList<>(supervisionRules(vps, vmi));
+    rules.addAll(availabilityRules(own));
+    rules.addAll(abuseRules(namespace, name, vmi));
+    return rules;
+  }
 
-    var cpu =
-        new AlertRule(
+  /** Contract article 3: CPU, memory, network cards and file systems, from KubeVirt's series. */
+  private List<Rule> supervisionRules(OdooVps vps, String vmi) {
+    var plan = vps.getSpec().getPlan();
+    var t = thresholds(plan.getName());
+    var window = duration(config.rateWindow());
+    var fs = vmi + ", file_system_type!~\"" + READ_ONLY_FILESYSTEMS + "\"";
+    return List.of(
+        warning(
             CPU_SATURATED,
+            Indicator.cpu,
             "sum by (namespace, name) (rate(kubevirt_vmi_cpu_usage_seconds_total{%s}[%s])) / %d > %s"
-                .formatted(vmi, window, vcpu, number(t.cpuRatio())),
-            duration(t.cpuFor()),
-            labels(namespace, name, Indicator.cpu, "warning"),
-            annotations(
-                who + " is saturating its CPU",
-                who
-                    + " has used {{ $value | humanizePercentage }} of its "
-                    + vcpu
-                    + " vCPU for "
-                    + duration(t.cpuFor())
-                    + " (threshold "
-                    + percent(t.cpuRatio())
-                    + ")."));
-    var memory =
-        new AlertRule(
+                .formatted(vmi, window, plan.getVcpu(), number(t.cpuRatio())),
+            t.cpuFor(),
+            "is saturating its CPU",
+            "has used {{ $value | humanizePercentage }} of its %d vCPU for %s (threshold %s)."
+                .formatted(plan.getVcpu(), duration(t.cpuFor()), percent(t.cpuRatio()))),
+        warning(
             MEMORY_PRESSURE,
+            Indicator.memory,
             ("1 - max by (namespace, name) (kubevirt_vmi_memory_usable_bytes{%s})\n"
                     + "  / max by (namespace, name) (kubevirt_vmi_memory_available_bytes{%s})\n"
                     + "> %s")
                 .formatted(vmi, vmi, number(t.memoryRatio())),
-            duration(t.memoryFor()),
-            labels(namespace, name, Indicator.memory, "warning"),
-            annotations(
-                who + " is short of memory",
-                who
-                    + " has {{ $value | humanizePercentage }} of its "
-                    + plan.getMemory()
-                    + " memory in use, not reclaimable, for "
-                    + duration(t.memoryFor())
-                    + " (threshold "
-                    + percent(t.memoryRatio())
-                    + ")."));
-    var network =
-        new AlertRule(
+            t.memoryFor(),
+            "is short of memory",
+            ("has {{ $value | humanizePercentage }} of its %s memory in use, not reclaimable,"
+                    + " for %s (threshold %s).")
+                .formatted(plan.getMemory(), duration(t.memoryFor()), percent(t.memoryRatio()))),
+        warning(
             NETWORK_ERRORS,
+            Indicator.network,
             "sum by (namespace, name, interface) (\n  %s\n) > %s"
                 .formatted(networkErrorRates(vmi, window), number(t.networkErrorsPerSecond())),
-            duration(t.networkFor()),
-            labels(namespace, name, Indicator.network, "warning"),
-            annotations(
-                who + " has network errors on {{ $labels.interface }}",
-                who
-                    + " network card {{ $labels.interface }} has errored or dropped"
-                    + " {{ $value | humanize }} packets per second for "
-                    + duration(t.networkFor())
-                    + " (threshold "
-                    + number(t.networkErrorsPerSecond())
-                    + "/s)."));
-    var fsMatchers = vmi + ", file_system_type!~\"" + READ_ONLY_FILESYSTEMS + "\"";
-    var filesystem =
-        new AlertRule(
+            t.networkFor(),
+            "has network errors on {{ $labels.interface }}",
+            ("network card {{ $labels.interface }} has errored or dropped {{ $value | humanize }}"
+                    + " packets per second for %s (threshold %s/s).")
+                .formatted(duration(t.networkFor()), number(t.networkErrorsPerSecond()))),
+        warning(
             FILESYSTEM_FULL,
+            Indicator.filesystem,
             ("max by (namespace, name, disk_name, mount_point)"
                     + " (kubevirt_vmi_filesystem_used_bytes{%s})\n"
                     + "  / max by (namespace, name, disk_name, mount_point)"
                     + " (kubevirt_vmi_filesystem_capacity_bytes{%s} > 0)\n"
                     + "> %s")
-                .formatted(fsMatchers, fsMatchers, number(t.filesystemRatio())),
-            duration(t.filesystemFor()),
-            labels(namespace, name, Indicator.filesystem, "warning"),
-            annotations(
-                who + " file system {{ $labels.mount_point }} is nearly full",
-                who
-                    + " file system {{ $labels.mount_point }} (disk {{ $labels.disk_name }}) is"
-                    + " {{ $value | humanizePercentage }} full (threshold "
-                    + percent(t.filesystemRatio())
-                    + ")."));
+                .formatted(fs, fs, number(t.filesystemRatio())),
+            t.filesystemFor(),
+            "file system {{ $labels.mount_point }} is nearly full",
+            ("file system {{ $labels.mount_point }} (disk {{ $labels.disk_name }}) is"
+                    + " {{ $value | humanizePercentage }} full (threshold %s).")
+                .formatted(percent(t.filesystemRatio()))));
+  }
 
+  private static Rule warning(
+      String alert,
+      Indicator indicator,
+      String expr,
+      Duration forDuration,
+      String summary,
+      String description) {
+    return new Rule(
+        "supervision",
+        alert,
+        indicator,
+        "warning",
+        Map.of(),
+        expr,
+        forDuration,
+        summary,
+        description);
+  }
+
+  /**
+   * Contract article 10, from the operator's own gauges: down for a while, most of the month's
+   * budget spent, and the budget burning fast (critical) or slowly (warning).
+   */
+  private List<Rule> availabilityRules(String own) {
     var availability = config.availability();
-    var down =
-        new AlertRule(
-            DOWN,
-            "max by (namespace, vps) (odoovps_vps_ready{%s}) == 0".formatted(own),
-            duration(availability.downFor()),
-            labels(namespace, name, Indicator.availability, "critical"),
-            annotations(
-                who + " is down",
-                who
-                    + " has not been ready for "
-                    + duration(availability.downFor())
-                    + "; every further minute is taken from the month's error budget."));
     // The gauges count 0.5 % of the calendar month: the same share of this month's days here.
-    var budgetPerDay = BigDecimal.ONE.subtract(BigDecimal.valueOf(Availability.TARGET));
     var lowPerDay =
-        budgetPerDay
+        BigDecimal.ONE
+            .subtract(BigDecimal.valueOf(Availability.TARGET))
             .multiply(BigDecimal.valueOf(86_400))
             .multiply(BigDecimal.valueOf(availability.budgetRemainingFraction()));
-    var budgetLow =
-        new AlertRule(
+    return List.of(
+        new Rule(
+            "availability",
+            DOWN,
+            Indicator.availability,
+            "critical",
+            Map.of(),
+            "max by (namespace, vps) (odoovps_vps_ready{%s}) == 0".formatted(own),
+            availability.downFor(),
+            "is down",
+            "has not been ready for %s; every further minute is taken from the month's error budget."
+                .formatted(duration(availability.downFor()))),
+        new Rule(
+            "availability",
             AVAILABILITY_BUDGET_LOW,
+            Indicator.availability,
+            "critical",
+            Map.of(),
             ("min by (namespace, vps) (odoovps_vps_error_budget_remaining_seconds{%s})"
                     + " < %s * scalar(days_in_month())")
                 .formatted(own, lowPerDay.stripTrailingZeros().toPlainString()),
             null,
-            labels(namespace, name, Indicator.availability, "critical"),
-            annotations(
-                who + " has used most of its availability budget",
-                who
-                    + " has {{ $value | humanizeDuration }} of downtime left this month, less than "
-                    + percent(availability.budgetRemainingFraction())
-                    + " of the month's budget (0.5 % of the month, 3h36m for 30 days, at "
-                    + percent(Availability.TARGET)
-                    + " availability)."));
-    var fastBurn =
+            "has used most of its availability budget",
+            ("has {{ $value | humanizeDuration }} of downtime left this month, less than %s of the"
+                    + " month's budget (0.5 %% of the month, 3h36m for 30 days, at %s"
+                    + " availability).")
+                .formatted(
+                    percent(availability.budgetRemainingFraction()), percent(Availability.TARGET))),
         burnRate(
             own,
-            who,
-            labels(namespace, name, Indicator.availability, "critical"),
+            "critical",
             "fast",
             FAST_BURN_WINDOW,
             FAST_BURN_CONFIRM,
-            availability.fastBurnRate());
-    var slowBurn =
+            availability.fastBurnRate()),
         burnRate(
             own,
-            who,
-            labels(namespace, name, Indicator.availability, "warning"),
+            "warning",
             "slow",
             SLOW_BURN_WINDOW,
             SLOW_BURN_CONFIRM,
-            availability.slowBurnRate());
-
-    return List.of(
-        new RuleGroup(
-            "odoovps." + name + ".supervision",
-            interval,
-            List.of(cpu, memory, network, filesystem)),
-        new RuleGroup(
-            "odoovps." + name + ".availability",
-            interval,
-            List.of(down, budgetLow, fastBurn, slowBurn)),
-        new RuleGroup("odoovps." + name + ".abuse", interval, abuseRules(namespace, name, vmi)));
+            availability.slowBurnRate()));
   }
 
   /**
@@ -363,43 +399,32 @@ public class AlertRuleDesign {
    * too, so the alert stops soon after the VPS is back. This catches a VPS that flaps, down a
    * minute at a time, which {@link #DOWN} (down for 5 minutes in a row) never sees.
    */
-  private static AlertRule burnRate(
-      String own,
-      String who,
-      Map<String, String> labels,
-      String speed,
-      Duration window,
-      Duration confirm,
-      double rate) {
+  private static Rule burnRate(
+      String own, String severity, String speed, Duration window, Duration confirm, double rate) {
     var threshold =
         BigDecimal.valueOf(rate)
             .multiply(BigDecimal.ONE.subtract(BigDecimal.valueOf(Availability.TARGET)))
             .stripTrailingZeros()
             .toPlainString();
     var downShare = "(1 - max by (namespace, vps) (avg_over_time(odoovps_vps_ready{%s}[%s])))";
-    var withBurn = new LinkedHashMap<>(labels);
-    withBurn.put(BURN, speed);
-    return new AlertRule(
+    var lasts =
+        BigDecimal.valueOf(MONTH.toDays() / rate)
+            .setScale(1, RoundingMode.HALF_UP)
+            .stripTrailingZeros()
+            .toPlainString();
+    return new Rule(
+        "availability",
         AVAILABILITY_BURN_RATE,
+        Indicator.availability,
+        severity,
+        Map.of(BURN, speed),
         (downShare + " > %s\nand\n" + downShare + " > %s")
             .formatted(own, duration(window), threshold, own, duration(confirm), threshold),
         null,
-        withBurn,
-        annotations(
-            who + " is spending its availability budget " + number(rate) + " times too fast",
-            who
-                + " was down {{ $value | humanizePercentage }} of the last "
-                + duration(window)
-                + ", "
-                + number(rate)
-                + " times the 0.5 % that "
-                + percent(Availability.TARGET)
-                + " availability allows: at this rate a 30-day budget lasts "
-                + BigDecimal.valueOf(MONTH.toDays() / rate)
-                    .setScale(1, java.math.RoundingMode.HALF_UP)
-                    .stripTrailingZeros()
-                    .toPlainString()
-                + " days."));
+        "is spending its availability budget " + number(rate) + " times too fast",
+        ("was down {{ $value | humanizePercentage }} of the last %s, %s times the 0.5 %% that %s"
+                + " availability allows: at this rate a 30-day budget lasts %s days.")
+            .formatted(duration(window), number(rate), percent(Availability.TARGET), lasts));
   }
 
   /**
@@ -408,49 +433,46 @@ public class AlertRuleDesign {
    * when the platform gives a port-25 expression. They open tickets like every alert, and the
    * MitigationState reconciler acts on them.
    */
-  private List<AlertRule> abuseRules(String namespace, String name, String vmi) {
+  private List<Rule> abuseRules(String namespace, String name, String vmi) {
     var abuse = config.abuse();
-    var who = "VPS " + namespace + "/" + name;
     var window = duration(config.rateWindow());
-    var rules = new ArrayList<AlertRule>();
-    int level = 1;
-    for (var pps : List.of(abuse.attackPacketsPerSecond(), abuse.severeAttackPacketsPerSecond())) {
-      var labels = labels(namespace, name, Indicator.network, "critical");
-      labels.put("level", Integer.toString(level));
+    var rules = new ArrayList<Rule>();
+    var levels = List.of(abuse.attackPacketsPerSecond(), abuse.severeAttackPacketsPerSecond());
+    for (int level = 1; level <= levels.size(); level++) {
+      var pps = number(levels.get(level - 1));
       rules.add(
-          new AlertRule(
+          new Rule(
+              "abuse",
               DDOS_ATTACK,
+              Indicator.network,
+              "critical",
+              Map.of("level", Integer.toString(level)),
               "sum by (namespace, name) (rate(kubevirt_vmi_network_receive_packets_total{%s}[%s]))"
                       .formatted(vmi, window)
                   + " > "
-                  + number(pps),
-              duration(abuse.attackFor()),
-              labels,
-              annotations(
-                  who + " is under attack (level " + level + ")",
-                  who
-                      + " receives {{ $value | humanize }} packets per second (threshold "
-                      + number(pps)
-                      + "/s): DDoS mitigation switches on for at least 26 hours.")));
-      level++;
+                  + pps,
+              abuse.attackFor(),
+              "is under attack (level " + level + ")",
+              "receives {{ $value | humanize }} packets per second (threshold %s/s): DDoS"
+                      .formatted(pps)
+                  + " mitigation switches on for at least 26 hours."));
     }
     abuse
         .spamExpr()
         .ifPresent(
-            expr -> {
-              var labels = labels(namespace, name, Indicator.network, "critical");
-              rules.add(
-                  new AlertRule(
-                      SPAM_SUSPECTED,
-                      expr.replace("{namespace}", namespace).replace("{vps}", name),
-                      duration(abuse.spamFor()),
-                      labels,
-                      annotations(
-                          who + " is suspected of sending spam",
-                          who
-                              + " shows spam-like port-25 traffic ({{ $value | humanize }}):"
-                              + " outbound port 25 is blocked.")));
-            });
+            expr ->
+                rules.add(
+                    new Rule(
+                        "abuse",
+                        SPAM_SUSPECTED,
+                        Indicator.network,
+                        "critical",
+                        Map.of(),
+                        expr.replace("{namespace}", namespace).replace("{vps}", name),
+                        abuse.spamFor(),
+                        "is suspected of sending spam",
+                        "shows spam-like port-25 traffic ({{ $value | humanize }}): outbound port 25"
+                            + " is blocked.")));
     return rules;
   }
 
@@ -468,23 +490,6 @@ public class AlertRuleDesign {
                     .formatted(counter, matchers, window, counter))
         .reduce((a, b) -> a + "\n  or " + b)
         .orElseThrow();
-  }
-
-  private static Map<String, String> labels(
-      String namespace, String name, Indicator indicator, String severity) {
-    var labels = new LinkedHashMap<String, String>();
-    labels.put(SEVERITY, severity);
-    labels.put(NAMESPACE, namespace);
-    labels.put(VPS, name);
-    labels.put(INDICATOR, indicator.name());
-    return labels;
-  }
-
-  private static Map<String, String> annotations(String summary, String description) {
-    var annotations = new LinkedHashMap<String, String>();
-    annotations.put("summary", summary);
-    annotations.put("description", description);
-    return annotations;
   }
 
   /** {@code namespace="…", name="…"}, sorted by label name for stable output. */

@@ -1,5 +1,8 @@
 package io.odoovps.operator.notification;
 
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.Expression;
+import io.quarkus.qute.Template;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,22 +17,28 @@ import java.util.regex.Pattern;
 
 /**
  * One template file: a first line {@code Subject: ...}, a blank line, then the body, both with
- * {@code {{placeholder}}} values.
+ * {@code {{placeholder}}} values. Qute renders them: each {@code {{name}}} becomes the Qute
+ * expression {@code {name}}, and any other brace is text.
  */
 final class NoticeTemplate {
 
   private static final String SUBJECT_PREFIX = "Subject:";
-  private static final Pattern PLACEHOLDER =
-      Pattern.compile("\\{\\{\\s*([A-Za-z][A-Za-z0-9_]*)\\s*\\}\\}");
+
+  /** A placeholder, or a lone brace that Qute must take as text. */
+  private static final Pattern PLACEHOLDER_OR_BRACE =
+      Pattern.compile("\\{\\{\\s*([A-Za-z][A-Za-z0-9_]*)\\s*\\}\\}|\\{");
+
+  /** Plain text in, plain text out: no HTML escaping, no CDI. */
+  private static final Engine QUTE = Engine.builder().addDefaults().build();
 
   private final String resource;
-  private final String subject;
-  private final String body;
+  private final Template subject;
+  private final Template body;
 
   private NoticeTemplate(String resource, String subject, String body) {
     this.resource = resource;
-    this.subject = subject;
-    this.body = body;
+    this.subject = QUTE.parse(qute(subject));
+    this.body = QUTE.parse(qute(body));
   }
 
   /**
@@ -71,16 +80,26 @@ final class NoticeTemplate {
     return new NoticeTemplate(resource, firstLine.substring(SUBJECT_PREFIX.length()).strip(), body);
   }
 
+  /** {@code {{name}}} as Qute's {@code {name}}; any other opening brace escaped as text. */
+  private static String qute(String text) {
+    return PLACEHOLDER_OR_BRACE
+        .matcher(text)
+        .replaceAll(
+            m -> Matcher.quoteReplacement(m.group(1) == null ? "\\{" : "{" + m.group(1) + "}"));
+  }
+
   /** The placeholder names the subject and body use, in order of first appearance. */
   Set<String> placeholders() {
-    Set<String> names = new LinkedHashSet<>();
-    for (String part : List.of(subject, body)) {
-      Matcher matcher = PLACEHOLDER.matcher(part);
-      while (matcher.find()) {
-        names.add(matcher.group(1));
-      }
-    }
+    Set<String> names = new LinkedHashSet<>(names(subject));
+    names.addAll(names(body));
     return names;
+  }
+
+  private static List<String> names(Template template) {
+    return template.getExpressions().stream()
+        .map(Expression::getParts)
+        .map(parts -> parts.get(0).getName())
+        .toList();
   }
 
   /**
@@ -101,23 +120,19 @@ final class NoticeTemplate {
               + " of mail template "
               + resource);
     }
-    String renderedSubject = fill(subject, values, true);
-    return new RenderedMail(renderedSubject, fill(body, values, false));
-  }
-
-  private String fill(String template, Map<String, String> values, boolean singleLine) {
-    Matcher matcher = PLACEHOLDER.matcher(template);
-    StringBuilder out = new StringBuilder(template.length() + 64);
-    while (matcher.find()) {
-      String name = matcher.group(1);
+    for (String name : names(subject)) {
       String value = values.get(name);
-      if (singleLine && (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0)) {
+      if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
         throw new IllegalArgumentException(
             "The value of placeholder {{" + name + "}} is in the subject and must be one line");
       }
-      matcher.appendReplacement(out, Matcher.quoteReplacement(value));
     }
-    matcher.appendTail(out);
-    return out.toString();
+    return new RenderedMail(fill(subject, values), fill(body, values));
+  }
+
+  private static String fill(Template template, Map<String, String> values) {
+    var instance = template.instance();
+    values.forEach(instance::data);
+    return instance.render();
   }
 }

@@ -1,17 +1,18 @@
 package io.odoovps.operator.vps;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
-import io.odoovps.operator.monitoring.PrometheusRule;
 
 /**
  * The VPS's supervision rules (contract article 3: CPU, network, file systems, memory; article 10:
  * availability), whose alerts Alertmanager sends to the operator's ticket webhook. Active only
- * where prometheus-operator's CRD is installed.
+ * where prometheus-operator's CRD is installed. Typed with fabric8's model of prometheus-operator's
+ * API (openshift-model-monitoring).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = VpsLabels.MANAGED_BY_SELECTOR))
 public class OdooVpsPrometheusRuleDependentResource

@@ -1,28 +1,36 @@
 package io.odoovps.operator.backup.policy;
 
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.BitSet;
 import java.util.Optional;
 
 /**
  * The schedule of a VPS's backups. The contract promises one every 24 hours, so a schedule must run
  * every day: only the minute and hour fields of the cron expression may restrict it. Without a
  * schedule, each VPS gets a daily time between 01:00 and 04:59 derived from its name, so that a
- * thousand VPSs do not all start their backups at the same minute.
+ * thousand VPSs do not all start their backups at the same minute. The fields are parsed and the
+ * runs computed by cron-utils, with the 5-field Unix definition that Kubernetes CronJobs use.
  */
 public final class DailySchedule {
 
-  private final String expression;
-  private final BitSet minutes;
-  private final BitSet hours;
+  private static final CronParser UNIX =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
-  private DailySchedule(String expression, BitSet minutes, BitSet hours) {
+  private static final String[] DAY_FIELDS = {"day-of-month", "month", "day-of-week"};
+
+  private final String expression;
+  private final ExecutionTime runs;
+
+  private DailySchedule(String expression, ExecutionTime runs) {
     this.expression = expression;
-    this.minutes = minutes;
-    this.hours = hours;
+    this.runs = runs;
   }
 
   /** The cron expression the CronJob runs. */
@@ -56,39 +64,41 @@ public final class DailySchedule {
       throw new IllegalArgumentException(
           "spec.schedule \"" + schedule + "\" is not a 5-field cron expression");
     }
-    String[] names = {"day-of-month", "month", "day-of-week"};
     for (int i = 2; i < 5; i++) {
       if (!fields[i].equals("*") && !fields[i].equals("?")) {
         throw new IllegalArgumentException(
             "spec.schedule \""
                 + schedule
                 + "\" does not run every day ("
-                + names[i - 2]
+                + DAY_FIELDS[i - 2]
                 + " is "
                 + fields[i]
                 + "): the contract promises a backup every 24 hours, so only the minute and"
                 + " hour may be set");
       }
     }
-    return new DailySchedule(
-        expression,
-        field(fields[0], 0, 59, "minute", schedule),
-        field(fields[1], 0, 23, "hour", schedule));
+    check(fields[0] + " * * * *", fields[0], 0, 59, "minute", schedule);
+    check("* " + fields[1] + " * * *", fields[1], 0, 23, "hour", schedule);
+    var cron = UNIX.parse(fields[0] + " " + fields[1] + " * * *");
+    return new DailySchedule(expression, ExecutionTime.forCron(cron));
   }
 
-  /** The first run strictly after {@code after}, in {@code zone}. */
+  /**
+   * The first run strictly after {@code after}, in {@code zone}. cron-utils gives the runs on the
+   * wall clock (in UTC, which has no daylight-saving jumps); each is placed in the zone as the wall
+   * clock reads it, so a run that a jump forward removes happens just after the jump rather than
+   * not at all, and a time that a jump back repeats runs once, the first time.
+   */
   public Instant next(Instant after, ZoneId zone) {
     var start = ZonedDateTime.ofInstant(after, zone).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
-    var day = start.toLocalDate();
-    for (int d = 0; d < 3; d++, day = day.plusDays(1)) {
-      for (int h = hours.nextSetBit(0); h >= 0; h = hours.nextSetBit(h + 1)) {
-        for (int m = minutes.nextSetBit(0); m >= 0; m = minutes.nextSetBit(m + 1)) {
-          // wall-clock time of that day (a daylight-saving day is 23 or 25 hours long)
-          var candidate = day.atTime(h, m).atZone(zone);
-          if (!candidate.isBefore(start)) {
-            return candidate.toInstant();
-          }
-        }
+    var midnight = start.toLocalDate().atStartOfDay(ZoneOffset.UTC);
+    var limit = midnight.plusDays(3);
+    for (var run = runs.nextExecution(midnight.minusMinutes(1));
+        run.isPresent() && run.get().isBefore(limit);
+        run = runs.nextExecution(run.get())) {
+      var candidate = run.get().toLocalDateTime().atZone(zone);
+      if (!candidate.isBefore(start)) {
+        return candidate.toInstant();
       }
     }
     throw new IllegalStateException("no run of " + expression + " within three days");
@@ -109,37 +119,12 @@ public final class DailySchedule {
     }
   }
 
-  private static BitSet field(String text, int min, int max, String name, String schedule) {
-    var set = new BitSet(max + 1);
+  /** Refuses a minute or hour field that cron-utils cannot parse, naming it. */
+  private static void check(
+      String probe, String text, int min, int max, String name, String schedule) {
     try {
-      for (var part : text.split(",")) {
-        int step = 1;
-        var range = part;
-        var slash = part.indexOf('/');
-        if (slash >= 0) {
-          step = Integer.parseInt(part.substring(slash + 1));
-          range = part.substring(0, slash);
-        }
-        int from;
-        int to;
-        if (range.equals("*")) {
-          from = min;
-          to = max;
-        } else if (range.contains("-")) {
-          from = Integer.parseInt(range.substring(0, range.indexOf('-')));
-          to = Integer.parseInt(range.substring(range.indexOf('-') + 1));
-        } else {
-          from = Integer.parseInt(range);
-          to = slash >= 0 ? max : from;
-        }
-        if (from < min || to > max || from > to || step < 1) {
-          throw new NumberFormatException();
-        }
-        for (int v = from; v <= to; v += step) {
-          set.set(v);
-        }
-      }
-    } catch (NumberFormatException e) {
+      UNIX.parse(probe);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "spec.schedule \""
               + schedule
@@ -153,6 +138,5 @@ public final class DailySchedule {
               + max
               + ", *, ranges, lists, steps)");
     }
-    return set;
   }
 }
