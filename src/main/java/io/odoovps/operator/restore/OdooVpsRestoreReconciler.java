@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -23,7 +24,9 @@ import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus.Phase;
 import io.odoovps.operator.backup.policy.BackupJobDesign;
 import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.config.OperatorShutdown;
 import io.odoovps.operator.event.EventRecorder;
+import io.odoovps.operator.status.ReconcileErrors;
 import io.odoovps.operator.vps.VpsLabels;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -49,6 +52,9 @@ public class OdooVpsRestoreReconciler
   public static final String NAME = "odoovpsrestore";
   static final String JOB_SOURCE = "restore-jobs";
   static final String POD_SOURCE = "restore-pods";
+
+  /** How a failed pass shows in the message ({@link #updateErrorStatus}), after the phase's own. */
+  private static final String FAILED_PASS = " [" + ReconcileErrors.PREFIX;
 
   private final Clock clock;
   private final Optional<String> configuredLedgerNamespace;
@@ -104,10 +110,12 @@ public class OdooVpsRestoreReconciler
   public UpdateControl<OdooVpsRestore> reconcile(
       OdooVpsRestore restore, Context<OdooVpsRestore> context) {
     var change = next(restore, context, false).against(restore.getStatus());
+    // a pass that succeeds after a failed one takes the failure out of the message
+    var next = change.next() != null ? change.next() : withoutFailure(restore.getStatus());
     var control =
-        change.next() == null
+        next == null
             ? UpdateControl.<OdooVpsRestore>noUpdate()
-            : UpdateControl.patchStatus(fresh(restore, change.next()));
+            : UpdateControl.patchStatus(fresh(restore, next));
     return change.recheck() == null ? control : control.rescheduleAfter(change.recheck());
   }
 
@@ -163,6 +171,50 @@ public class OdooVpsRestoreReconciler
     return phase == Phase.Pending
         ? acceptance.decide(restore, vps, context, events, clock.instant())
         : execution.step(restore, vps, context, events, deleting);
+  }
+
+  /**
+   * A failed pass keeps the phase and adds the failure to its message, with a Warning Event, once
+   * per failure message; a restore that has ended is left alone.
+   */
+  @Override
+  public ErrorStatusUpdateControl<OdooVpsRestore> updateErrorStatus(
+      OdooVpsRestore restore, Context<OdooVpsRestore> context, Exception e) {
+    var status = restore.getStatus();
+    var phase = status == null || status.phase() == null ? Phase.Pending : status.phase();
+    if (OperatorShutdown.begun() || phase.isFinal()) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    var failure = ReconcileErrors.message(e);
+    var own = status == null ? null : ownMessage(status.message());
+    var message = own == null ? failure : own + " [" + failure + "]";
+    if (status != null && message.equals(status.message())) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    new EventRecorder(context.getClient(), clock).warning(restore, ReconcileErrors.REASON, message);
+    var next =
+        status == null
+            ? OdooVpsRestoreStatus.of(phase, message, null)
+            : status.moved(phase, message);
+    return ErrorStatusUpdateControl.patchStatus(fresh(restore, next));
+  }
+
+  /** A message without the failure a failed pass added; null when it was only that failure. */
+  private static String ownMessage(String message) {
+    if (message == null || message.startsWith(ReconcileErrors.PREFIX)) {
+      return null;
+    }
+    int at = message.indexOf(FAILED_PASS);
+    return at < 0 ? message : message.substring(0, at);
+  }
+
+  /** The status without a failed pass's mark in its message; null when it has none. */
+  private static OdooVpsRestoreStatus withoutFailure(OdooVpsRestoreStatus status) {
+    if (status == null || status.message() == null) {
+      return null;
+    }
+    var own = ownMessage(status.message());
+    return status.message().equals(own) ? null : status.moved(status.phase(), own);
   }
 
   /** A fresh object carrying only the name, namespace and the status to write. */
