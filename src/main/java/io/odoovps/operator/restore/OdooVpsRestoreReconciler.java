@@ -228,12 +228,4 @@ public class OdooVpsRestoreReconciler
     fresh.setStatus(status);
     return fresh;
   }
-
-  /** Whether a restore of {@code vps} holds its VM stopped now. */
-  public static boolean holdsVm(OdooVpsRestore restore, String vps) {
-    return vps.equals(restore.getSpec().getVps())
-        && restore.getStatus() != null
-        && restore.getStatus().phase() != null
-        && restore.getStatus().phase().holdsVm();
-  }
 }

@@ -20,7 +20,6 @@ import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.guard.DeletionApproval;
 import io.odoovps.operator.restore.RestoreProgress.Observation;
 import io.odoovps.operator.restore.RestoreProgress.RunState;
-import io.odoovps.operator.vps.VirtualMachineDesign;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -179,7 +178,7 @@ final class RestoreExecution {
 
   private static String copyName(OdooVpsRestore restore, OdooVps vps) {
     return SafetyCopyDesign.name(
-        VirtualMachineDesign.diskName(vps), restore.getMetadata().getName());
+        BackupJobDesign.diskClaim(vps.getMetadata().getName()), restore.getMetadata().getName());
   }
 
   /** The VM is down: the safety copy, then the restore Job that mounts it. */
@@ -191,7 +190,7 @@ final class RestoreExecution {
       String now) {
     var status = restore.getStatus();
     var namespace = restore.getMetadata().getNamespace();
-    var diskClaim = VirtualMachineDesign.diskName(vps);
+    var diskClaim = BackupJobDesign.diskClaim(vps.getMetadata().getName());
     var jobName = BackupJobDesign.restoreJobName(restore.getMetadata().getName());
     var copyName = copyName(restore, vps);
     if (client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get() == null) {
@@ -259,7 +258,7 @@ final class RestoreExecution {
         design.rollbackJob(
             restore,
             vps,
-            VirtualMachineDesign.diskName(vps),
+            BackupJobDesign.diskClaim(vps.getMetadata().getName()),
             diskSize(vps),
             status.safetyCopyClaim());
     createIfAbsent(client, job);

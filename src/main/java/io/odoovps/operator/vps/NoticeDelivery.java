@@ -5,6 +5,7 @@ import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.contract.IdentityCheckDeadline;
 import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.event.EventRecorder;
+import io.odoovps.operator.notification.CustomerNotices;
 import io.odoovps.operator.notification.Notice;
 import io.odoovps.operator.notification.NoticeOutbox;
 import java.time.Duration;

@@ -22,6 +22,7 @@ import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.monitoring.MonitoringConfig;
 import io.odoovps.operator.notification.CustomerMailer;
+import io.odoovps.operator.notification.CustomerNotices;
 import io.odoovps.operator.notification.NoticeOutbox;
 import jakarta.inject.Inject;
 import java.time.Clock;

@@ -19,7 +19,6 @@ import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
-import io.odoovps.operator.restore.OdooVpsRestoreReconciler;
 import io.odoovps.operator.traffic.PrometheusTraffic;
 import io.odoovps.operator.traffic.TrafficMeter;
 import java.time.Duration;
@@ -161,12 +160,7 @@ final class VpsGatherer {
                 TICKET_EVENT_SOURCE,
                 t -> name.equals(t.getSpec().getVps()))
             .toList(),
-        list(
-                context,
-                vps,
-                OdooVpsRestore.class,
-                RESTORE_EVENT_SOURCE,
-                r -> OdooVpsRestoreReconciler.holdsVm(r, name))
+        list(context, vps, OdooVpsRestore.class, RESTORE_EVENT_SOURCE, r -> r.holdsVm(name))
             .findAny()
             .isPresent(),
         policies(vps, context),

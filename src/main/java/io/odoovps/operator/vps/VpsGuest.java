@@ -7,6 +7,7 @@ import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.kubevirt.VirtualMachineInstance;
+import io.odoovps.operator.notification.CustomerNotices;
 import io.odoovps.operator.notification.Notice;
 import java.util.Map;
 import java.util.Objects;

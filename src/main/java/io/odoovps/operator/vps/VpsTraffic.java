@@ -7,6 +7,7 @@ import io.odoovps.operator.contract.BillingCycle;
 import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.contract.TrafficLedger;
 import io.odoovps.operator.event.EventRecorder;
+import io.odoovps.operator.notification.CustomerNotices;
 import io.odoovps.operator.notification.Notice;
 import io.odoovps.operator.traffic.PrometheusTraffic;
 import io.odoovps.operator.traffic.TrafficMeter;

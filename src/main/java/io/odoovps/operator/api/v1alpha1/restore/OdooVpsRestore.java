@@ -38,4 +38,13 @@ import io.odoovps.operator.api.v1alpha1.NameRules;
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 public class OdooVpsRestore extends CustomResource<OdooVpsRestoreSpec, OdooVpsRestoreStatus>
-    implements Namespaced {}
+    implements Namespaced {
+  /** Whether this restore holds the VM of {@code vps} stopped now. */
+  public boolean holdsVm(String vps) {
+    return getSpec() != null
+        && vps.equals(getSpec().getVps())
+        && getStatus() != null
+        && getStatus().phase() != null
+        && getStatus().phase().holdsVm();
+  }
+}

@@ -1,9 +1,8 @@
-package io.odoovps.operator.support;
+package io.odoovps.operator.contract;
 
 import io.odoovps.operator.api.v1alpha1.odoovps.SupportStatus;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketStatus.Phase;
-import io.odoovps.operator.contract.Timestamps;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;

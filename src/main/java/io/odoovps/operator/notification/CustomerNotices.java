@@ -1,10 +1,6 @@
-package io.odoovps.operator.vps;
+package io.odoovps.operator.notification;
 
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
-import io.odoovps.operator.notification.CustomerMailer;
-import io.odoovps.operator.notification.Language;
-import io.odoovps.operator.notification.MailDeliveryException;
-import io.odoovps.operator.notification.Notice;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
