@@ -273,6 +273,7 @@ final class VpsDecision {
             null,
             null,
             null,
+            null,
             null);
     return new Pass(observation, Duration.ofMinutes(1), VpsSections.KEPT, false);
   }

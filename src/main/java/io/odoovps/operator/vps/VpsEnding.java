@@ -114,7 +114,8 @@ class VpsEnding {
         prior.getIdentityDeadline(),
         prior.getAccessCodesSentAt(),
         null,
-        status);
+        status,
+        null);
   }
 
   /**

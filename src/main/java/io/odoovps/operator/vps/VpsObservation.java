@@ -30,38 +30,6 @@ public record VpsObservation(
     TerminationStatus termination,
     String ipv4Caution) {
 
-  /** An observation whose address, if any, the pool still hands out. */
-  public VpsObservation(
-      OdooVps vps,
-      List<String> validationErrors,
-      String ipv4,
-      String ipv4Problem,
-      Optional<VirtualMachine> vm,
-      SuspensionStatus suspension,
-      boolean isolated,
-      PlanChangeTracker.Outcome planChange,
-      BillingStatus billing,
-      String identityDeadline,
-      String accessCodesSentAt,
-      String accessCodesProblem,
-      TerminationStatus termination) {
-    this(
-        vps,
-        validationErrors,
-        ipv4,
-        ipv4Problem,
-        vm,
-        suspension,
-        isolated,
-        planChange,
-        billing,
-        identityDeadline,
-        accessCodesSentAt,
-        accessCodesProblem,
-        termination,
-        null);
-  }
-
   public static VpsObservation invalid(
       OdooVps vps, List<String> errors, Optional<VirtualMachine> vm) {
     var previous = vps.getStatus();
@@ -77,6 +45,7 @@ public record VpsObservation(
         previous == null ? null : previous.getBilling(),
         previous == null ? null : previous.getIdentityDeadline(),
         previous == null ? null : previous.getAccessCodesSentAt(),
+        null,
         null,
         null);
   }

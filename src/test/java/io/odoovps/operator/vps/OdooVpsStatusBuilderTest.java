@@ -23,7 +23,7 @@ class OdooVpsStatusBuilderTest {
       Optional<VirtualMachine> vm,
       List<String> errors) {
     return new VpsObservation(
-        vps, errors, "192.0.2.7", null, vm, null, false, null, null, null, null, null, null);
+        vps, errors, "192.0.2.7", null, vm, null, false, null, null, null, null, null, null, null);
   }
 
   private static VirtualMachine vm(Boolean ready, String printable) {

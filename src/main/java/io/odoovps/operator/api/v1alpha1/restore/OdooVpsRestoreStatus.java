@@ -101,6 +101,10 @@ public record OdooVpsRestoreStatus(
 
   /** This status in {@code phase} with {@code message}, everything else kept. */
   public OdooVpsRestoreStatus moved(Phase phase, String message) {
+    return moved(phase, message, rollback);
+  }
+
+  private OdooVpsRestoreStatus moved(Phase phase, String message, Rollback rollback) {
     return new OdooVpsRestoreStatus(
         phase,
         message,
@@ -164,23 +168,7 @@ public record OdooVpsRestoreStatus(
 
   /** This status while the previous disk is put back, for {@code rollback}'s reason. */
   public OdooVpsRestoreStatus rollingBack(String message, Rollback rollback) {
-    return new OdooVpsRestoreStatus(
-        Phase.RollingBack,
-        message,
-        customer,
-        policy,
-        acceptedAt,
-        restoresLeftThisMonth,
-        job,
-        startedAt,
-        safetyCopy,
-        diskWrittenAt,
-        rollback,
-        vmReadyAt,
-        disk,
-        completedAt,
-        sizeBytes,
-        sha256);
+    return moved(Phase.RollingBack, message, rollback);
   }
 
   /** This status once the restore ended at {@code at}; the safety copy as it was left. */
