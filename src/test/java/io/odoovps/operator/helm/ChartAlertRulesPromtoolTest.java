@@ -3,7 +3,6 @@ package io.odoovps.operator.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.odoovps.operator.testing.MonitoringTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +31,11 @@ class ChartAlertRulesPromtoolTest {
     var rule =
         ChartTemplateTest.parse(HelmChart.template(NAMESPACE, HelmChart.EVERYTHING_ON)).stream()
             .filter(r -> "PrometheusRule".equals(r.getKind()))
-            .map(GenericKubernetesResource.class::cast)
+            .map(io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class::cast)
             .findFirst()
             .orElseThrow();
-    @SuppressWarnings("unchecked")
-    var spec = (Map<String, Object>) rule.getAdditionalProperties().get("spec");
     var file = dir.resolve("odoovps-operator-rules.yaml");
-    YAML.writeValue(file.toFile(), Map.of("groups", spec.get("groups")));
+    YAML.writeValue(file.toFile(), Map.of("groups", rule.getSpec().getGroups()));
     return file;
   }
 
