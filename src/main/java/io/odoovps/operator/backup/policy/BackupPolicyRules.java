@@ -1,6 +1,7 @@
 package io.odoovps.operator.backup.policy;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
@@ -73,20 +74,14 @@ final class BackupPolicyRules {
           stale.size(),
           wake);
     }
-    var cronJobs =
-        coverage.covered().stream()
-            .map(v -> v.getMetadata().getName())
-            .map(vps -> design.cronJob(policy, vps, DailySchedule.of(spec.getSchedule(), vps)))
-            .toList();
+    var cronJobs = cronJobs(policy, coverage);
     var wanted = cronJobs.stream().map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
     // CronJobs of VPSs no longer covered go; their backups stay in the bucket until retention.
     var obsolete =
         seen.cronJobs().stream().filter(c -> !wanted.contains(c.getMetadata().getName())).toList();
     var lacking =
         BackupPodRights.lackingToken(
-            policy.getMetadata().getName(),
-            coverage.covered().stream().map(v -> v.getMetadata().getName()).toList(),
-            seen.tokens());
+            policy.getMetadata().getName(), names(coverage), seen.tokens());
     return new BackupPolicyDecision(
         design.serviceAccount(policy),
         design.roleBinding(policy),
@@ -98,6 +93,18 @@ final class BackupPolicyRules {
         failing.size(),
         stale.size(),
         wake);
+  }
+
+  /** One CronJob per covered VPS, in VPS order. */
+  private List<CronJob> cronJobs(BackupPolicy policy, BackupCoverage coverage) {
+    var schedule = policy.getSpec().getSchedule();
+    return names(coverage).stream()
+        .map(vps -> design.cronJob(policy, vps, DailySchedule.of(schedule, vps)))
+        .toList();
+  }
+
+  private static List<String> names(BackupCoverage coverage) {
+    return coverage.covered().stream().map(v -> v.getMetadata().getName()).toList();
   }
 
   /** The entries of the covered VPSs, then those of the departed ones that stay. */

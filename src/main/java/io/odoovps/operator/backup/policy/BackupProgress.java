@@ -2,6 +2,7 @@ package io.odoovps.operator.backup.policy;
 
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Backup;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Failure;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.backup.BackupReport;
@@ -48,16 +49,10 @@ final class BackupProgress {
         }
         lastSuccess = backup(made);
         var report = run.report();
-        kept =
-            report.kept() == null
-                ? null
-                : report.kept().stream().map(BackupProgress::backup).toList();
+        kept = kept(report);
         keptCount =
             report.keptCount() != null ? report.keptCount() : kept == null ? null : kept.size();
-        keptOldest =
-            report.keptOldest() != null
-                ? report.keptOldest()
-                : kept == null || kept.isEmpty() ? null : kept.get(0).time();
+        keptOldest = report.keptOldest() != null ? report.keptOldest() : oldest(kept);
         plan.runSucceeded();
         plan.normal(policy, "BackupSucceeded", succeeded(policy, name, report));
       } else {
@@ -69,15 +64,7 @@ final class BackupProgress {
         }
         lastFailure = failure;
         plan.runFailed();
-        var message =
-            "VPS "
-                + name
-                + ": backup run "
-                + failure.job()
-                + " failed after "
-                + failure.attempts()
-                + " attempt(s): "
-                + failure.reason();
+        var message = failed(name, failure);
         plan.warning(policy, "BackupFailed", message);
         plan.warning(vps, "BackupFailed", message);
       }
@@ -118,6 +105,27 @@ final class BackupProgress {
         + "; "
         + report.keptCount()
         + " kept";
+  }
+
+  private static List<Backup> kept(BackupReport report) {
+    return report.kept() == null
+        ? null
+        : report.kept().stream().map(BackupProgress::backup).toList();
+  }
+
+  private static String oldest(List<Backup> kept) {
+    return kept == null || kept.isEmpty() ? null : kept.get(0).time();
+  }
+
+  private static String failed(String vps, Failure failure) {
+    return "VPS "
+        + vps
+        + ": backup run "
+        + failure.job()
+        + " failed after "
+        + failure.attempts()
+        + " attempt(s): "
+        + failure.reason();
   }
 
   private static Backup backup(BackupReport.Entry e) {
