@@ -981,8 +981,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
                 return secret;
               });
       // (the Job controller dates the failure by the real clock, so the test clock joins it)
-      clock.set(
-          java.time.Instant.now().plus(BackupPolicyReconciler.BUCKET_JOB_RETRY.plusMinutes(1)));
+      clock.set(java.time.Instant.now().plus(BackupDepartures.BUCKET_JOB_RETRY.plusMinutes(1)));
       await()
           .atMost(Duration.ofSeconds(90))
           .ignoreExceptions()

@@ -163,13 +163,12 @@ class BackupRunsTest {
                     .withOperator("Exists")
                     .build())
             .build();
-    assertThat(BackupPolicyReconciler.matches(selector, Map.of("tier", "gold", "backup", "yes")))
-        .isTrue();
+    assertThat(BackupCoverage.matches(selector, Map.of("tier", "gold", "backup", "yes"))).isTrue();
     assertThat(
-            BackupPolicyReconciler.matches(
+            BackupCoverage.matches(
                 selector, Map.of("tier", "gold", "backup", "yes", "env", "test")))
         .isFalse();
-    assertThat(BackupPolicyReconciler.matches(selector, Map.of("tier", "gold"))).isFalse();
-    assertThat(BackupPolicyReconciler.matches(null, null)).isTrue();
+    assertThat(BackupCoverage.matches(selector, Map.of("tier", "gold"))).isFalse();
+    assertThat(BackupCoverage.matches(null, null)).isTrue();
   }
 }

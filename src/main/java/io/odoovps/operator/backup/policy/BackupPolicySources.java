@@ -1,0 +1,94 @@
+package io.odoovps.operator.backup.policy;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.vps.VpsLabels;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The caches a BackupPolicy reconcile reads: every OdooVps of the namespace (any of them may join a
+ * policy), and the policy's own CronJobs, Jobs, pods and export token Secrets, found by the
+ * managed-by and policy labels.
+ */
+final class BackupPolicySources {
+
+  static final String VPS_SOURCE = "vps";
+  static final String CRONJOB_SOURCE = "cronjobs";
+  static final String JOB_SOURCE = "jobs";
+  static final String POD_SOURCE = "pods";
+  static final String TOKEN_SOURCE = "export-tokens";
+
+  private BackupPolicySources() {}
+
+  /** The informers: OdooVpss map to every policy of their namespace, the rest by policy label. */
+  static List<EventSource<?, BackupPolicy>> eventSources(EventSourceContext<BackupPolicy> context) {
+    var vps =
+        InformerEventSourceConfiguration.from(OdooVps.class, BackupPolicy.class)
+            .withName(VPS_SOURCE)
+            .withSecondaryToPrimaryMapper(
+                v ->
+                    context
+                        .getPrimaryCache()
+                        .list(v.getMetadata().getNamespace())
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build();
+    var selector = VpsLabels.MANAGED_BY_SELECTOR + "," + BackupJobDesign.COMPONENT + "=backup";
+    var tokens =
+        VpsLabels.MANAGED_BY_SELECTOR
+            + ","
+            + BackupJobDesign.COMPONENT
+            + "="
+            + BackupJobDesign.EXPORT_TOKEN;
+    return List.of(
+        new InformerEventSource<>(vps, context),
+        new InformerEventSource<>(byPolicyLabel(CronJob.class, CRONJOB_SOURCE, selector), context),
+        new InformerEventSource<>(byPolicyLabel(Job.class, JOB_SOURCE, selector), context),
+        new InformerEventSource<>(byPolicyLabel(Pod.class, POD_SOURCE, selector), context),
+        new InformerEventSource<>(byPolicyLabel(Secret.class, TOKEN_SOURCE, tokens), context));
+  }
+
+  private static <R extends HasMetadata> InformerEventSourceConfiguration<R> byPolicyLabel(
+      Class<R> type, String name, String selector) {
+    return InformerEventSourceConfiguration.from(type, BackupPolicy.class)
+        .withName(name)
+        .withLabelSelector(selector)
+        .withSecondaryToPrimaryMapper(
+            r -> {
+              var policy = r.getMetadata().getLabels().get(BackupJobDesign.POLICY_LABEL);
+              return policy == null
+                  ? Set.of()
+                  : Set.of(new ResourceID(policy, r.getMetadata().getNamespace()));
+            })
+        .build();
+  }
+
+  /** The cached objects of {@code type} of the policy (every OdooVps of its namespace). */
+  @SuppressWarnings("unchecked")
+  static <R extends HasMetadata> List<R> cached(
+      Context<BackupPolicy> context, Class<R> type, String source, BackupPolicy policy) {
+    var es =
+        (InformerEventSource<R, BackupPolicy>)
+            context.eventSourceRetriever().getEventSourceFor(type, source);
+    var name = policy.getMetadata().getName();
+    return es.list(
+            policy.getMetadata().getNamespace(),
+            r ->
+                type == OdooVps.class
+                    || name.equals(r.getMetadata().getLabels().get(BackupJobDesign.POLICY_LABEL)))
+        .toList();
+  }
+}

@@ -1,0 +1,179 @@
+package io.odoovps.operator.backup.policy;
+
+import static io.odoovps.operator.backup.policy.BackupPolicyUnitFixtures.policy;
+import static io.odoovps.operator.backup.policy.BackupPolicyUnitFixtures.runningJob;
+import static io.odoovps.operator.backup.policy.BackupPolicyUnitFixtures.vps;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.testing.TestConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** One whole decision of a policy, from a plain observation: no API server, no client. */
+class BackupPolicyRulesTest {
+
+  private static final Instant NOW = Instant.parse("2026-03-20T12:00:00Z");
+  private static final Duration RESYNC = Duration.ofHours(2);
+  private final BackupPolicyRules rules =
+      new BackupPolicyRules(TestConfig.with(Map.of("odoovps.deadlines.resync", "2h")));
+
+  private static Secret credentials(Map<String, String> data, Map<String, String> stringData) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName("s3")
+        .endMetadata()
+        .withData(data)
+        .withStringData(stringData)
+        .build();
+  }
+
+  private static final Secret BOTH_KEYS =
+      credentials(
+          Map.of(BackupJobDesign.ACCESS_KEY_ID, "YQ==", BackupJobDesign.SECRET_ACCESS_KEY, "Yg=="),
+          null);
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "-",
+      textBlock =
+          """
+          # case                  | exists | data keys                       | stringData keys   | problem
+          absent                  | false  | -                               | -                 | spec.target.credentialsSecret: Secret s3 does not exist in namespace shop
+          both keys in data       | true   | access-key-id,secret-access-key | -                 | -
+          both keys in stringData | true   | -                               | access-key-id,secret-access-key | -
+          split over both         | true   | access-key-id                   | secret-access-key | -
+          one key missing         | true   | access-key-id                   | -                 | spec.target.credentialsSecret: Secret s3 lacks the key(s) secret-access-key
+          empty                   | true   | -                               | -                 | spec.target.credentialsSecret: Secret s3 lacks the key(s) access-key-id, secret-access-key
+          """)
+  void credentials(
+      String name, boolean exists, String dataKeys, String stringKeys, String problem) {
+    var secret =
+        exists ? credentials(keys(dataKeys), stringKeys == null ? null : keys(stringKeys)) : null;
+    assertThat(BackupPolicyRules.credentialsProblem(policy("daily"), secret))
+        .isEqualTo(java.util.Optional.ofNullable(problem));
+  }
+
+  private static Map<String, String> keys(String csv) {
+    var map = new java.util.HashMap<String, String>();
+    if (csv != null) {
+      for (var key : csv.split(",")) {
+        map.put(key, "eA==");
+      }
+    }
+    return map;
+  }
+
+  private static BackupPolicyObservation seen(
+      BackupPolicy policy, Secret credentials, List<CronJob> cronJobs, List<Job> jobs) {
+    return new BackupPolicyObservation(
+        policy,
+        NOW,
+        List.of(vps("acme"), vps("bravo"), vps("home", "lyon-1", Map.of())),
+        List.of(),
+        credentials,
+        cronJobs,
+        jobs,
+        List.of(),
+        Set.of(BackupJobDesign.exportTokenSecretName(policy.getMetadata().getName(), "acme")));
+  }
+
+  private static CronJob stored(String name) {
+    return new CronJobBuilder().withNewMetadata().withName(name).endMetadata().build();
+  }
+
+  @Test
+  void aUsableSpecWantsOneCronJobPerCoveredVpsAndDropsTheOthers() {
+    var policy = policy("daily");
+    var obsolete = stored(BackupJobDesign.cronJobName("daily", "gone"));
+    var kept = stored(BackupJobDesign.cronJobName("daily", "acme"));
+    var pruneOfReturned = runningJob(BackupJobDesign.pruneJobName("daily", "bravo"));
+
+    var decision =
+        rules.decide(seen(policy, BOTH_KEYS, List.of(kept, obsolete), List.of(pruneOfReturned)));
+
+    assertThat(decision.usable()).isTrue();
+    assertThat(decision.serviceAccount()).isNotNull();
+    assertThat(decision.roleBinding()).isNotNull();
+    assertThat(decision.cronJobs())
+        .extracting(c -> c.getMetadata().getName())
+        .containsExactly(
+            BackupJobDesign.cronJobName("daily", "acme"),
+            BackupJobDesign.cronJobName("daily", "bravo"));
+    assertThat(decision.obsoleteCronJobs()).containsExactly(obsolete);
+    assertThat(decision.lackingTokens()).containsExactly("bravo");
+    // a prune Job of an earlier departure has no business once the VPS is back
+    assertThat(decision.plan().jobsToDelete()).containsExactly(pruneOfReturned);
+    assertThat(decision.status().covered()).isEqualTo(2);
+    assertThat(decision.status().refused()).extracting(r -> r.name()).containsExactly("home");
+    assertThat(decision.status().vps()).extracting(v -> v.name()).containsExactly("acme", "bravo");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "-",
+      textBlock =
+          """
+          # case                       | schedule  | credentials
+          a schedule that is not daily | 0 2 * * 1 | true
+          no credentials Secret        | -         | false
+          """)
+  void anUnusableSpecWritesNoChildAndKeepsTheCronJobs(
+      String name, String schedule, boolean credentials) {
+    var policy = policy("daily");
+    policy.getSpec().setSchedule(schedule);
+    var cronJob = stored(BackupJobDesign.cronJobName("daily", "gone"));
+
+    var decision =
+        rules.decide(seen(policy, credentials ? BOTH_KEYS : null, List.of(cronJob), List.of()));
+
+    assertThat(decision.usable()).isFalse();
+    assertThat(decision.serviceAccount()).isNull();
+    assertThat(decision.cronJobs()).isEmpty();
+    assertThat(decision.obsoleteCronJobs()).isEmpty();
+    assertThat(decision.lackingTokens()).isEmpty();
+    assertThat(decision.status().conditions())
+        .filteredOn(c -> c.getType().equals(BackupPolicyConditions.READY))
+        .extracting(c -> c.getStatus())
+        .containsExactly("False");
+  }
+
+  @Test
+  void itWakesForTheNextRunAndAQuietResyncChangesNothing() {
+    var policy = policy("daily");
+    policy.getSpec().setSchedule("0 13 * * *");
+
+    var first = rules.decide(seen(policy, BOTH_KEYS, List.of(), List.of()));
+    assertThat(first.wake()).isEqualTo(Duration.ofHours(1).plusSeconds(1));
+    assertThat(first.statusChanged(null)).isTrue();
+
+    policy.setStatus(first.status());
+    var again = rules.decide(seen(policy, BOTH_KEYS, List.of(), List.of()));
+    assertThat(again.statusChanged(policy.getStatus())).isFalse();
+    assertThat(again.plan().notices()).isEmpty();
+  }
+
+  @Test
+  void withoutARunBeforeTheResyncItWakesAtTheResync() {
+    var policy = policy("daily");
+    policy.getSpec().setSchedule(null);
+    policy.getSpec().setSuspend(true);
+
+    var decision = rules.decide(seen(policy, BOTH_KEYS, List.of(), List.of()));
+
+    assertThat(decision.wake()).isEqualTo(RESYNC);
+  }
+}
