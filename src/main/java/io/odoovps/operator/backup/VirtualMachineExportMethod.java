@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.odoovps.operator.vps.VpsLabels;
+import io.odoovps.operator.naming.VpsLabels;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

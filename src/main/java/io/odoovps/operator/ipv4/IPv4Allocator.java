@@ -9,7 +9,7 @@ import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4AllocationSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.config.OperatorConfig;
-import io.odoovps.operator.vps.VpsLabels;
+import io.odoovps.operator.naming.VpsLabels;
 import java.net.HttpURLConnection;
 import java.util.HashMap;
 import java.util.HashSet;

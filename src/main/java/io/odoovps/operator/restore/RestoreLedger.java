@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.odoovps.operator.contract.Timestamps;
-import io.odoovps.operator.vps.VpsLabels;
+import io.odoovps.operator.naming.VpsLabels;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

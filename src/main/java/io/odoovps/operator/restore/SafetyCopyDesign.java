@@ -9,7 +9,7 @@ import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.backup.policy.BackupJobDesign;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.naming.KubeNames;
-import io.odoovps.operator.vps.VpsLabels;
+import io.odoovps.operator.naming.VpsLabels;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,7 @@ import java.util.Optional;
 public final class SafetyCopyDesign {
 
   /** The component label of a safety copy. */
-  public static final String COMPONENT = "restore-safety-copy";
+  public static final String COMPONENT = VpsLabels.SAFETY_COPY;
 
   /** The annotation naming the disk claim the copy was taken from. */
   public static final String COPY_OF = "odoovps.io/safety-copy-of";
@@ -43,15 +43,7 @@ public final class SafetyCopyDesign {
 
   /** Selects the safety copies of {@code vps}, whatever restore made them. */
   public static String selector(String vps) {
-    return VpsLabels.MANAGED_BY_SELECTOR
-        + ","
-        + VpsLabels.VPS
-        + "="
-        + vps
-        + ","
-        + BackupJobDesign.COMPONENT
-        + "="
-        + COMPONENT;
+    return VpsLabels.safetyCopiesOf(vps);
   }
 
   /**

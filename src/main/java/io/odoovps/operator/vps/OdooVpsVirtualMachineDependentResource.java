@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.kubevirt.VirtualMachine;
+import io.odoovps.operator.naming.VpsLabels;
 
 /** The KubeVirt VirtualMachine of a VPS, with its dedicated disk as a DataVolume template. */
 @KubernetesDependent(informer = @Informer(labelSelector = VpsLabels.MANAGED_BY_SELECTOR))

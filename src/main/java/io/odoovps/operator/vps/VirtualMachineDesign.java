@@ -28,6 +28,7 @@ import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.SecretRef;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.SshPublicKey;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Volume;
 import io.odoovps.operator.kubevirt.VirtualMachineSpec;
+import io.odoovps.operator.naming.VpsLabels;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;

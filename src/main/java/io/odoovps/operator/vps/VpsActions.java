@@ -21,6 +21,7 @@ import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.monitoring.AlertRuleDesign;
 import io.odoovps.operator.monitoring.MonitoringConfig;
+import io.odoovps.operator.naming.VpsLabels;
 import io.odoovps.operator.notification.CustomerNotices;
 import io.odoovps.operator.notification.Notice;
 import io.odoovps.operator.record.ContractRecords;

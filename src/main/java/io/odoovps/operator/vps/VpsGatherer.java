@@ -19,6 +19,7 @@ import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
+import io.odoovps.operator.naming.VpsLabels;
 import io.odoovps.operator.traffic.PrometheusTraffic;
 import io.odoovps.operator.traffic.TrafficMeter;
 import java.time.Duration;

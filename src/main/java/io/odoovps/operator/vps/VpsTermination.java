@@ -15,8 +15,8 @@ import io.odoovps.operator.guard.DeletionApproval;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.monitoring.AlertRuleDesign;
+import io.odoovps.operator.naming.VpsLabels;
 import io.odoovps.operator.record.ContractRecords;
-import io.odoovps.operator.restore.SafetyCopyDesign;
 import io.odoovps.operator.traffic.CiliumNetworkPolicy;
 import io.odoovps.operator.traffic.CiliumPolicyDesign;
 import io.odoovps.operator.traffic.FilterPolicyDesign;
@@ -66,7 +66,7 @@ public class VpsTermination {
         client
             .resources(PersistentVolumeClaim.class)
             .inNamespace(ns)
-            .withLabelSelector(SafetyCopyDesign.selector(name))
+            .withLabelSelector(VpsLabels.safetyCopiesOf(name))
             .list()
             .getItems()) {
       var claim = copy.getMetadata().getName();

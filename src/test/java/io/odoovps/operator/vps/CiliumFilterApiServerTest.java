@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.odoovps.operator.api.v1alpha1.odoovps.IsolationSpec;
+import io.odoovps.operator.naming.VpsLabels;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;

@@ -17,6 +17,7 @@ import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.kubevirt.VirtualMachineStatus;
 import io.odoovps.operator.kubevirt.VirtualMachineStatus.VmCondition;
 import io.odoovps.operator.monitoring.AlertRuleDesign;
+import io.odoovps.operator.naming.VpsLabels;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.TestMailbox;
 import io.odoovps.operator.testing.VpsFixtures;

@@ -10,6 +10,7 @@ import io.odoovps.operator.api.v1alpha1.odoovps.SuspensionSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
 import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.kubevirt.VirtualMachineSpec;
+import io.odoovps.operator.naming.VpsLabels;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
 import java.time.Duration;

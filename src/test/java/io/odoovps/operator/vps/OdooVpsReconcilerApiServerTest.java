@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
 import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.naming.VpsLabels;
 import io.odoovps.operator.status.ConditionList;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.TestConfig;

@@ -3,6 +3,7 @@ package io.odoovps.operator.vps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.odoovps.operator.kubevirt.VirtualMachineSpec;
+import io.odoovps.operator.naming.VpsLabels;
 import io.odoovps.operator.testing.TestConfig;
 import io.odoovps.operator.testing.VpsFixtures;
 import java.util.Map;

@@ -26,7 +26,7 @@ import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
 import io.odoovps.operator.backup.ExportToken;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.naming.KubeNames;
-import io.odoovps.operator.vps.VpsLabels;
+import io.odoovps.operator.naming.VpsLabels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +63,7 @@ public final class BackupJobDesign {
   /** The component of the export token Secrets. */
   public static final String EXPORT_TOKEN = "export-token";
 
-  public static final String COMPONENT = "app.kubernetes.io/component";
+  public static final String COMPONENT = VpsLabels.COMPONENT;
   public static final String ACCESS_KEY_ID = "access-key-id";
   public static final String SECRET_ACCESS_KEY = "secret-access-key";
   public static final String REPORT_PATH = "/dev/termination-log";

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.odoovps.operator.backup.VirtualMachineExportMethod;
 import io.odoovps.operator.event.EventRecorder;
-import io.odoovps.operator.vps.VpsLabels;
+import io.odoovps.operator.naming.VpsLabels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -13,7 +13,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
-import io.odoovps.operator.vps.VpsLabels;
+import io.odoovps.operator.naming.VpsLabels;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;

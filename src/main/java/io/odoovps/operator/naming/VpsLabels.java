@@ -1,4 +1,4 @@
-package io.odoovps.operator.vps;
+package io.odoovps.operator.naming;
 
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import java.util.Map;
@@ -11,6 +11,17 @@ public final class VpsLabels {
   public static final String MANAGED_BY_SELECTOR = MANAGED_BY + "=" + OPERATOR;
   public static final String VPS = "odoovps.io/vps";
   public static final String LOCATION = "odoovps.io/location";
+
+  /** What an object of ours is for: backup, restore, restore-safety-copy. */
+  public static final String COMPONENT = "app.kubernetes.io/component";
+
+  /** The component of a restore's safety copy of a VPS's disk. */
+  public static final String SAFETY_COPY = "restore-safety-copy";
+
+  /** Selects the restore safety copies of {@code vps}, whatever restore made them. */
+  public static String safetyCopiesOf(String vps) {
+    return MANAGED_BY_SELECTOR + "," + VPS + "=" + vps + "," + COMPONENT + "=" + SAFETY_COPY;
+  }
 
   private VpsLabels() {}
 
