@@ -25,6 +25,13 @@ public class GuestDesign {
   public static final String ADMIN = "odoo-admin";
   public static final String PROVIDER_SSH = "provider-ssh";
   public static final String CLOUD_INIT = "cloud-init";
+
+  /** The informer selectors of the two Secrets' dependents. */
+  static final String PROVIDER_SSH_SELECTOR =
+      VpsLabels.MANAGED_BY_SELECTOR + "," + SECRET_KIND_LABEL + "=" + PROVIDER_SSH;
+
+  static final String CLOUD_INIT_SELECTOR =
+      VpsLabels.MANAGED_BY_SELECTOR + "," + SECRET_KIND_LABEL + "=" + CLOUD_INIT;
   public static final String USERNAME_KEY = "username";
   public static final String PASSWORD_KEY = "password";
   public static final String AUTHORIZED_KEYS_KEY = "authorized_keys";

@@ -6,18 +6,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
-import io.odoovps.operator.naming.VpsLabels;
 
 /** The cloud-init user data that installs Odoo with the administrator credentials. */
-@KubernetesDependent(
-    informer =
-        @Informer(
-            labelSelector =
-                VpsLabels.MANAGED_BY_SELECTOR
-                    + ","
-                    + GuestDesign.SECRET_KIND_LABEL
-                    + "="
-                    + GuestDesign.CLOUD_INIT))
+@KubernetesDependent(informer = @Informer(labelSelector = GuestDesign.CLOUD_INIT_SELECTOR))
 public class OdooVpsCloudInitSecretDependentResource
     extends CRUDKubernetesDependentResource<Secret, OdooVps> {
 

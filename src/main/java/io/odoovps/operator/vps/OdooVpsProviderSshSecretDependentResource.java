@@ -6,18 +6,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
-import io.odoovps.operator.naming.VpsLabels;
 
 /** The provider's SSH public keys for root, which KubeVirt installs through the guest agent. */
-@KubernetesDependent(
-    informer =
-        @Informer(
-            labelSelector =
-                VpsLabels.MANAGED_BY_SELECTOR
-                    + ","
-                    + GuestDesign.SECRET_KIND_LABEL
-                    + "="
-                    + GuestDesign.PROVIDER_SSH))
+@KubernetesDependent(informer = @Informer(labelSelector = GuestDesign.PROVIDER_SSH_SELECTOR))
 public class OdooVpsProviderSshSecretDependentResource
     extends CRUDKubernetesDependentResource<Secret, OdooVps> {
 
