@@ -35,81 +35,16 @@ public class OdooVpsStatusBuilder {
     boolean terminated = o.termination() != null;
 
     if (terminated) {
-      boolean done = o.termination().completedAt() != null;
-      c.set(
-          READY,
-          false,
-          done ? "Terminated" : "Terminating",
-          "The contract ended: the VPS no longer runs.");
-      c.set(
-          TERMINATED,
-          done,
-          done ? "DataDeleted" : "Deleting",
-          done
-              ? "The VM, its disk, its IPv4 and its Secrets were deleted and verified gone."
-              : "Deleting the VM, its disk, its IPv4 and its Secrets.");
+      termination(c, o);
     } else {
       readiness(c, vm, vmReady, suspended);
-      c.set(
-          SPEC_VALID,
-          o.validationErrors().isEmpty(),
-          o.validationErrors().isEmpty() ? REASON_VALID : REASON_INVALID,
-          o.validationErrors().isEmpty()
-              ? "The spec passes every rule."
-              : String.join("; ", o.validationErrors())
-                  + (vm.isPresent() ? ". The last valid configuration keeps running." : "."));
-      if (o.ipv4Problem() != null) {
-        c.set(IPV4_ALLOCATED, false, "PoolExhausted", o.ipv4Problem());
-      } else if (o.ipv4() != null && o.ipv4Caution() != null) {
-        c.set(
-            IPV4_ALLOCATED,
-            true,
-            REASON_KEPT_OUTSIDE_POOL,
-            "The VPS holds "
-                + o.ipv4()
-                + " for its whole life (contract article 3), although its pool no longer hands it"
-                + " out: "
-                + o.ipv4Caution()
-                + ". New allocations skip it.");
-      } else if (o.ipv4() != null) {
-        c.set(
-            IPV4_ALLOCATED,
-            true,
-            "Allocated",
-            "The VPS holds " + o.ipv4() + " for its whole life.");
-      }
+      specValid(c, o);
+      ipv4(c, o);
       accessCodes(c, o);
       planChange(c, o);
-      if (vps.getSpec().getIdentityCheck() != null) {
-        boolean verified = Boolean.TRUE.equals(vps.getSpec().getIdentityCheck().getVerified());
-        c.set(
-            IDENTITY_VERIFIED,
-            verified,
-            verified
-                ? "Verified"
-                : (suspended && o.identityDeadline() != null ? "Overdue" : "Pending"),
-            verified
-                ? "The customer's identity was verified."
-                : "Proof of identity requested; the VPS is suspended at "
-                    + o.identityDeadline()
-                    + " unless verified.");
-      }
-      if (o.suspension() != null) {
-        c.set(
-            SUSPENDED,
-            suspended,
-            suspended
-                ? (Boolean.TRUE.equals(o.suspension().doNotResume()) ? "DoNotResume" : "Suspended")
-                : "Resumed",
-            suspended ? o.suspension().reason() : "The VPS was resumed.");
-      }
-      c.set(
-          ISOLATED,
-          o.isolated(),
-          o.isolated() ? "Isolated" : "Connected",
-          o.isolated()
-              ? "Cut off from the Internet; provider access kept."
-              : "The VPS is connected to the Internet.");
+      identityCheck(c, o, suspended);
+      suspension(c, o, suspended);
+      isolation(c, o);
     }
 
     var status = new OdooVpsStatus();
@@ -126,6 +61,98 @@ public class OdooVpsStatusBuilder {
     status.setPhase(phase(o, vmReady, suspended));
     status.setConditions(new ArrayList<>(c.build()));
     return status;
+  }
+
+  /** Ready and Terminated once the contract ended: the only conditions then. */
+  private static void termination(ConditionList c, VpsObservation o) {
+    boolean done = o.termination().completedAt() != null;
+    c.set(
+        READY,
+        false,
+        done ? "Terminated" : "Terminating",
+        "The contract ended: the VPS no longer runs.");
+    c.set(
+        TERMINATED,
+        done,
+        done ? "DataDeleted" : "Deleting",
+        done
+            ? "The VM, its disk, its IPv4 and its Secrets were deleted and verified gone."
+            : "Deleting the VM, its disk, its IPv4 and its Secrets.");
+  }
+
+  private static void specValid(ConditionList c, VpsObservation o) {
+    boolean valid = o.validationErrors().isEmpty();
+    c.set(
+        SPEC_VALID,
+        valid,
+        valid ? REASON_VALID : REASON_INVALID,
+        valid
+            ? "The spec passes every rule."
+            : String.join("; ", o.validationErrors())
+                + (o.vm().isPresent() ? ". The last valid configuration keeps running." : "."));
+  }
+
+  /** IPv4Allocated: the pool's problem, the address kept outside its pool, or the address. */
+  private static void ipv4(ConditionList c, VpsObservation o) {
+    if (o.ipv4Problem() != null) {
+      c.set(IPV4_ALLOCATED, false, "PoolExhausted", o.ipv4Problem());
+    } else if (o.ipv4() != null && o.ipv4Caution() != null) {
+      c.set(
+          IPV4_ALLOCATED,
+          true,
+          REASON_KEPT_OUTSIDE_POOL,
+          "The VPS holds "
+              + o.ipv4()
+              + " for its whole life (contract article 3), although its pool no longer hands it"
+              + " out: "
+              + o.ipv4Caution()
+              + ". New allocations skip it.");
+    } else if (o.ipv4() != null) {
+      c.set(
+          IPV4_ALLOCATED, true, "Allocated", "The VPS holds " + o.ipv4() + " for its whole life.");
+    }
+  }
+
+  /** IdentityVerified, only when the spec asks for an identity check. */
+  private static void identityCheck(ConditionList c, VpsObservation o, boolean suspended) {
+    var check = o.vps().getSpec().getIdentityCheck();
+    if (check == null) {
+      return;
+    }
+    boolean verified = Boolean.TRUE.equals(check.getVerified());
+    c.set(
+        IDENTITY_VERIFIED,
+        verified,
+        verified ? "Verified" : (suspended && o.identityDeadline() != null ? "Overdue" : "Pending"),
+        verified
+            ? "The customer's identity was verified."
+            : "Proof of identity requested; the VPS is suspended at "
+                + o.identityDeadline()
+                + " unless verified.");
+  }
+
+  /** Suspended, once a suspension was ever recorded. */
+  private static void suspension(ConditionList c, VpsObservation o, boolean suspended) {
+    if (o.suspension() == null) {
+      return;
+    }
+    c.set(
+        SUSPENDED,
+        suspended,
+        suspended
+            ? (Boolean.TRUE.equals(o.suspension().doNotResume()) ? "DoNotResume" : "Suspended")
+            : "Resumed",
+        suspended ? o.suspension().reason() : "The VPS was resumed.");
+  }
+
+  private static void isolation(ConditionList c, VpsObservation o) {
+    c.set(
+        ISOLATED,
+        o.isolated(),
+        o.isolated() ? "Isolated" : "Connected",
+        o.isolated()
+            ? "Cut off from the Internet; provider access kept."
+            : "The VPS is connected to the Internet.");
   }
 
   /**

@@ -82,15 +82,37 @@ final class VpsTraffic {
       BillingCycle.Period period,
       Instant now,
       EventRecorder events) {
-    var uid = vps.getMetadata().getUid();
+    var state = ledger(vps.getMetadata().getUid(), previous, reading, period);
+    boolean throttled = TrafficLedger.throttled(state, config.quotaBytes());
+    String problem = readingProblem(meterProblem, reading);
+    var cycleStart = Timestamps.format(period.start());
+    var noticeSentAt = noticeSentThisCycle(previous, period);
+    announceThrottle(vps, previous, throttled, cycleStart, period, events);
+    if (throttled && noticeSentAt == null) {
+      var failure =
+          notices.send(vps, Notice.THROTTLED, Map.of("cycleEnd", Timestamps.format(period.end())));
+      if (failure.isEmpty()) {
+        noticeSentAt = Timestamps.format(now);
+      } else if (problem == null) {
+        problem = "The throttle email could not be sent (retried): " + failure.get();
+      }
+    }
+    var candidate = status(cycleStart, period, state, throttled, noticeSentAt, problem);
+    return toWrite(previous, candidate, state);
+  }
+
+  /**
+   * The ledger advanced by the reading and moved to the current cycle, kept in memory; resumed from
+   * status after a restart. {@code null} while there never was a reading.
+   */
+  private TrafficLedger.State ledger(
+      String uid,
+      TrafficStatus previous,
+      Optional<PrometheusTraffic.Reading> reading,
+      BillingCycle.Period period) {
     var base = ledgers.get(uid);
     if (base == null && previous != null && previous.lastReadingAt() != null) {
-      base =
-          new TrafficLedger.State(
-              Timestamps.parse(previous.cycleStart()),
-              previous.bytesUsed() == null ? 0 : previous.bytesUsed(),
-              previous.lastCounter() == null ? 0 : previous.lastCounter(),
-              Timestamps.parse(previous.lastReadingAt()));
+      base = resumed(previous);
     }
     var state = base;
     if (reading.isPresent()) {
@@ -103,21 +125,46 @@ final class VpsTraffic {
     if (state != null) {
       ledgers.put(uid, state);
     }
-    boolean throttled = TrafficLedger.throttled(state, config.quotaBytes());
-    String problem = meterProblem;
-    if (problem == null && reading.isEmpty()) {
-      problem =
-          "Prometheus has no "
-              + PrometheusTraffic.METRIC
-              + " series for this VM yet: outbound traffic is not being counted";
+    return state;
+  }
+
+  /** The ledger as last written to status. */
+  private static TrafficLedger.State resumed(TrafficStatus previous) {
+    return new TrafficLedger.State(
+        Timestamps.parse(previous.cycleStart()),
+        previous.bytesUsed() == null ? 0 : previous.bytesUsed(),
+        previous.lastCounter() == null ? 0 : previous.lastCounter(),
+        Timestamps.parse(previous.lastReadingAt()));
+  }
+
+  /** Why traffic is not counted: the meter's problem, or no series for this VM. */
+  private static String readingProblem(
+      String meterProblem, Optional<PrometheusTraffic.Reading> reading) {
+    if (meterProblem == null && reading.isEmpty()) {
+      return "Prometheus has no "
+          + PrometheusTraffic.METRIC
+          + " series for this VM yet: outbound traffic is not being counted";
     }
-    var cycleStart = Timestamps.format(period.start());
-    var noticeSentAt =
-        previous == null
-                || previous.throttleNoticeSentAt() == null
-                || Timestamps.parse(previous.throttleNoticeSentAt()).isBefore(period.start())
-            ? null
-            : previous.throttleNoticeSentAt();
+    return meterProblem;
+  }
+
+  /** When the throttle email went out in this cycle, {@code null} when it did not yet. */
+  private static String noticeSentThisCycle(TrafficStatus previous, BillingCycle.Period period) {
+    return previous == null
+            || previous.throttleNoticeSentAt() == null
+            || Timestamps.parse(previous.throttleNoticeSentAt()).isBefore(period.start())
+        ? null
+        : previous.throttleNoticeSentAt();
+  }
+
+  /** The Event when the throttle starts in this cycle, or when a new cycle lifts it. */
+  private void announceThrottle(
+      OdooVps vps,
+      TrafficStatus previous,
+      boolean throttled,
+      String cycleStart,
+      BillingCycle.Period period,
+      EventRecorder events) {
     boolean wasThrottled =
         previous != null
             && Boolean.TRUE.equals(previous.throttled())
@@ -138,27 +185,34 @@ final class VpsTraffic {
           "ThrottleLifted",
           "New billing cycle: bandwidth back to " + config.bandwidthMbps() + " Mbit/s");
     }
-    if (throttled && noticeSentAt == null) {
-      var failure =
-          notices.send(vps, Notice.THROTTLED, Map.of("cycleEnd", Timestamps.format(period.end())));
-      if (failure.isEmpty()) {
-        noticeSentAt = Timestamps.format(now);
-      } else if (problem == null) {
-        problem = "The throttle email could not be sent (retried): " + failure.get();
-      }
-    }
-    var candidate =
-        new TrafficStatus(
-            cycleStart,
-            Timestamps.format(period.end()),
-            state == null ? null : state.bytesUsed(),
-            config.quotaBytes(),
-            throttled,
-            throttled ? config.throttledMbps() : config.bandwidthMbps(),
-            state == null ? null : state.lastCounter(),
-            state == null ? null : Timestamps.format(state.lastReadingAt()),
-            noticeSentAt,
-            problem);
+  }
+
+  private TrafficStatus status(
+      String cycleStart,
+      BillingCycle.Period period,
+      TrafficLedger.State state,
+      boolean throttled,
+      String noticeSentAt,
+      String problem) {
+    return new TrafficStatus(
+        cycleStart,
+        Timestamps.format(period.end()),
+        state == null ? null : state.bytesUsed(),
+        config.quotaBytes(),
+        throttled,
+        throttled ? config.throttledMbps() : config.bandwidthMbps(),
+        state == null ? null : state.lastCounter(),
+        state == null ? null : Timestamps.format(state.lastReadingAt()),
+        noticeSentAt,
+        problem);
+  }
+
+  /**
+   * The status to keep: the previous one when only the reading's time moved, or when only the
+   * counts moved and were written less than a record interval ago (few writes); else the candidate.
+   */
+  private TrafficStatus toWrite(
+      TrafficStatus previous, TrafficStatus candidate, TrafficLedger.State state) {
     if (previous != null
         && sameButLedger(previous, candidate)
         && Objects.equals(previous.bytesUsed(), candidate.bytesUsed())
