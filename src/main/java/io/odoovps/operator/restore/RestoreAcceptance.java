@@ -47,15 +47,9 @@ final class RestoreAcceptance {
       Context<OdooVpsRestore> context,
       EventRecorder events,
       Instant now) {
-    var status = restore.getStatus();
     var spec = restore.getSpec();
-    var client = context.getClient();
     var namespace = restore.getMetadata().getNamespace();
-    var policies =
-        client.resources(BackupPolicy.class).inNamespace(namespace).list().getItems().stream()
-            .filter(
-                p -> spec.getPolicy() == null || spec.getPolicy().equals(p.getMetadata().getName()))
-            .toList();
+    var policies = policies(context.getClient(), namespace, spec.getPolicy());
     if (spec.getPolicy() != null && policies.isEmpty()) {
       return reject(
           restore,
@@ -66,127 +60,199 @@ final class RestoreAcceptance {
     var holder =
         policies.stream().filter(p -> keeps(p, spec.getVps(), spec.getBackupId())).findFirst();
     if (holder.isEmpty()) {
-      var kept =
-          policies.stream()
-              .flatMap(p -> keptIds(p, spec.getVps()).stream())
-              .sorted()
-              .distinct()
-              .toList();
-      return reject(
-          restore,
-          "spec.backupId: "
-              + spec.getBackupId()
-              + " is not a backup of "
-              + spec.getVps()
-              + " kept by "
-              + (spec.getPolicy() == null ? "any BackupPolicy of " + namespace : spec.getPolicy())
-              + (kept.isEmpty()
-                  ? " (none is kept yet)"
-                  : " (kept: "
-                      + String.join(", ", kept.subList(Math.max(0, kept.size() - 5), kept.size()))
-                      + unlisted(policies, spec.getVps())
-                      + ")"),
-          events,
-          now);
+      return reject(restore, notKept(restore, policies), events, now);
     }
     var restoreCustomer = RestoreCustomer.of(vps.getSpec().getCustomer());
-    var customer = restoreCustomer.key();
     synchronized (acceptLock) {
-      // one restore of a VPS at a time: the cache, and acceptances the cache may not show yet
-      var holder0 = holding.get(namespace + "/" + spec.getVps());
-      if (holder0 != null
-          && !holder0.equals(restore.getMetadata().getUid())
-          && context
-              .getPrimaryCache()
-              .list(namespace)
-              .anyMatch(
-                  r ->
-                      r.getMetadata().getUid().equals(holder0)
-                          && (r.getStatus() == null
-                              || r.getStatus().phase() == null
-                              || !r.getStatus().phase().isFinal()))) {
-        return waiting(status, "waiting for another restore of this VPS to finish");
+      var other = otherRestoreOfVps(restore, context);
+      if (other.isPresent()) {
+        return waiting(restore.getStatus(), other.get());
       }
-      var busy =
-          context
-              .getPrimaryCache()
-              .list(namespace)
-              .filter(r -> !r.getMetadata().getName().equals(restore.getMetadata().getName()))
-              .filter(r -> spec.getVps().equals(r.getSpec().getVps()))
-              .filter(
-                  r ->
-                      r.getStatus() != null
-                          && r.getStatus().phase() != null
-                          && r.getStatus().phase().holdsVm())
-              .findFirst();
-      if (busy.isPresent()) {
-        return waiting(
-            status,
-            "waiting for restore " + busy.get().getMetadata().getName() + " of this VPS to finish");
-      }
-      var carriedOut = new ArrayList<Instant>();
-      context
-          .getPrimaryCache()
-          .list()
-          .filter(r -> !r.getMetadata().getUid().equals(restore.getMetadata().getUid()))
-          .filter(
-              r ->
-                  r.getStatus() != null
-                      && restoreCustomer.keys().contains(r.getStatus().customer()))
-          .filter(r -> r.getStatus().acceptedAt() != null)
-          .filter(
-              r -> r.getStatus().phase() != Phase.Failed && r.getStatus().phase() != Phase.Rejected)
-          .forEach(r -> carriedOut.add(Instant.parse(r.getStatus().acceptedAt())));
-      // the ledger also remembers restores whose objects were deleted, across restarts
-      var ledgerNs = ledgerNamespace.apply(client);
-      var ledger = RestoreLedger.read(client, ledgerNs, namespace);
-      var seen = new HashSet<String>();
-      context
-          .getPrimaryCache()
-          .list()
-          .filter(r -> r.getStatus() != null && r.getStatus().acceptedAt() != null)
-          .forEach(r -> seen.add(r.getMetadata().getUid()));
-      for (var entry : ledger.entries(restoreCustomer.keys())) {
-        if (!entry.uid().equals(restore.getMetadata().getUid()) && !seen.contains(entry.uid())) {
-          carriedOut.add(entry.acceptedAt());
-        }
-      }
-      var policy = holder.get().getMetadata().getName();
-      var refusal = RestoreAllowance.refusal(carriedOut, now);
-      if (refusal.isPresent()) {
-        events.warning(restore, "RestoreRejected", refusal.get());
-        return StatusChange.to(
-            OdooVpsRestoreStatus.accepted(
-                Phase.Rejected, refusal.get(), customer, policy, null, 0, Timestamps.format(now)));
-      }
-      if (!RestoreLedger.write(
-          client, ledgerNs, ledger, customer, restore.getMetadata().getUid(), now, true)) {
-        // another acceptance changed the ledger meanwhile: decide again with it
-        return StatusChange.recheck(Duration.ofSeconds(1));
-      }
-      holding.put(namespace + "/" + spec.getVps(), restore.getMetadata().getUid());
-      var left = RestoreAllowance.left(carriedOut, now) - 1;
-      var message =
-          "Restore of "
-              + spec.getVps()
-              + " from backup "
-              + spec.getBackupId()
-              + " accepted; "
-              + left
-              + " restore(s) left this month for the customer";
-      events.normal(restore, "RestoreAccepted", message);
-      events.normal(vps, "RestoreAccepted", message);
+      return admit(
+          restore,
+          vps,
+          context,
+          events,
+          now,
+          restoreCustomer,
+          holder.get().getMetadata().getName());
+    }
+  }
+
+  /** The BackupPolicies of {@code namespace} the restore may take its backup from. */
+  private static List<BackupPolicy> policies(
+      KubernetesClient client, String namespace, String policy) {
+    return client.resources(BackupPolicy.class).inNamespace(namespace).list().getItems().stream()
+        .filter(p -> policy == null || policy.equals(p.getMetadata().getName()))
+        .toList();
+  }
+
+  /** The rejection message for a backup that none of {@code policies} keeps. */
+  private static String notKept(OdooVpsRestore restore, List<BackupPolicy> policies) {
+    var spec = restore.getSpec();
+    var namespace = restore.getMetadata().getNamespace();
+    var kept =
+        policies.stream()
+            .flatMap(p -> keptIds(p, spec.getVps()).stream())
+            .sorted()
+            .distinct()
+            .toList();
+    return "spec.backupId: "
+        + spec.getBackupId()
+        + " is not a backup of "
+        + spec.getVps()
+        + " kept by "
+        + (spec.getPolicy() == null ? "any BackupPolicy of " + namespace : spec.getPolicy())
+        + (kept.isEmpty()
+            ? " (none is kept yet)"
+            : " (kept: "
+                + String.join(", ", kept.subList(Math.max(0, kept.size() - 5), kept.size()))
+                + unlisted(policies, spec.getVps())
+                + ")");
+  }
+
+  /**
+   * Why the restore waits for another restore of the same VPS, if it does: one restore of a VPS at
+   * a time, as the cache shows and as accepted here before the cache may show it.
+   */
+  private Optional<String> otherRestoreOfVps(
+      OdooVpsRestore restore, Context<OdooVpsRestore> context) {
+    var spec = restore.getSpec();
+    var namespace = restore.getMetadata().getNamespace();
+    var holder0 = holding.get(namespace + "/" + spec.getVps());
+    if (holder0 != null
+        && !holder0.equals(restore.getMetadata().getUid())
+        && context
+            .getPrimaryCache()
+            .list(namespace)
+            .anyMatch(
+                r ->
+                    r.getMetadata().getUid().equals(holder0)
+                        && (r.getStatus() == null
+                            || r.getStatus().phase() == null
+                            || !r.getStatus().phase().isFinal()))) {
+      return Optional.of("waiting for another restore of this VPS to finish");
+    }
+    return context
+        .getPrimaryCache()
+        .list(namespace)
+        .filter(r -> !r.getMetadata().getName().equals(restore.getMetadata().getName()))
+        .filter(r -> spec.getVps().equals(r.getSpec().getVps()))
+        .filter(
+            r ->
+                r.getStatus() != null
+                    && r.getStatus().phase() != null
+                    && r.getStatus().phase().holdsVm())
+        .findFirst()
+        .map(r -> "waiting for restore " + r.getMetadata().getName() + " of this VPS to finish");
+  }
+
+  /**
+   * Counts the customer's restores this month (the cache, then the ledger for restores whose
+   * objects were deleted) and rejects over the allowance, or records the restore and accepts it.
+   */
+  private StatusChange admit(
+      OdooVpsRestore restore,
+      OdooVps vps,
+      Context<OdooVpsRestore> context,
+      EventRecorder events,
+      Instant now,
+      RestoreCustomer restoreCustomer,
+      String policy) {
+    var client = context.getClient();
+    var namespace = restore.getMetadata().getNamespace();
+    var customer = restoreCustomer.key();
+    var carriedOut = new ArrayList<>(acceptedInCache(restore, context, restoreCustomer));
+    // the ledger also remembers restores whose objects were deleted, across restarts
+    var ledgerNs = ledgerNamespace.apply(client);
+    var ledger = RestoreLedger.read(client, ledgerNs, namespace);
+    carriedOut.addAll(onlyInLedger(restore, context, restoreCustomer, ledger));
+    var refusal = RestoreAllowance.refusal(carriedOut, now);
+    if (refusal.isPresent()) {
+      events.warning(restore, "RestoreRejected", refusal.get());
       return StatusChange.to(
           OdooVpsRestoreStatus.accepted(
-              Phase.Stopping,
-              "stopping the VM of " + spec.getVps() + " before its disk is restored",
-              customer,
-              policy,
-              Timestamps.format(now),
-              left,
-              null),
-          Duration.ofSeconds(2));
+              Phase.Rejected, refusal.get(), customer, policy, null, 0, Timestamps.format(now)));
     }
+    if (!RestoreLedger.write(
+        client, ledgerNs, ledger, customer, restore.getMetadata().getUid(), now, true)) {
+      // another acceptance changed the ledger meanwhile: decide again with it
+      return StatusChange.recheck(Duration.ofSeconds(1));
+    }
+    holding.put(namespace + "/" + restore.getSpec().getVps(), restore.getMetadata().getUid());
+    return accepted(
+        restore, vps, events, now, customer, policy, RestoreAllowance.left(carriedOut, now) - 1);
+  }
+
+  /**
+   * When the other restores of the customer the cache shows, neither failed nor rejected, began.
+   */
+  private static List<Instant> acceptedInCache(
+      OdooVpsRestore restore, Context<OdooVpsRestore> context, RestoreCustomer restoreCustomer) {
+    return context
+        .getPrimaryCache()
+        .list()
+        .filter(r -> !r.getMetadata().getUid().equals(restore.getMetadata().getUid()))
+        .filter(
+            r -> r.getStatus() != null && restoreCustomer.keys().contains(r.getStatus().customer()))
+        .filter(r -> r.getStatus().acceptedAt() != null)
+        .filter(
+            r -> r.getStatus().phase() != Phase.Failed && r.getStatus().phase() != Phase.Rejected)
+        .map(r -> Instant.parse(r.getStatus().acceptedAt()))
+        .toList();
+  }
+
+  /** When the customer's restores the ledger records but the cache does not show were accepted. */
+  private static List<Instant> onlyInLedger(
+      OdooVpsRestore restore,
+      Context<OdooVpsRestore> context,
+      RestoreCustomer restoreCustomer,
+      RestoreLedger.Snapshot ledger) {
+    var seen = new HashSet<String>();
+    context
+        .getPrimaryCache()
+        .list()
+        .filter(r -> r.getStatus() != null && r.getStatus().acceptedAt() != null)
+        .forEach(r -> seen.add(r.getMetadata().getUid()));
+    var carriedOut = new ArrayList<Instant>();
+    for (var entry : ledger.entries(restoreCustomer.keys())) {
+      if (!entry.uid().equals(restore.getMetadata().getUid()) && !seen.contains(entry.uid())) {
+        carriedOut.add(entry.acceptedAt());
+      }
+    }
+    return carriedOut;
+  }
+
+  /** The restore is recorded: Events on it and its VPS, then Stopping. */
+  private static StatusChange accepted(
+      OdooVpsRestore restore,
+      OdooVps vps,
+      EventRecorder events,
+      Instant now,
+      String customer,
+      String policy,
+      int left) {
+    var spec = restore.getSpec();
+    var message =
+        "Restore of "
+            + spec.getVps()
+            + " from backup "
+            + spec.getBackupId()
+            + " accepted; "
+            + left
+            + " restore(s) left this month for the customer";
+    events.normal(restore, "RestoreAccepted", message);
+    events.normal(vps, "RestoreAccepted", message);
+    return StatusChange.to(
+        OdooVpsRestoreStatus.accepted(
+            Phase.Stopping,
+            "stopping the VM of " + spec.getVps() + " before its disk is restored",
+            customer,
+            policy,
+            Timestamps.format(now),
+            left,
+            null),
+        Duration.ofSeconds(2));
   }
 
   /** A rejection: the reason in the status and a Warning Event; nothing else changes. */

@@ -54,108 +54,158 @@ final class RestoreExecution {
     var observation = RestoreObserver.observe(restore, vps, context, deleting);
     var client = context.getClient();
     var status = restore.getStatus();
-    var namespace = restore.getMetadata().getNamespace();
     var now = Timestamps.format(clock.instant());
     var copy = status.safetyCopyClaim();
     return switch (RestoreProgress.next(observation)) {
       case WAIT -> StatusChange.recheck(recheck(observation.phase()));
       case START -> start(restore, vps, client, events, now);
-      case RELEASE_VM -> {
-        var restored = observation.restoreJob().report().restored();
-        var next =
-            status.written(
-                "backup "
-                    + restore.getSpec().getBackupId()
-                    + " written onto the disk of "
-                    + vps.getMetadata().getName()
-                    + " (verified whole before); the VM starts"
-                    + (copy == null ? "" : "; the previous disk stays in " + copy + " until ready"),
-                now,
-                restored == null ? null : restored.sizeBytes(),
-                restored == null ? null : restored.sha256());
-        events.normal(restore, "RestoreWritten", next.message());
-        events.normal(vps, "RestoreWritten", next.message());
-        yield StatusChange.to(next, Duration.ofSeconds(2));
-      }
-      case ROLL_BACK -> {
-        var reason = restoreJobFailure(observation, status);
-        var next =
-            status.rollingBack(
-                reason + "; putting the previous disk back from " + copy,
-                new Rollback(reason, null, null));
-        events.warning(restore, "RestoreRollingBack", next.message());
-        yield StatusChange.to(next, Duration.ofSeconds(1));
-      }
+      case RELEASE_VM -> releaseVm(restore, vps, events, observation, copy, now);
+      case ROLL_BACK -> rollBack(restore, events, observation, copy);
       case START_ROLLBACK -> startRollback(restore, vps, client, now);
       case ROLLED_BACK -> rolledBack(restore, vps, client, events, observation, now);
-      case ROLLBACK_FAILED -> {
-        var message =
-            "the rollback Job "
-                + BackupJobDesign.rollbackJobName(restore.getMetadata().getName())
-                + " failed: "
-                + observation.rollbackJob().failure()
-                + "; the VM stays stopped and the previous disk is kept in "
-                + copy
-                + "; once the cause is fixed, delete the Job to try again";
-        var next = status.rollingBack(message, status.rollback());
-        if (!next.equals(status)) {
-          events.warning(restore, "RollbackFailed", message);
-          events.warning(vps, "RollbackFailed", message);
-        }
-        yield StatusChange.to(next, Duration.ofMinutes(5));
-      }
-      case SUCCEED -> {
-        SafetyCopies.release(client, namespace, copy);
-        var next =
-            status.ended(
-                Phase.Succeeded,
-                "backup "
-                    + restore.getSpec().getBackupId()
-                    + " restored onto the disk of "
-                    + vps.getMetadata().getName()
-                    + " (SHA-256 verified, decoded to the end); the VM is ready"
-                    + (copy == null ? "" : "; the safety copy " + copy + " is released"),
-                now,
-                DiskOutcome.Restored,
-                released(status.safetyCopy(), now),
-                now);
-        events.normal(restore, "RestoreSucceeded", next.message());
-        events.normal(vps, "RestoreSucceeded", next.message());
-        yield StatusChange.to(next);
-      }
-      case FAIL_WITHOUT_COPY ->
-          failure.fail(
-              client,
-              restore,
-              restoreJobFailure(observation, status)
-                  + "; it was started by an earlier version, without a safety copy: check the"
-                  + " disk before relying on it",
-              events,
-              vps,
-              null,
-              null);
-      case FORGET -> {
-        if (observation.phase() == Phase.Stopping) {
-          // made just before the Job, which does not exist: never written
-          SafetyCopies.release(client, namespace, copyName(restore, vps));
-        }
-        yield StatusChange.forgetting(null);
-      }
-      case FORGET_KEEPING_COPY -> {
-        events.warning(
-            vps,
-            "SafetyCopyKept",
-            "restore "
-                + restore.getMetadata().getName()
-                + " was deleted before the VM was ready on the restored disk: the previous disk is"
-                + " kept in PersistentVolumeClaim "
-                + copy
-                + "; delete it once the VPS works (annotate it "
-                + DeletionApproval.KEY
-                + " first)");
-        yield StatusChange.forgetting(null);
-      }
+      case ROLLBACK_FAILED -> rollbackFailed(restore, vps, events, observation, copy);
+      case SUCCEED -> succeed(restore, vps, client, events, copy, now);
+      case FAIL_WITHOUT_COPY -> failWithoutCopy(restore, vps, client, events, observation);
+      case FORGET -> forget(restore, vps, client, observation);
+      case FORGET_KEEPING_COPY -> forgetKeepingCopy(restore, vps, events, copy);
     };
+  }
+
+  /** The disk is written: the VM starts, the safety copy stays until it is ready. */
+  private static StatusChange releaseVm(
+      OdooVpsRestore restore,
+      OdooVps vps,
+      EventRecorder events,
+      Observation observation,
+      String copy,
+      String now) {
+    var status = restore.getStatus();
+    var restored = observation.restoreJob().report().restored();
+    var next =
+        status.written(
+            "backup "
+                + restore.getSpec().getBackupId()
+                + " written onto the disk of "
+                + vps.getMetadata().getName()
+                + " (verified whole before); the VM starts"
+                + (copy == null ? "" : "; the previous disk stays in " + copy + " until ready"),
+            now,
+            restored == null ? null : restored.sizeBytes(),
+            restored == null ? null : restored.sha256());
+    events.normal(restore, "RestoreWritten", next.message());
+    events.normal(vps, "RestoreWritten", next.message());
+    return StatusChange.to(next, Duration.ofSeconds(2));
+  }
+
+  /** The restore Job failed or vanished: the previous disk goes back from the safety copy. */
+  private static StatusChange rollBack(
+      OdooVpsRestore restore, EventRecorder events, Observation observation, String copy) {
+    var status = restore.getStatus();
+    var reason = restoreJobFailure(observation, status);
+    var next =
+        status.rollingBack(
+            reason + "; putting the previous disk back from " + copy,
+            new Rollback(reason, null, null));
+    events.warning(restore, "RestoreRollingBack", next.message());
+    return StatusChange.to(next, Duration.ofSeconds(1));
+  }
+
+  /** The rollback Job failed: the VM stays stopped, the safety copy is kept. */
+  private static StatusChange rollbackFailed(
+      OdooVpsRestore restore,
+      OdooVps vps,
+      EventRecorder events,
+      Observation observation,
+      String copy) {
+    var status = restore.getStatus();
+    var message =
+        "the rollback Job "
+            + BackupJobDesign.rollbackJobName(restore.getMetadata().getName())
+            + " failed: "
+            + observation.rollbackJob().failure()
+            + "; the VM stays stopped and the previous disk is kept in "
+            + copy
+            + "; once the cause is fixed, delete the Job to try again";
+    var next = status.rollingBack(message, status.rollback());
+    if (!next.equals(status)) {
+      events.warning(restore, "RollbackFailed", message);
+      events.warning(vps, "RollbackFailed", message);
+    }
+    return StatusChange.to(next, Duration.ofMinutes(5));
+  }
+
+  /** The VM is ready on the restored disk: the safety copy is released. */
+  private static StatusChange succeed(
+      OdooVpsRestore restore,
+      OdooVps vps,
+      KubernetesClient client,
+      EventRecorder events,
+      String copy,
+      String now) {
+    var status = restore.getStatus();
+    SafetyCopies.release(client, restore.getMetadata().getNamespace(), copy);
+    var next =
+        status.ended(
+            Phase.Succeeded,
+            "backup "
+                + restore.getSpec().getBackupId()
+                + " restored onto the disk of "
+                + vps.getMetadata().getName()
+                + " (SHA-256 verified, decoded to the end); the VM is ready"
+                + (copy == null ? "" : "; the safety copy " + copy + " is released"),
+            now,
+            DiskOutcome.Restored,
+            released(status.safetyCopy(), now),
+            now);
+    events.normal(restore, "RestoreSucceeded", next.message());
+    events.normal(vps, "RestoreSucceeded", next.message());
+    return StatusChange.to(next);
+  }
+
+  /** A restore Job of an earlier version, without a safety copy, failed: nothing to roll back. */
+  private StatusChange failWithoutCopy(
+      OdooVpsRestore restore,
+      OdooVps vps,
+      KubernetesClient client,
+      EventRecorder events,
+      Observation observation) {
+    return failure.fail(
+        client,
+        restore,
+        restoreJobFailure(observation, restore.getStatus())
+            + "; it was started by an earlier version, without a safety copy: check the"
+            + " disk before relying on it",
+        events,
+        vps,
+        null,
+        null);
+  }
+
+  /** The restore is deleted while nothing of it needs keeping. */
+  private static StatusChange forget(
+      OdooVpsRestore restore, OdooVps vps, KubernetesClient client, Observation observation) {
+    if (observation.phase() == Phase.Stopping) {
+      // made just before the Job, which does not exist: never written
+      SafetyCopies.release(client, restore.getMetadata().getNamespace(), copyName(restore, vps));
+    }
+    return StatusChange.forgetting(null);
+  }
+
+  /** The restore is deleted before the VM was ready: the safety copy stays, with a warning. */
+  private static StatusChange forgetKeepingCopy(
+      OdooVpsRestore restore, OdooVps vps, EventRecorder events, String copy) {
+    events.warning(
+        vps,
+        "SafetyCopyKept",
+        "restore "
+            + restore.getMetadata().getName()
+            + " was deleted before the VM was ready on the restored disk: the previous disk is"
+            + " kept in PersistentVolumeClaim "
+            + copy
+            + "; delete it once the VPS works (annotate it "
+            + DeletionApproval.KEY
+            + " first)");
+    return StatusChange.forgetting(null);
   }
 
   private static Duration recheck(Phase phase) {
