@@ -138,39 +138,8 @@ public final class BackupJobDesign {
     var spec = policy.getSpec();
     var name = policy.getMetadata().getName();
     var labels = labels(name, vps);
-    var fromClaim = spec.getMethod() == BackupPolicySpec.Method.PersistentVolumeClaim;
-    var args = new ArrayList<>(List.of("backup", "--vps", vps));
-    if (fromClaim) {
-      args.addAll(List.of("--source", DISK_MOUNT + "/disk.img"));
-    } else {
-      args.addAll(List.of("--method", spec.getMethod().name()));
-    }
-    args.addAll(
-        List.of(
-            "--retention-days",
-            String.valueOf(spec.getRetentionDays()),
-            "--capture-timeout",
-            config.captureTimeout().toSeconds() + "s",
-            "--report",
-            REPORT_PATH));
     var pod =
-        (fromClaim
-                ? podSpec(
-                    policy,
-                    args,
-                    List.of(
-                        new io.fabric8.kubernetes.api.model.VolumeBuilder()
-                            .withName("disk")
-                            .withNewPersistentVolumeClaim(diskClaim(vps), true)
-                            .build()),
-                    List.of(
-                        new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
-                            .withMountPath(DISK_MOUNT)
-                            .withName("disk")
-                            .withReadOnly(true)
-                            .build()),
-                    QEMU_UID)
-                : podSpec(policy, args, List.of(), List.of(), JOB_UID))
+        backupPod(policy, vps)
             .withServiceAccountName(serviceAccountName(name))
             .withAutomountServiceAccountToken(true)
             .build();
@@ -211,6 +180,48 @@ public final class BackupJobDesign {
         .endJobTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * The backup pod: the VirtualMachineExport method talks to KubeVirt's export server; the
+   * PersistentVolumeClaim method mounts the VPS's disk claim read-only and streams its image, as
+   * KubeVirt's qemu user, who owns it.
+   */
+  private PodSpecBuilder backupPod(BackupPolicy policy, String vps) {
+    var spec = policy.getSpec();
+    var fromClaim = spec.getMethod() == BackupPolicySpec.Method.PersistentVolumeClaim;
+    var args = new ArrayList<>(List.of("backup", "--vps", vps));
+    if (fromClaim) {
+      args.addAll(List.of("--source", DISK_MOUNT + "/disk.img"));
+    } else {
+      args.addAll(List.of("--method", spec.getMethod().name()));
+    }
+    args.addAll(
+        List.of(
+            "--retention-days",
+            String.valueOf(spec.getRetentionDays()),
+            "--capture-timeout",
+            config.captureTimeout().toSeconds() + "s",
+            "--report",
+            REPORT_PATH));
+    if (!fromClaim) {
+      return podSpec(policy, args, List.of(), List.of(), JOB_UID);
+    }
+    return podSpec(
+        policy,
+        args,
+        List.of(
+            new io.fabric8.kubernetes.api.model.VolumeBuilder()
+                .withName("disk")
+                .withNewPersistentVolumeClaim(diskClaim(vps), true)
+                .build()),
+        List.of(
+            new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                .withMountPath(DISK_MOUNT)
+                .withName("disk")
+                .withReadOnly(true)
+                .build()),
+        QEMU_UID);
   }
 
   /**
@@ -302,43 +313,8 @@ public final class BackupJobDesign {
             SAFETY_COPY_PATH,
             "--report",
             REPORT_PATH);
-    var volumes =
-        List.of(
-            new io.fabric8.kubernetes.api.model.VolumeBuilder()
-                .withName("disk")
-                .withNewPersistentVolumeClaim(diskClaim, false)
-                .build(),
-            new io.fabric8.kubernetes.api.model.VolumeBuilder()
-                .withName("safety-copy")
-                .withNewPersistentVolumeClaim(safetyCopyClaim, false)
-                .build(),
-            new io.fabric8.kubernetes.api.model.VolumeBuilder()
-                .withName("staging")
-                .withNewEphemeral()
-                .withNewVolumeClaimTemplate()
-                .withNewSpec()
-                .withAccessModes("ReadWriteOnce")
-                .withNewResources()
-                .withRequests(Map.of("storage", stagingSize(diskSize)))
-                .endResources()
-                .endSpec()
-                .endVolumeClaimTemplate()
-                .endEphemeral()
-                .build());
-    var mounts =
-        List.of(
-            new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
-                .withMountPath("/disk")
-                .withName("disk")
-                .build(),
-            new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
-                .withMountPath("/safety-copy")
-                .withName("safety-copy")
-                .build(),
-            new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
-                .withMountPath("/staging")
-                .withName("staging")
-                .build());
+    var volumes = restoreVolumes(diskClaim, diskSize, safetyCopyClaim);
+    var mounts = restoreMounts();
     return new JobBuilder()
         .withMetadata(meta(restoreJobName(restore.getMetadata().getName()), restore, labels))
         .withNewSpec()
@@ -356,6 +332,48 @@ public final class BackupJobDesign {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** The restore pod's volumes: the disk, the safety copy, and a scratch volume as large. */
+  private List<Volume> restoreVolumes(String diskClaim, Quantity diskSize, String safetyCopyClaim) {
+    return List.of(
+        new io.fabric8.kubernetes.api.model.VolumeBuilder()
+            .withName("disk")
+            .withNewPersistentVolumeClaim(diskClaim, false)
+            .build(),
+        new io.fabric8.kubernetes.api.model.VolumeBuilder()
+            .withName("safety-copy")
+            .withNewPersistentVolumeClaim(safetyCopyClaim, false)
+            .build(),
+        new io.fabric8.kubernetes.api.model.VolumeBuilder()
+            .withName("staging")
+            .withNewEphemeral()
+            .withNewVolumeClaimTemplate()
+            .withNewSpec()
+            .withAccessModes("ReadWriteOnce")
+            .withNewResources()
+            .withRequests(Map.of("storage", stagingSize(diskSize)))
+            .endResources()
+            .endSpec()
+            .endVolumeClaimTemplate()
+            .endEphemeral()
+            .build());
+  }
+
+  private static List<VolumeMount> restoreMounts() {
+    return List.of(
+        new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+            .withMountPath("/disk")
+            .withName("disk")
+            .build(),
+        new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+            .withMountPath("/safety-copy")
+            .withName("safety-copy")
+            .build(),
+        new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+            .withMountPath("/staging")
+            .withName("staging")
+            .build());
   }
 
   /**
