@@ -43,8 +43,17 @@ public class VpsTermination {
   private List<Target> targets(OdooVps vps) {
     var ns = vps.getMetadata().getNamespace();
     var name = vps.getMetadata().getName();
-    var disk = VirtualMachineDesign.diskName(vps);
     var targets = new ArrayList<Target>();
+    addDiskTargets(targets, vps, ns, name);
+    addSecretTargets(targets, vps, ns);
+    addNetworkTargets(targets, vps, ns, name);
+    addContractTargets(targets, vps, ns, name);
+    return targets;
+  }
+
+  /** The VM, its disk (DataVolume and PVC) and the safety copies restores kept of it. */
+  private void addDiskTargets(List<Target> targets, OdooVps vps, String ns, String name) {
+    var disk = VirtualMachineDesign.diskName(vps);
     targets.add(
         new Target(
             "VirtualMachine/" + name,
@@ -75,6 +84,9 @@ public class VpsTermination {
               "PersistentVolumeClaim/" + claim,
               () -> client.resources(PersistentVolumeClaim.class).inNamespace(ns).withName(claim)));
     }
+  }
+
+  private void addSecretTargets(List<Target> targets, OdooVps vps, String ns) {
     for (var secret :
         List.of(
             GuestDesign.adminSecretName(vps),
@@ -85,6 +97,10 @@ public class VpsTermination {
               "Secret/" + secret,
               () -> client.resources(Secret.class).inNamespace(ns).withName(secret)));
     }
+  }
+
+  /** Its Service and its network policies (isolation, traffic filter, Cilium). */
+  private void addNetworkTargets(List<Target> targets, OdooVps vps, String ns, String name) {
     targets.add(
         new Target(
             "Service/" + name,
@@ -104,6 +120,10 @@ public class VpsTermination {
         new Target(
             "CiliumNetworkPolicy/" + cilium,
             () -> client.resources(CiliumNetworkPolicy.class).inNamespace(ns).withName(cilium)));
+  }
+
+  /** Its MitigationState, its contract record and its alert rules. */
+  private void addContractTargets(List<Target> targets, OdooVps vps, String ns, String name) {
     // its contract state (port-25 blocks, DDoS window): it would be orphaned, as the guard refuses
     // the garbage collector's deletion of an unapproved MitigationState
     targets.add(
@@ -126,7 +146,6 @@ public class VpsTermination {
                     .genericKubernetesResources("monitoring.coreos.com/v1", "PrometheusRule")
                     .inNamespace(ns)
                     .withName(rules)));
-    return targets;
   }
 
   /**

@@ -29,6 +29,18 @@ class VpsTransitions {
   void record(OdooVps vps, OdooVpsStatus next) {
     var before = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
 
+    phaseChange(vps, before, next);
+    conditionChanges(vps, before, next);
+    planChange(vps, before, next);
+    suspension(vps, before, next);
+    identityCheck(vps, before, next);
+    contractEnd(vps, before, next);
+    renewal(vps, before, next);
+    terminationStarted(vps, before, next);
+    terminationCompleted(vps, before, next);
+  }
+
+  private void phaseChange(OdooVps vps, OdooVpsStatus before, OdooVpsStatus next) {
     if (before.getPhase() != next.getPhase()) {
       events.normal(
           vps,
@@ -37,6 +49,9 @@ class VpsTransitions {
               + next.getPhase()
               + (before.getPhase() == null ? "" : " (was " + before.getPhase() + ")"));
     }
+  }
+
+  private void conditionChanges(OdooVps vps, OdooVpsStatus before, OdooVpsStatus next) {
     onConditionChange(vps, before, next, OdooVpsConditions.SPEC_VALID, "False", true);
     onConditionChange(vps, before, next, OdooVpsConditions.IPV4_ALLOCATED, "False", true);
     onConditionChange(
@@ -48,8 +63,10 @@ class VpsTransitions {
         reason(next, OdooVpsConditions.IPV4_ALLOCATED)
             .filter(OdooVpsConditions.REASON_KEPT_OUTSIDE_POOL::equals)
             .isPresent());
-    planChange(vps, before, next);
+  }
 
+  /** Suspended or resumed: an Event, and a notice unless the end-of-term notice says it. */
+  private void suspension(OdooVps vps, OdooVpsStatus before, OdooVpsStatus next) {
     var wasSuspended =
         before.getSuspension() != null && Boolean.TRUE.equals(before.getSuspension().active());
     var isSuspended =
@@ -65,6 +82,10 @@ class VpsTransitions {
       events.normal(vps, "Resumed", "VPS resumed");
       queue(Notice.RESUMED, before.getSuspension().since(), Map.of());
     }
+  }
+
+  /** A pending proof-of-identity request: queued once per request. */
+  private void identityCheck(OdooVps vps, OdooVpsStatus before, OdooVpsStatus next) {
     var check = vps.getSpec().getIdentityCheck();
     if (check != null
         && !Boolean.TRUE.equals(check.getVerified())
@@ -89,7 +110,9 @@ class VpsTransitions {
             key, Notice.IDENTITY_REQUESTED, Map.of("requestedAt", check.getRequestedAt()));
       }
     }
-    contractEnd(vps, before, next);
+  }
+
+  private void renewal(OdooVps vps, OdooVpsStatus before, OdooVpsStatus next) {
     if (before.getBilling() != null
         && next.getBilling() != null
         && !Objects.equals(before.getBilling().renewals(), next.getBilling().renewals())
@@ -103,6 +126,9 @@ class VpsTransitions {
               + " to "
               + next.getBilling().periodEnd());
     }
+  }
+
+  private void terminationStarted(OdooVps vps, OdooVpsStatus before, OdooVpsStatus next) {
     if (before.getTermination() == null && next.getTermination() != null) {
       events.warning(
           vps,
@@ -111,6 +137,9 @@ class VpsTransitions {
               + next.getTermination().cause()
               + "): deleting the VPS and all its data");
     }
+  }
+
+  private void terminationCompleted(OdooVps vps, OdooVpsStatus before, OdooVpsStatus next) {
     if (next.getTermination() != null
         && next.getTermination().completedAt() != null
         && (before.getTermination() == null || before.getTermination().completedAt() == null)) {
