@@ -99,13 +99,9 @@ public final class BackupCommand {
       stderr.println("usage: backup|restore|prune|purge|list --vps NAME [options]");
       return 2;
     }
-    var options = new HashMap<String, String>();
-    for (int i = 1; i < args.length; i += 2) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        stderr.println("unexpected argument " + args[i]);
-        return 2;
-      }
-      options.put(args[i].substring(2), args[i + 1]);
+    var options = parseOptions(args, stderr);
+    if (options == null) {
+      return 2;
     }
     var vps = options.get("vps");
     if (vps == null || !vps.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
@@ -136,43 +132,10 @@ public final class BackupCommand {
           stdout.println(result.toJson());
         }
         case "restore" -> {
-          var backup = options.get("backup");
-          if (backup == null) {
-            stderr.println("--backup ID is required");
-            return 2;
-          }
-          var manifest = store.manifest(vps, backup);
-          long bytes = restore(store, manifest, options, stdout, stderr);
-          stderr.println(
-              "restored " + bytes + " bytes of " + vps + "/" + backup + ", SHA-256 verified");
-          write(
-              report,
-              BackupReport.ofDisk(BackupReport.Entry.of(manifest), BackupReport.DISK_RESTORED)
-                  .toJson());
+          return runRestore(vps, options, store, stdout, stderr);
         }
-        case "prune" -> {
-          var days = Integer.parseInt(options.getOrDefault("retention-days", "15"));
-          var pruned = store.prune(vps, Duration.ofDays(days));
-          stderr.println(
-              "deleted " + pruned.size() + " backups of " + vps + " older than " + days + " days");
-          write(report, BackupReport.ofPrune(store.list(vps), pruned).toJson());
-          stdout.println(JSON.writeValueAsString(Map.of("pruned", pruned)));
-        }
-        case "purge" -> {
-          // --until: only what was taken until then (the termination), never a newer VPS's backups
-          var until = Optional.ofNullable(options.get("until")).map(Instant::parse);
-          var purged = until.isPresent() ? store.purge(vps, until.get()) : store.purge(vps);
-          stderr.println(
-              "deleted "
-                  + purged.size()
-                  + " backups of "
-                  + vps
-                  + until.map(u -> " taken until " + u).orElse(""));
-          // the count, not the ids: a long retention would not fit a termination message
-          var result = new BackupReport(null, List.of(), purged.size(), null, List.of(), null);
-          write(report, result.toJson());
-          stdout.println(result.toJson());
-        }
+        case "prune" -> runPrune(vps, options, store, stdout, stderr);
+        case "purge" -> runPurge(vps, options, store, stdout, stderr);
         case "list" -> stdout.println(JSON.writeValueAsString(store.list(vps)));
         default -> {
           stderr.println("unknown command " + args[0]);
@@ -183,6 +146,80 @@ public final class BackupCommand {
     } catch (Exception e) {
       return failed(args[0], vps, e, report, stderr);
     }
+  }
+
+  /** The `--name value` pairs after the command; null (said on stderr) when they do not pair up. */
+  private static Map<String, String> parseOptions(String[] args, PrintStream stderr) {
+    var options = new HashMap<String, String>();
+    for (int i = 1; i < args.length; i += 2) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        stderr.println("unexpected argument " + args[i]);
+        return null;
+      }
+      options.put(args[i].substring(2), args[i + 1]);
+    }
+    return options;
+  }
+
+  /** Restores the backup named by --backup and reports the disk restored; the exit code. */
+  private static int runRestore(
+      String vps,
+      Map<String, String> options,
+      BackupStore store,
+      PrintStream stdout,
+      PrintStream stderr)
+      throws IOException {
+    var backup = options.get("backup");
+    if (backup == null) {
+      stderr.println("--backup ID is required");
+      return 2;
+    }
+    var manifest = store.manifest(vps, backup);
+    long bytes = restore(store, manifest, options, stdout, stderr);
+    stderr.println("restored " + bytes + " bytes of " + vps + "/" + backup + ", SHA-256 verified");
+    write(
+        options.get("report"),
+        BackupReport.ofDisk(BackupReport.Entry.of(manifest), BackupReport.DISK_RESTORED).toJson());
+    return 0;
+  }
+
+  /** Deletes the backups past the retention (--retention-days) and reports what is left. */
+  private static void runPrune(
+      String vps,
+      Map<String, String> options,
+      BackupStore store,
+      PrintStream stdout,
+      PrintStream stderr)
+      throws IOException {
+    var days = Integer.parseInt(options.getOrDefault("retention-days", "15"));
+    var pruned = store.prune(vps, Duration.ofDays(days));
+    stderr.println(
+        "deleted " + pruned.size() + " backups of " + vps + " older than " + days + " days");
+    write(options.get("report"), BackupReport.ofPrune(store.list(vps), pruned).toJson());
+    stdout.println(JSON.writeValueAsString(Map.of("pruned", pruned)));
+  }
+
+  /** Deletes every backup of the VPS, or those taken until --until, and reports the count. */
+  private static void runPurge(
+      String vps,
+      Map<String, String> options,
+      BackupStore store,
+      PrintStream stdout,
+      PrintStream stderr)
+      throws IOException {
+    // --until: only what was taken until then (the termination), never a newer VPS's backups
+    var until = Optional.ofNullable(options.get("until")).map(Instant::parse);
+    var purged = until.isPresent() ? store.purge(vps, until.get()) : store.purge(vps);
+    stderr.println(
+        "deleted "
+            + purged.size()
+            + " backups of "
+            + vps
+            + until.map(u -> " taken until " + u).orElse(""));
+    // the count, not the ids: a long retention would not fit a termination message
+    var result = new BackupReport(null, List.of(), purged.size(), null, List.of(), null);
+    write(options.get("report"), result.toJson());
+    stdout.println(result.toJson());
   }
 
   /** Says why a command failed, on stderr and in the report file; returns the exit code 1. */

@@ -117,8 +117,24 @@ public class TicketDesk {
     var alerts = payload.alerts() == null ? List.<AlertmanagerPayload.Alert>of() : payload.alerts();
     var tally = new Tally();
     int taken = Math.min(alerts.size(), maxAlerts);
+    recordEach(alerts.subList(0, taken), tally);
+    int overLimit = alerts.size() - taken;
+    tally.problems.merge(AlertProblem.OVER_LIMIT, overLimit, Integer::sum);
+    int truncated = payload.truncatedAlerts() == null ? 0 : Math.max(0, payload.truncatedAlerts());
+    tally.problems.merge(AlertProblem.TRUNCATED_BY_ALERTMANAGER, truncated, Integer::sum);
+    tally.problems.forEach(metrics::count);
+    var outcome = tally.outcome(overLimit, truncated);
+    logOutcome(payload, tally, outcome, overLimit);
+    return outcome;
+  }
+
+  /**
+   * Screens and records the alerts one by one into the tally; once the API server could not be
+   * reached, the remaining ticketable alerts are deferred without being tried.
+   */
+  private void recordEach(List<AlertmanagerPayload.Alert> alerts, Tally tally) {
     boolean reachable = true;
-    for (var alert : alerts.subList(0, taken)) {
+    for (var alert : alerts) {
       var verdict = AlertScreening.screen(alert);
       if (verdict instanceof NotAboutAVps) {
         tally.skipped++;
@@ -130,27 +146,35 @@ public class TicketDesk {
             AlertProblem.NOT_TRIED,
             "not tried: the API server could not be reached for an earlier alert");
       } else if (verdict instanceof Ticketable target) {
-        try {
-          tally.count(record(target, alert));
-        } catch (NameTaken e) {
-          tally.refuse(target.fingerprint(), AlertProblem.NAME_TAKEN, e.getMessage());
-        } catch (KubernetesClientException e) {
-          var failure = ApiServerFailure.of(e);
-          if (failure.problem().permanent()) {
-            tally.refuse(target.fingerprint(), failure.problem(), failure.message());
-          } else {
-            tally.defer(target.fingerprint(), failure.problem(), failure.message());
-            reachable = !failure.unreachable();
-          }
-        }
+        reachable = recordInto(tally, target, alert);
       }
     }
-    int overLimit = alerts.size() - taken;
-    tally.problems.merge(AlertProblem.OVER_LIMIT, overLimit, Integer::sum);
-    int truncated = payload.truncatedAlerts() == null ? 0 : Math.max(0, payload.truncatedAlerts());
-    tally.problems.merge(AlertProblem.TRUNCATED_BY_ALERTMANAGER, truncated, Integer::sum);
-    tally.problems.forEach(metrics::count);
-    var outcome = tally.outcome(overLimit, truncated);
+  }
+
+  /**
+   * Records one ticketable alert into the tally: counted, refused or deferred; false when the API
+   * server could not be reached.
+   */
+  private boolean recordInto(Tally tally, Ticketable target, AlertmanagerPayload.Alert alert) {
+    try {
+      tally.count(record(target, alert));
+    } catch (NameTaken e) {
+      tally.refuse(target.fingerprint(), AlertProblem.NAME_TAKEN, e.getMessage());
+    } catch (KubernetesClientException e) {
+      var failure = ApiServerFailure.of(e);
+      if (failure.problem().permanent()) {
+        tally.refuse(target.fingerprint(), failure.problem(), failure.message());
+      } else {
+        tally.defer(target.fingerprint(), failure.problem(), failure.message());
+        return !failure.unreachable();
+      }
+    }
+    return true;
+  }
+
+  /** Logs what the notification came to, and the alerts refused or deferred by reason. */
+  private void logOutcome(
+      AlertmanagerPayload payload, Tally tally, Outcome outcome, int overLimit) {
     LOG.info(
         "Alertmanager notification {}: opened {}, reopened {}, resolved {}, unchanged {},"
             + " skipped {}",
@@ -180,7 +204,6 @@ public class TicketDesk {
           payload.groupKey(),
           deferred);
     }
-    return outcome;
   }
 
   /** Gathers the incident's tickets, decides the step, and takes it. */
