@@ -49,7 +49,8 @@ public final class OdooVpsConditions {
   public static final String REASON_INVALID = "InvalidSpec";
 
   /** Ready: the last pass failed (updateErrorStatus); the message tells the root cause. */
-  public static final String REASON_RECONCILE_ERROR = "ReconcileError";
+  public static final String REASON_RECONCILE_ERROR =
+      io.odoovps.operator.status.ReconcileErrors.REASON;
 
   /** IPv4Allocated: the VPS keeps an address its pool no longer hands out (a Warning). */
   public static final String REASON_KEPT_OUTSIDE_POOL = "KeptOutsidePool";

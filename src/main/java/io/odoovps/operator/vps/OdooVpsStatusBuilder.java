@@ -7,6 +7,7 @@ import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
 import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.status.ConditionList;
+import io.odoovps.operator.status.ReconcileErrors;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Optional;
@@ -162,36 +163,24 @@ public class OdooVpsStatusBuilder {
    */
   public Optional<OdooVpsStatus> error(OdooVps vps, String message) {
     var previous = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
-    var unchanged =
-        ConditionList.find(previous.getConditions(), READY)
-            .map(c -> message.equals(c.getMessage()))
-            .orElse(false);
-    if (unchanged) {
-      return Optional.empty();
-    }
-    var conditions =
-        new ArrayList<>(
-            new ConditionList(
-                    previous.getConditions(), vps.getMetadata().getGeneration(), clock.instant())
-                .set(READY, false, REASON_RECONCILE_ERROR, message)
-                .build());
-    previous.getConditions().stream()
-        .filter(c -> !READY.equals(c.getType()))
-        .forEach(conditions::add);
-    // a copy: the status in hand belongs to the informer's cache
-    var next = StatusPatches.copyOf(previous);
-    next.setConditions(conditions);
-    return Optional.of(next);
+    return ReconcileErrors.conditions(
+            previous.getConditions(),
+            READY,
+            vps.getMetadata().getGeneration(),
+            clock.instant(),
+            message)
+        .map(
+            conditions -> {
+              // a copy: the status in hand belongs to the informer's cache
+              var next = StatusPatches.copyOf(previous);
+              next.setConditions(new java.util.ArrayList<>(conditions));
+              return next;
+            });
   }
 
   /** The message of a failed pass: its root cause's. */
   public static String failure(Throwable e) {
-    var cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return "Reconcile failed: "
-        + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+    return ReconcileErrors.message(e);
   }
 
   private static VpsPhase phase(VpsObservation o, boolean vmReady, boolean suspended) {

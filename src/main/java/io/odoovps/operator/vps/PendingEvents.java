@@ -2,6 +2,7 @@ package io.odoovps.operator.vps;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.odoovps.operator.event.EventRecorder;
+import io.odoovps.operator.event.PlannedEvent;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.List;
  */
 final class PendingEvents extends EventRecorder {
 
-  private record Pending(HasMetadata on, boolean warning, String reason, String message) {}
+  private record Pending(HasMetadata on, PlannedEvent event) {}
 
   private final List<Pending> pending = new ArrayList<>();
 
@@ -22,28 +23,22 @@ final class PendingEvents extends EventRecorder {
 
   @Override
   public void normal(HasMetadata on, String reason, String message) {
-    pending.add(new Pending(on, false, reason, message));
+    pending.add(new Pending(on, PlannedEvent.normal(reason, message)));
   }
 
   @Override
   public void warning(HasMetadata on, String reason, String message) {
-    pending.add(new Pending(on, true, reason, message));
+    pending.add(new Pending(on, PlannedEvent.warning(reason, message)));
   }
 
   /** The reasons held, in order (for tests). */
   List<String> reasons() {
-    return pending.stream().map(Pending::reason).toList();
+    return pending.stream().map(p -> p.event().reason()).toList();
   }
 
   /** Records the held Events, in order, and forgets them. */
   void emitTo(EventRecorder events) {
-    for (var p : pending) {
-      if (p.warning()) {
-        events.warning(p.on(), p.reason(), p.message());
-      } else {
-        events.normal(p.on(), p.reason(), p.message());
-      }
-    }
+    pending.forEach(p -> p.event().record(events, p.on()));
     pending.clear();
   }
 }

@@ -28,6 +28,7 @@ import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.SecretRef;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.SshPublicKey;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Volume;
 import io.odoovps.operator.kubevirt.VirtualMachineSpec;
+import io.odoovps.operator.naming.KubeNames;
 import io.odoovps.operator.naming.VpsLabels;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -54,7 +55,7 @@ public class VirtualMachineDesign {
 
   /** Name of the DataVolume (and PVC) that holds the VPS's dedicated disk. */
   public static String diskName(OdooVps vps) {
-    return vps.getMetadata().getName() + "-disk";
+    return KubeNames.diskClaim(vps.getMetadata().getName());
   }
 
   /** The running VM, as in {@link #render(OdooVps, boolean)} with halted false. */

@@ -100,7 +100,7 @@ public final class BackupJobDesign {
 
   /** The claim of a VPS's disk: the DataVolume (and PVC) VirtualMachineDesign names for it. */
   public static String diskClaim(String vps) {
-    return vps + "-disk";
+    return KubeNames.diskClaim(vps);
   }
 
   public static String serviceAccountName(String policy) {

@@ -22,7 +22,8 @@ public final class BackupPolicyConditions {
   public static final String BACKUPS_CURRENT = "BackupsCurrent";
 
   /** The reason of Ready=False when a reconcile threw. */
-  public static final String REASON_RECONCILE_ERROR = "ReconcileError";
+  public static final String REASON_RECONCILE_ERROR =
+      io.odoovps.operator.status.ReconcileErrors.REASON;
 
   private BackupPolicyConditions() {}
 }

@@ -23,6 +23,7 @@ import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.config.OperatorShutdown;
 import io.odoovps.operator.event.EventRecorder;
+import io.odoovps.operator.status.ReconcileErrors;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.HashMap;
@@ -184,7 +185,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
       // the informers stopped under the reconcile: the next leader reconciles it anyway
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    var message = "Reconcile failed: " + rootMessage(e);
+    var message = ReconcileErrors.message(e);
     var status = new BackupPolicyStatusBuilder(policy, clock.instant()).error(message);
     if (status.isEmpty()) {
       return ErrorStatusUpdateControl.noStatusUpdate();
@@ -204,13 +205,5 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
             .build());
     fresh.setStatus(status);
     return fresh;
-  }
-
-  private static String rootMessage(Throwable e) {
-    var cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
   }
 }

@@ -5,7 +5,6 @@ import static io.odoovps.operator.backup.policy.BackupPolicyConditions.BACKUPS_S
 import static io.odoovps.operator.backup.policy.BackupPolicyConditions.CREDENTIALS_FOUND;
 import static io.odoovps.operator.backup.policy.BackupPolicyConditions.OFF_SITE;
 import static io.odoovps.operator.backup.policy.BackupPolicyConditions.READY;
-import static io.odoovps.operator.backup.policy.BackupPolicyConditions.REASON_RECONCILE_ERROR;
 import static io.odoovps.operator.backup.policy.BackupPolicyConditions.SCHEDULE_VALID;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -16,9 +15,9 @@ import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Failure;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Refusal;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
 import io.odoovps.operator.status.ConditionList;
+import io.odoovps.operator.status.ReconcileErrors;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,19 +92,13 @@ final class BackupPolicyStatusBuilder {
   Optional<BackupPolicyStatus> error(String message) {
     var previous = policy.getStatus();
     var before = previous == null ? null : previous.conditions();
-    var unchanged =
-        ConditionList.find(before, READY).map(c -> message.equals(c.getMessage())).orElse(false);
-    if (unchanged) {
+    var found =
+        ReconcileErrors.conditions(
+            before, READY, policy.getMetadata().getGeneration(), now, message);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
-    var conditions =
-        new ArrayList<>(
-            new ConditionList(before, policy.getMetadata().getGeneration(), now)
-                .set(READY, false, REASON_RECONCILE_ERROR, message)
-                .build());
-    if (before != null) {
-      before.stream().filter(c -> !READY.equals(c.getType())).forEach(conditions::add);
-    }
+    var conditions = found.get();
     if (previous == null) {
       return Optional.of(
           new BackupPolicyStatus(
