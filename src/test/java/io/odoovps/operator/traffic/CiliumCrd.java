@@ -30,6 +30,22 @@ public final class CiliumCrd {
           file + " is missing (from -Dcilium.crds): run `make cni-crds`");
     }
     CrdInstaller.install(client, List.of(file));
+    awaitServed(client);
+  }
+
+  /**
+   * Until the API server's discovery serves the kind: right after the CRD was removed by one test
+   * class and installed again by the next, Established can come before discovery does, and the
+   * client then finds no handler for the kind.
+   */
+  static void awaitServed(KubernetesClient client) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(
+            () ->
+                client.getApiResources(CiliumPolicyDesign.API_VERSION).getResources().stream()
+                    .anyMatch(r -> CiliumPolicyDesign.KIND.equals(r.getKind())));
   }
 
   public static void remove(KubernetesClient client) {

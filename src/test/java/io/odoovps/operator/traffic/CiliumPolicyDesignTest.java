@@ -231,6 +231,7 @@ class CiliumPolicyDesignTest {
       System.out.println("[cilium] installing " + file.toAbsolutePath().normalize());
       client = ControlPlane.get().newClient();
       CrdInstaller.install(client, List.of(file));
+      CiliumCrd.awaitServed(client);
       namespace = TestNamespaces.create(client, "cilium");
     }
     return client;
