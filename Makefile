@@ -109,12 +109,16 @@ $(S3PROXY_CLASSPATH): hack/s3proxy/pom.xml
 .PHONY: s3proxy
 s3proxy: $(S3PROXY_CLASSPATH) ## Resolve S3Proxy, the S3 server the backup tests run
 
+.PHONY: qemu-img
+qemu-img: ## Install Debian's qemu-utils when qemu-img is missing (the disk-fill tests make qcow2 images)
+	@command -v qemu-img >/dev/null || bash hack/apt-install.sh qemu-utils
+
 .PHONY: test
-test: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy ## Run every test tier: unit, real API server, end to end
+test: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ## Run every test tier: unit, real API server, end to end
 	$(MVN) verify $(MVN_PROPS)
 
 .PHONY: test-one
-test-one: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy ## Run only the surefire tests TEST=Class[#method][,Class...] with the same tools as make test
+test-one: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ## Run only the surefire tests TEST=Class[#method][,Class...] with the same tools as make test
 	$(MVN) test -Dtest='$(TEST)' -Dsurefire.failIfNoSpecifiedTests=false $(MVN_PROPS)
 
 GREENMAIL_JAR := target/tools/greenmail-standalone.jar

@@ -25,7 +25,9 @@ cd "$(dirname "$0")/.."
 TOOLS=${ODOOVPS_TOOLS_DIR:-$HOME/.cache/odoovps-tools}
 ROOT_PACKAGE=openjdk-17-jre-headless
 # the Mozilla CAs the JDK trust store is made from (reached otherwise through ca-certificates-java)
-ROOT_PACKAGES=("$ROOT_PACKAGE" ca-certificates)
+# qemu-utils: qemu-img, with which the fill Job of a disk claim turns a qcow2 provider image into
+# the raw disk.img KubeVirt boots (fill-disk, on clusters without CDI)
+ROOT_PACKAGES=("$ROOT_PACKAGE" ca-certificates qemu-utils)
 JAVA_HOME_IN_IMAGE=/usr/lib/jvm/java-17-openjdk-amd64
 # Not unpacked, and their dependencies not followed:
 SKIP=(
@@ -134,19 +136,22 @@ java hack/image/JavaCacerts.java "$rootfs/etc/ssl/certs/ca-certificates.crt" \
 cat >"$rootfs/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/usr/sbin/nologin
 odoovps:x:185:185:Odoo VPS operator:/deployments:/usr/sbin/nologin
+qemu:x:107:107:KubeVirt's qemu user (backup and disk-fill Jobs):/nonexistent:/usr/sbin/nologin
 nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
 EOF
 cat >"$rootfs/etc/group" <<'EOF'
 root:x:0:
 odoovps:x:185:
+qemu:x:107:
 nogroup:x:65534:
 EOF
 printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
 mkdir -p "$rootfs/tmp" "$rootfs/root"
 chmod 1777 "$rootfs/tmp"
 
-# 4. every library the JRE's ELF files need is in the tree (the loader looks in these directories)
-missing=$(find "$rootfs$JAVA_HOME_IN_IMAGE" -type f \( -name '*.so' -o -perm -u+x \) -print0 |
+# 4. every library the JRE's and qemu-img's ELF files need is in the tree (the loader looks in
+#    these directories)
+missing=$(find "$rootfs$JAVA_HOME_IN_IMAGE" "$rootfs/usr/bin/qemu-img" -type f \( -name '*.so' -o -perm -u+x \) -print0 |
   xargs -0 readelf -d 2>/dev/null | awk '/NEEDED/ {gsub(/[\[\]]/, "", $5); print $5}' | sort -u |
   while read -r lib; do
     for dir in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu "${JAVA_HOME_IN_IMAGE#/}/lib" \
@@ -164,6 +169,7 @@ mkdir -p "$rootfs/proc" "$rootfs/sys" "$rootfs/dev"
 if [[ $(id -u) == 0 ]] && unshare --mount --pid --fork true 2>/dev/null; then
   unshare --mount --pid --fork --mount-proc="$rootfs/proc" \
     chroot "$rootfs" "$JAVA_HOME_IN_IMAGE/bin/java" -Xshare:on -version
+  unshare --mount --pid --fork --mount-proc="$rootfs/proc" chroot "$rootfs" /usr/bin/qemu-img --version
 else
   echo "not root, or no mount namespaces here: the image's java was not run in a chroot" >&2
 fi

@@ -327,6 +327,36 @@ public interface OperatorConfig {
     /** Access modes of the dedicated disk; ReadWriteMany allows live migration. */
     @WithDefault("ReadWriteOnce")
     List<String> accessModes();
+
+    /**
+     * How the dedicated disk is made. `DataVolume`: CDI imports the image into it (the VM's
+     * DataVolume template). `PersistentVolumeClaim`, for clusters without CDI: the operator creates
+     * the claim and a Job of its own image fills it once from the image (an `http(s)://` URL of a
+     * qcow2 or raw image), and the VM boots from the claim once it is filled.
+     */
+    @WithDefault("DataVolume")
+    DiskProvisioning diskProvisioning();
+
+    /**
+     * The path that the VM's readiness probe requests over HTTPS on port 443, through the guest's
+     * TLS proxy: the VM is Ready (and the VPS up, and its access codes sent) only while Odoo
+     * answers there.
+     */
+    @WithDefault("/web/login")
+    String readinessPath();
+
+    /**
+     * Whether cloud-init installs the pending package updates on the first boot, before Odoo is
+     * installed.
+     */
+    @WithDefault("true")
+    boolean upgradeOnFirstBoot();
+  }
+
+  /** How a VPS's dedicated disk is created. */
+  enum DiskProvisioning {
+    DataVolume,
+    PersistentVolumeClaim
   }
 
   /** Odoo versions. */
@@ -334,6 +364,25 @@ public interface OperatorConfig {
     /** Versions the provider image supports; any other `spec.odoo.version` is refused. */
     @WithDefault("16.0,17.0,18.0")
     List<String> supportedVersions();
+
+    /**
+     * The apt source of Odoo's packages that the guest installs from, as the part of a
+     * `sources.list` line after `deb`; `{version}` stands for `spec.odoo.version`. Odoo's own
+     * repository by default; a local mirror for providers (and tests) that have one.
+     */
+    @WithDefault(
+        "[signed-by=/usr/share/keyrings/odoo.gpg] https://nightly.odoo.com/{version}/nightly/deb/ ./")
+    String repository();
+
+    /**
+     * The armored signing key of the repository, fetched by the guest unless it is `trusted=yes`.
+     */
+    @WithDefault("https://nightly.odoo.com/odoo.key")
+    String repositoryKeyUrl();
+
+    /** The name of the Odoo database the guest creates. */
+    @WithDefault("odoo")
+    String database();
   }
 
   /** The backup and restore Jobs, which run this operator's own image in its backup mode. */

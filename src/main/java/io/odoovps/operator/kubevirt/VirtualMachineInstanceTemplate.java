@@ -19,7 +19,27 @@ public record VirtualMachineInstanceTemplate(ObjectMeta metadata, Spec spec) {
       List<Network> networks,
       List<Volume> volumes,
       List<AccessCredential> accessCredentials,
-      Integer terminationGracePeriodSeconds) {}
+      Integer terminationGracePeriodSeconds,
+      Probe readinessProbe) {}
+
+  /**
+   * `Probe` of a VirtualMachineInstance: with the masquerade binding, kubelet runs it against the
+   * virt-launcher pod, whose address forwards to the guest; KubeVirt's Ready condition (and the
+   * VM's `status.ready`) follow it.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Probe(
+      HttpGet httpGet,
+      Integer initialDelaySeconds,
+      Integer periodSeconds,
+      Integer timeoutSeconds,
+      Integer failureThreshold) {}
+
+  /** `HTTPGetAction`: kubelet does not verify the certificate of an HTTPS probe. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record HttpGet(String path, Integer port, String scheme) {}
 
   /** `AccessCredential`: SSH keys from a Secret, put in place by KubeVirt. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -96,10 +116,35 @@ public record VirtualMachineInstanceTemplate(ObjectMeta metadata, Spec spec) {
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Network(String name, Map<String, Object> pod) {}
 
-  /** `Volume`: a DataVolume or a cloud-init NoCloud source read from a Secret. */
+  /**
+   * `Volume`: a DataVolume, a PersistentVolumeClaim, or a cloud-init NoCloud source read from a
+   * Secret.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Volume(String name, DataVolumeRef dataVolume, CloudInitNoCloud cloudInitNoCloud) {}
+  public record Volume(
+      String name,
+      DataVolumeRef dataVolume,
+      ClaimRef persistentVolumeClaim,
+      CloudInitNoCloud cloudInitNoCloud) {
+
+    public static Volume dataVolume(String name, String dataVolume) {
+      return new Volume(name, new DataVolumeRef(dataVolume), null, null);
+    }
+
+    public static Volume claim(String name, String claim) {
+      return new Volume(name, null, new ClaimRef(claim), null);
+    }
+
+    public static Volume cloudInit(String name, String secret) {
+      return new Volume(name, null, null, new CloudInitNoCloud(new SecretRef(secret)));
+    }
+  }
+
+  /** `PersistentVolumeClaimVolumeSource` of a volume: the claim's name. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ClaimRef(String claimName) {}
 
   /** `DataVolumeSource` of a volume: the DataVolume's name. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * What the contract requires of a VPS's objects right now, decided by the reconciler before it runs
  * the workflow: the fixed address, whether the VM must be halted, whether the VPS must be cut off
- * from the Internet; its traffic filter and bandwidth; the scrubbing route of DDoS mitigation. The
- * dependents read it from the workflow context.
+ * from the Internet; its traffic filter and bandwidth; the scrubbing route of DDoS mitigation; the
+ * state of a disk the operator makes itself. The dependents read it from the workflow context.
  */
 public record Enforcement(
     String ipv4,
@@ -22,7 +22,9 @@ public record Enforcement(
     AlertRuleDesign alertRuleDesign,
     FilterRules filter,
     int bandwidthMbps,
-    Map<String, String> serviceAnnotations) {
+    Map<String, String> serviceAnnotations,
+    DiskClaimDesign diskDesign,
+    DiskFill disk) {
 
   static Enforcement of(Context<OdooVps> context) {
     return context

@@ -85,32 +85,66 @@ public class GuestDesign {
         Map.of(USERDATA_KEY, userData(vps, adminLogin, adminPassword)));
   }
 
+  /**
+   * The cloud-init user data: the provisioning interface of the provider image (docs/guest.md).
+   * cloud-init writes the admin credentials (root-only) and the Odoo settings, then runs the
+   * image's `provision` script, which installs Odoo at the version from the repository, creates the
+   * database, sets the admin credentials, and only then lets the TLS proxy answer on 443.
+   */
   String userData(OdooVps vps, String adminLogin, String adminPassword) {
     var version = vps.getSpec().getOdoo().getVersion();
+    var odoo = config.odoo();
+    var repository = odoo.repository().replace("{version}", version);
+    var settings = new StringBuilder();
+    settings.append("ODOO_VERSION=").append(shellQuoted(version)).append('\n');
+    settings.append("ODOO_REPOSITORY=").append(shellQuoted(repository)).append('\n');
+    if (!repository.contains("trusted=yes")) {
+      settings
+          .append("ODOO_REPOSITORY_KEY_URL=")
+          .append(shellQuoted(odoo.repositoryKeyUrl()))
+          .append('\n');
+    }
+    settings.append("ODOO_DATABASE=").append(shellQuoted(odoo.database())).append('\n');
+    var upgrade = config.vm().upgradeOnFirstBoot();
     return """
         #cloud-config
         hostname: %s
         disable_root: false
         ssh_pwauth: false
-        package_update: true
-        package_upgrade: true
-        packages: [postgresql, wget, gnupg, qemu-guest-agent]
+        package_update: %s
+        package_upgrade: %s
         write_files:
           - path: /etc/odoo-vps/admin
+            owner: root:root
             permissions: "0600"
             content: |
               login=%s
               password=%s
-          - path: /etc/odoo-vps/version
-            content: "%s"
+          - path: /etc/odoo-vps/odoo.env
+            owner: root:root
+            permissions: "0644"
+            content: |
+        %s
         runcmd:
-          - [systemctl, enable, --now, qemu-guest-agent]
-          - [sh, -c, "wget -qO- https://nightly.odoo.com/odoo.key | gpg --dearmor -o /usr/share/keyrings/odoo.gpg"]
-          - [sh, -c, "echo 'deb [signed-by=/usr/share/keyrings/odoo.gpg] https://nightly.odoo.com/%s/nightly/deb/ ./' > /etc/apt/sources.list.d/odoo.list"]
-          - [sh, -c, "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y odoo"]
-          - [sh, -c, "/usr/lib/odoo-vps/provision-database /etc/odoo-vps/admin"]
+          - [/usr/lib/odoo-vps/provision]
         """
-        .formatted(vps.getMetadata().getName(), adminLogin, adminPassword, version, version);
+        .formatted(
+            vps.getMetadata().getName(),
+            upgrade,
+            upgrade,
+            adminLogin,
+            adminPassword,
+            settings
+                .toString()
+                .lines()
+                .map(l -> "          " + l)
+                .reduce((a, b) -> a + "\n" + b)
+                .orElse(""));
+  }
+
+  /** A value for a shell-sourced settings file: single-quoted, quotes escaped. */
+  static String shellQuoted(String value) {
+    return "'" + value.replace("'", "'\\''") + "'";
   }
 
   private static Secret secret(OdooVps vps, String name, String kind, Map<String, String> data) {

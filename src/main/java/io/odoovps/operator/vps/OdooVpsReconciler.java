@@ -69,6 +69,15 @@ import java.util.Objects;
           type = OdooVpsPrometheusRuleDependentResource.class,
           activationCondition = CRDPresentActivationCondition.class),
       @Dependent(
+          name = "disk-claim",
+          type = OdooVpsDiskClaimDependentResource.class,
+          reconcilePrecondition = OperatorMakesDisk.class),
+      @Dependent(
+          name = "disk-fill-job",
+          type = OdooVpsDiskFillJobDependentResource.class,
+          dependsOn = "disk-claim",
+          reconcilePrecondition = DiskFillRequired.class),
+      @Dependent(
           name = "virtual-machine",
           type = OdooVpsVirtualMachineDependentResource.class,
           dependsOn = {"cloud-init-secret", "provider-ssh-secret"})
@@ -177,7 +186,9 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     var client = context.getClient();
     var plan = decision.plan(facts, outbox);
     var trafficStatus = traffic.measure(facts, plan.period(), events);
-    actions.enforce(context, allocated.address(), plan, trafficStatus.bandwidthMbps());
+    actions.enforce(
+        context, allocated.address(), plan, trafficStatus.bandwidthMbps(), facts.disk());
+    actions.markDiskFilled(vps, facts.disk(), client, events, now);
     actions.liveBandwidth(client, facts.pods(), trafficStatus.bandwidthMbps());
     plan.mitigationAlert()
         .ifPresent(alert -> actions.createMitigationState(vps, client, alert, events));

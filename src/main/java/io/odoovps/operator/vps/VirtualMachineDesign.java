@@ -10,21 +10,20 @@ import io.odoovps.operator.kubevirt.VirtualMachine;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.AccessCredential;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.AccessSecret;
-import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.CloudInitNoCloud;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Cpu;
-import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.DataVolumeRef;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Devices;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Disk;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.DiskTarget;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Domain;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.GuestAgent;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.HttpGet;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Interface;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.KeySource;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Memory;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Network;
+import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Probe;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.PropagationMethod;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Resources;
-import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.SecretRef;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.SshPublicKey;
 import io.odoovps.operator.kubevirt.VirtualMachineInstanceTemplate.Volume;
 import io.odoovps.operator.kubevirt.VirtualMachineSpec;
@@ -88,7 +87,7 @@ public class VirtualMachineDesign {
     vm.setSpec(
         new VirtualMachineSpec(
             halted ? VirtualMachineSpec.RUN_HALTED : VirtualMachineSpec.RUN_ALWAYS,
-            List.of(disk(vps, plan, labels)),
+            dataVolumeProvisioning() ? List.of(disk(vps, plan, labels)) : null,
             template(vps, plan, labels, bandwidthMbps)));
     return vm;
   }
@@ -145,18 +144,36 @@ public class VirtualMachineDesign {
             domain,
             List.of(new Network(POD_NETWORK, Map.of())),
             List.of(
-                new Volume(ROOT_DISK, new DataVolumeRef(diskName(vps)), null),
-                new Volume(
-                    CLOUD_INIT,
-                    null,
-                    new CloudInitNoCloud(new SecretRef(GuestDesign.cloudInitSecretName(vps))))),
+                dataVolumeProvisioning()
+                    ? Volume.dataVolume(ROOT_DISK, diskName(vps))
+                    : Volume.claim(ROOT_DISK, diskName(vps)),
+                Volume.cloudInit(CLOUD_INIT, GuestDesign.cloudInitSecretName(vps))),
             List.of(
                 new AccessCredential(
                     new SshPublicKey(
                         new KeySource(new AccessSecret(GuestDesign.providerSshSecretName(vps))),
                         new PropagationMethod(new GuestAgent(List.of("root")))))),
-            120));
+            120,
+            readinessProbe()));
   }
+
+  /** Whether CDI imports the disk (a DataVolume template) rather than the operator's fill Job. */
+  public boolean dataVolumeProvisioning() {
+    return config.vm().diskProvisioning() == OperatorConfig.DiskProvisioning.DataVolume;
+  }
+
+  /**
+   * Odoo answers through the guest's TLS proxy: HTTPS on 443 at the configured path, every 10 s,
+   * not ready after three misses. No initial delay: a guest still booting or provisioning is simply
+   * not ready yet (under software emulation that takes minutes).
+   */
+  private Probe readinessProbe() {
+    return new Probe(
+        new HttpGet(config.vm().readinessPath(), ODOO_HTTPS_PORT, "HTTPS"), null, 10, 5, 3);
+  }
+
+  /** The port of the guest's TLS proxy in front of Odoo. */
+  public static final int ODOO_HTTPS_PORT = 443;
 
   /** The host CPU the VM's pod requests: the plan's vCPUs divided by the CPU overcommit ratio. */
   String cpuRequest(int vcpu) {

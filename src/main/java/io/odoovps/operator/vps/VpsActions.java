@@ -48,6 +48,7 @@ final class VpsActions {
   private final CustomerNotices notices;
   private final VpsGuest guest;
   private final VirtualMachineDesign vmDesign;
+  private final DiskClaimDesign diskDesign;
   private final GuestDesign guestDesign;
   private final NetworkDesign networkDesign;
   private final AlertRuleDesign alertRuleDesign;
@@ -61,6 +62,7 @@ final class VpsActions {
     this.guest = new VpsGuest(notices);
     this.vmDesign = new VirtualMachineDesign(config);
     this.guestDesign = new GuestDesign(config);
+    this.diskDesign = new DiskClaimDesign(config);
     this.networkDesign = new NetworkDesign(config);
     this.alertRuleDesign = new AlertRuleDesign(monitoring);
     this.liveAnnotations = new TreeMap<>(config.traffic().liveAnnotations());
@@ -120,7 +122,12 @@ final class VpsActions {
   }
 
   /** Hands the plan to the dependents and reconciles the owned objects. */
-  void enforce(Context<OdooVps> context, String ipv4, VpsDecision.Plan plan, int bandwidthMbps) {
+  void enforce(
+      Context<OdooVps> context,
+      String ipv4,
+      VpsDecision.Plan plan,
+      int bandwidthMbps,
+      DiskFill disk) {
     new Enforcement(
             ipv4,
             plan.confinement().halted(),
@@ -131,7 +138,9 @@ final class VpsActions {
             alertRuleDesign,
             plan.filter(),
             bandwidthMbps,
-            plan.serviceAnnotations())
+            plan.serviceAnnotations(),
+            diskDesign,
+            disk)
         .putInto(context);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
   }
@@ -200,6 +209,34 @@ final class VpsActions {
         throw e;
       }
     }
+  }
+
+  /**
+   * The fill Job of the VPS's disk succeeded: mark the claim filled (a merge patch of that one
+   * annotation), so that the VM boots from it and no Job ever fills it again.
+   */
+  void markDiskFilled(
+      OdooVps vps, DiskFill disk, KubernetesClient client, EventRecorder events, Instant now) {
+    if (!disk.justFilled()) {
+      return;
+    }
+    var claim = disk.claim().orElseThrow();
+    var patch =
+        Serialization.asJson(
+            Map.of(
+                "metadata",
+                Map.of("annotations", Map.of(DiskClaimDesign.FILLED, Timestamps.format(now)))));
+    client
+        .persistentVolumeClaims()
+        .inNamespace(claim.getMetadata().getNamespace())
+        .withName(claim.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    events.normal(
+        vps,
+        "DiskFilled",
+        "The disk claim "
+            + claim.getMetadata().getName()
+            + " was filled from the provider image; the VM boots from it");
   }
 
   void restart(OdooVps vps, KubernetesClient client, EventRecorder events) {

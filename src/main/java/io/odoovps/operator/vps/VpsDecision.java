@@ -116,7 +116,12 @@ final class VpsDecision {
             vps.getSpec(), previous.getSuspension(), now, identityDue, contractEnd != null);
     boolean suspended = suspension != null && Boolean.TRUE.equals(suspension.active());
     var confinement =
-        Confinement.of(suspended, mode, facts.restoring(), vps.getSpec().getIsolation() != null);
+        Confinement.of(
+            suspended,
+            mode,
+            facts.restoring(),
+            facts.disk().pending(),
+            vps.getSpec().getIsolation() != null);
     var mitigation = NetworkMitigation.of(facts.mitigation(), now);
     return new Plan(
         contractEnd,
@@ -163,7 +168,7 @@ final class VpsDecision {
         PlanChangeTracker.next(
             previous.getPlanChange(),
             vps.getSpec().getPlan(),
-            facts.vm().map(v -> VpsGuest.runsPlan(v, vps)).orElse(false),
+            facts.vm().map(v -> VpsGuest.runsPlan(v, vps, facts.disk())).orElse(false),
             now,
             deadlines.planChangeWarning());
     var observation = observation(facts, plan, acts, planChange);

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param vm the VM as the cache holds it; {@link #withVm} after the workflow applied it
  * @param reading empty when no traffic meter is configured or Prometheus has no series
  * @param pods empty unless live bandwidth annotations are configured
+ * @param disk the disk claim and its fill Job, when the operator (not CDI) makes the disk
  */
 record VpsFacts(
     OdooVps vps,
@@ -31,7 +32,8 @@ record VpsFacts(
     boolean restoring,
     List<BackupPolicy> policies,
     Optional<PrometheusTraffic.Reading> reading,
-    List<Pod> pods) {
+    List<Pod> pods,
+    DiskFill disk) {
 
   /** The status the pass starts from (an empty one for a new VPS). */
   OdooVpsStatus previous() {
@@ -45,6 +47,7 @@ record VpsFacts(
 
   /** The same facts with the VM as the workflow left it. */
   VpsFacts withVm(Optional<VirtualMachine> current) {
-    return new VpsFacts(vps, now, current, mitigation, tickets, restoring, policies, reading, pods);
+    return new VpsFacts(
+        vps, now, current, mitigation, tickets, restoring, policies, reading, pods, disk);
   }
 }

@@ -1,7 +1,9 @@
 package io.odoovps.operator.vps;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -50,6 +52,7 @@ final class VpsGatherer {
   private final boolean livePods;
   private final TrafficMeter meter;
   private final Duration meterInterval;
+  private final boolean operatorMakesDisk;
 
   /**
    * @param livePods whether live bandwidth annotations are configured (the pods are watched)
@@ -59,6 +62,8 @@ final class VpsGatherer {
     this.livePods = livePods;
     this.meter = meter;
     this.meterInterval = config.traffic().prometheus().interval();
+    this.operatorMakesDisk =
+        config.vm().diskProvisioning() == OperatorConfig.DiskProvisioning.PersistentVolumeClaim;
   }
 
   List<EventSource<?, OdooVps>> eventSources(EventSourceContext<OdooVps> context) {
@@ -176,7 +181,13 @@ final class VpsGatherer {
                     POD_EVENT_SOURCE,
                     p -> name.equals(p.getMetadata().getLabels().get(VpsLabels.VPS)))
                 .toList()
-            : List.of());
+            : List.of(),
+        operatorMakesDisk
+            ? new DiskFill(
+                true,
+                context.getSecondaryResource(PersistentVolumeClaim.class),
+                context.getSecondaryResource(Job.class))
+            : DiskFill.BY_CDI);
   }
 
   /** The BackupPolicies of the VPS's namespace. */

@@ -1,5 +1,6 @@
 package io.odoovps.operator.vps;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -38,23 +39,37 @@ class VpsGuest {
             "password", GuestDesign.decoded(admin.get(), GuestDesign.PASSWORD_KEY)));
   }
 
-  /** Whether the VM's spec carries the plan (and KubeVirt needs no restart to run it). */
-  static boolean runsPlan(VirtualMachine vm, OdooVps vps) {
+  /**
+   * Whether the VM's spec carries the plan (and KubeVirt needs no restart to run it), and its disk
+   * has the plan's size: the DataVolume template's request, or, when the operator makes the disk,
+   * the capacity the claim reports.
+   */
+  static boolean runsPlan(VirtualMachine vm, OdooVps vps, DiskFill disk) {
     var plan = vps.getSpec().getPlan();
     var domain = vm.getSpec().template().spec().domain();
-    var disk =
-        vm.getSpec()
-            .dataVolumeTemplates()
-            .get(0)
-            .spec()
-            .storage()
-            .resources()
-            .requests()
-            .get("storage");
     return Objects.equals(domain.cpu().sockets(), plan.getVcpu())
         && Objects.equals(domain.memory().guest(), plan.getMemory())
-        && Objects.equals(disk, plan.getDisk())
+        && diskOfPlan(vm, plan.getDisk(), disk)
         && (vm.getStatus() == null || !vm.getStatus().restartRequired());
+  }
+
+  private static boolean diskOfPlan(VirtualMachine vm, String planDisk, DiskFill disk) {
+    if (disk.byOperator()) {
+      var capacity =
+          disk.claim()
+              .map(c -> c.getStatus() == null ? null : c.getStatus().getCapacity())
+              .map(c -> c.get("storage"));
+      return capacity.isPresent()
+          && Quantity.getAmountInBytes(capacity.get())
+                  .compareTo(Quantity.getAmountInBytes(new Quantity(planDisk)))
+              >= 0;
+    }
+    var templates = vm.getSpec().dataVolumeTemplates();
+    if (templates == null || templates.isEmpty()) {
+      return false;
+    }
+    var requested = templates.get(0).spec().storage().resources().requests().get("storage");
+    return Objects.equals(requested, planDisk);
   }
 
   /** Restarts the VM's instance (virt-controller starts a new one with the new spec). */

@@ -111,4 +111,31 @@ class VirtualMachineDesignTest {
                   .containsExactly("root");
             });
   }
+
+  @Test
+  void withoutCdiTheVmBootsFromTheClaimTheOperatorMakes() {
+    var design =
+        new VirtualMachineDesign(
+            TestConfig.with(Map.of("odoovps.vm.disk-provisioning", "PersistentVolumeClaim")));
+    var vm = design.render(VpsFixtures.vps("ns", "acme"));
+
+    assertThat(vm.getSpec().dataVolumeTemplates()).isNull();
+    var root = vm.getSpec().template().spec().volumes().get(0);
+    assertThat(root.name()).isEqualTo(VirtualMachineDesign.ROOT_DISK);
+    assertThat(root.dataVolume()).isNull();
+    assertThat(root.persistentVolumeClaim().claimName()).isEqualTo("acme-disk");
+  }
+
+  @Test
+  void theVmIsReadyOnlyWhileOdooAnswersThroughTheTlsProxy() {
+    var vm = new VirtualMachineDesign(TestConfig.defaults()).render(VpsFixtures.vps("ns", "acme"));
+    var probe = vm.getSpec().template().spec().readinessProbe();
+
+    assertThat(probe.httpGet().scheme()).isEqualTo("HTTPS");
+    assertThat(probe.httpGet().port()).isEqualTo(443);
+    assertThat(probe.httpGet().path()).isEqualTo("/web/login");
+    assertThat(probe.periodSeconds()).isEqualTo(10);
+    assertThat(probe.failureThreshold()).isEqualTo(3);
+    assertThat(probe.initialDelaySeconds()).as("a booting guest is just not ready yet").isNull();
+  }
 }

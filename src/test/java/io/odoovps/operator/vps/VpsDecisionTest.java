@@ -57,7 +57,16 @@ class VpsDecisionTest {
       List<SupportTicket> tickets,
       boolean restoring) {
     return new VpsFacts(
-        vps, NOW, vm, mitigation, tickets, restoring, List.of(), Optional.empty(), List.of());
+        vps,
+        NOW,
+        vm,
+        mitigation,
+        tickets,
+        restoring,
+        List.of(),
+        Optional.empty(),
+        List.of(),
+        DiskFill.BY_CDI);
   }
 
   private static VpsFacts facts(OdooVps vps, Optional<VirtualMachine> vm) {
