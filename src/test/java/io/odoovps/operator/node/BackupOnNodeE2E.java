@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -13,6 +12,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
+import io.odoovps.operator.api.v1alpha1.odoovps.PlanSpec;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreSpec;
 import io.odoovps.operator.backup.BackupStore;
@@ -23,6 +23,7 @@ import io.odoovps.operator.testing.BackupFixtures;
 import io.odoovps.operator.testing.S3Server;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.VpsFixtures;
+import io.odoovps.operator.vps.DiskClaimDesign;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,14 +45,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  * image in its backup mode, reads the VPS's disk (the PersistentVolumeClaim method: no KubeVirt
  * export runs here yet) and writes it to S3Proxy on the machine's address; the restore Job of an
  * OdooVpsRestore writes the same bytes back. The disk is a hostPath PersistentVolume the test
- * fills, bound to the claim `<vps>-disk` that CDI would otherwise make from the DataVolume.
+ * fills, bound to the claim `<vps>-disk` that the operator makes (no CDI here): its fill Job finds
+ * the disk there and leaves it as it is.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupOnNodeE2E {
 
   private static final String VPS = "shop";
   private static final String POLICY = "daily";
-  private static final String CLASS = "e2e-hostpath";
+  private static final String CLASS = InstalledChart.STORAGE_CLASS;
   private static final long QEMU = 107;
 
   private static KubernetesClient client;
@@ -75,23 +77,6 @@ class BackupOnNodeE2E {
     new Random(16).nextBytes(disk);
     writeDisk(disk);
     client
-        .persistentVolumeClaims()
-        .inNamespace(namespace)
-        .resource(
-            new PersistentVolumeClaimBuilder()
-                .withNewMetadata()
-                .withName(BackupJobDesign.diskClaim(VPS))
-                .endMetadata()
-                .withNewSpec()
-                .withStorageClassName(CLASS)
-                .withAccessModes("ReadWriteOnce")
-                .withNewResources()
-                .withRequests(Map.of("storage", new Quantity("1Gi")))
-                .endResources()
-                .endSpec()
-                .build())
-        .create();
-    client
         .secrets()
         .inNamespace(namespace)
         .resource(
@@ -105,7 +90,29 @@ class BackupOnNodeE2E {
                         BackupJobDesign.SECRET_ACCESS_KEY, target.secretAccessKey()))
                 .build())
         .create();
-    client.resource(VpsFixtures.vps(namespace, VPS)).create();
+    var vps = VpsFixtures.vps(namespace, VPS);
+    // the smallest plan: KubeVirt boots this VM for real, from the test's (unbootable) bytes
+    vps.getSpec().setPlan(new PlanSpec("starter", 1, "512Mi", "40Gi"));
+    client.resource(vps).create();
+    // the operator makes the claim (no CDI here) and its fill Job finds the disk there: it must
+    // leave it as it is, and the claim is marked filled
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .until(
+            () -> {
+              var claim =
+                  client
+                      .persistentVolumeClaims()
+                      .inNamespace(namespace)
+                      .withName(BackupJobDesign.diskClaim(VPS))
+                      .get();
+              return claim != null
+                  && claim.getMetadata().getAnnotations() != null
+                  && claim.getMetadata().getAnnotations().containsKey(DiskClaimDesign.FILLED);
+            });
+    assertThat(sha256(Files.readAllBytes(volumes.resolve("disk").resolve("disk.img"))))
+        .as("the fill Job never writes over a disk that is there")
+        .isEqualTo(sha256(disk));
     await()
         .atMost(Duration.ofMinutes(2))
         .until(

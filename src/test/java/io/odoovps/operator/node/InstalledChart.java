@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.odoovps.operator.testing.TestMailbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,15 +16,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * The project's Helm chart installed once on the node's cluster (hack/e2e.sh starts it): the
  * operator image that the script imported into containerd, two replicas, a webhook token, one
- * location; the backup and restore Jobs run the same image, never pulled.
+ * location; the backup, restore and disk-fill Jobs run the same image, never pulled. The cluster
+ * has no CDI: the operator makes the disks (`diskProvisioning: PersistentVolumeClaim`, class {@link
+ * #STORAGE_CLASS}, which the tests' hostPath PersistentVolumes carry) and fills them from the
+ * provider image that this JVM serves over HTTP on the machine's address ({@link GuestFiles}), with
+ * the stand-in Odoo's apt repository; customer mail goes to a mail server of this JVM on that
+ * address; the provider's SSH key is made here.
  */
 final class InstalledChart {
 
   static final String NAMESPACE = "odoovps-system";
   static final String RELEASE = "odoovps-operator";
   static final String TOKEN = "e2e-webhook-token";
+  static final String STORAGE_CLASS = "e2e-hostpath";
 
   private static KubernetesClient client;
+  private static TestMailbox mailbox;
+  private static GuestFiles guestFiles;
+  private static Path providerKey;
 
   private InstalledChart() {}
 
@@ -56,6 +66,10 @@ final class InstalledChart {
             .build();
     var image = System.getenv("ODOOVPS_E2E_IMAGE");
     assertThat(image).as("the operator image imported into the node").contains(":");
+    var host = hostIp();
+    mailbox = new TestMailbox(host);
+    guestFiles = GuestFiles.serve(host, Path.of("target", "guest"));
+    providerKey = providerKey();
     var values = Files.createTempFile("e2e-values", ".yaml");
     Files.writeString(
         values,
@@ -68,8 +82,19 @@ final class InstalledChart {
           locations:
             paris-1:
               ipv4Pool: 203.0.113.0/24
+          storageClass: %s
+          diskProvisioning: PersistentVolumeClaim
+          vmImage: "%s"
+          odooRepository: "[trusted=yes] %s ./"
+          providerSshAuthorizedKeys: ["%s"]
+          mail:
+            host: "%s"
+            port: %d
+            security: NONE
           backup:
             imagePullPolicy: Never
+        extraConfig:
+          odoovps.vm.upgrade-on-first-boot: "false"
         secrets:
           webhookToken: %s
         resources:
@@ -78,6 +103,12 @@ final class InstalledChart {
             .formatted(
                 image.substring(0, image.lastIndexOf(':')),
                 image.substring(image.lastIndexOf(':') + 1),
+                STORAGE_CLASS,
+                guestFiles.url("disk.qcow2"),
+                guestFiles.url("standin-repo/"),
+                Files.readString(Path.of(providerKey + ".pub")).strip(),
+                host,
+                mailbox.port(),
                 TOKEN));
     helm(
         "install",
@@ -92,5 +123,46 @@ final class InstalledChart {
         "--timeout",
         "5m");
     return client;
+  }
+
+  /** The machine's address, which pods reach (the node's cluster serves on it). */
+  static String hostIp() {
+    var host = System.getenv("ODOOVPS_E2E_HOST_IP");
+    assertThat(host).as("the machine's address, that pods reach").isNotBlank();
+    return host;
+  }
+
+  /** The customer mail the operator sent. */
+  static TestMailbox mailbox() {
+    return mailbox;
+  }
+
+  /** The private key of the provider's administrators, whose public key the chart installs. */
+  static Path providerKeyFile() {
+    return providerKey;
+  }
+
+  private static Path providerKey() throws IOException, InterruptedException {
+    var dir = Files.createDirectories(Path.of("target", "e2e"));
+    var key = dir.resolve("provider_ed25519");
+    Files.deleteIfExists(key);
+    Files.deleteIfExists(Path.of(key + ".pub"));
+    var process =
+        new ProcessBuilder(
+                "ssh-keygen",
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-C",
+                "provider-e2e",
+                "-f",
+                key.toString())
+            .redirectErrorStream(true)
+            .start();
+    var output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor()).as("ssh-keygen: " + output).isZero();
+    return key;
   }
 }

@@ -2,7 +2,7 @@ package io.odoovps.operator.testing;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetupTest;
+import com.icegreen.greenmail.util.ServerSetup;
 import io.odoovps.operator.notification.CustomerMailer;
 import io.odoovps.operator.notification.MailConfig;
 import io.smallrye.config.PropertiesConfigSource;
@@ -19,21 +19,28 @@ public final class TestMailbox implements AutoCloseable {
 
   private GreenMail server;
   private final int port;
+  private final ServerSetup setup;
   private final CustomerMailer mailer;
 
   /** What the server received before it was last stopped ({@link #down}). */
   private final List<Mail> before = new java.util.ArrayList<>();
 
   public TestMailbox() {
+    this("127.0.0.1");
+  }
+
+  /** A mail server on {@code address}: the machine's own, for a mailer in a pod on the node. */
+  public TestMailbox(String address) {
     try (var socket = new java.net.ServerSocket(0)) {
       port = socket.getLocalPort();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    server = new GreenMail(ServerSetupTest.SMTP.port(port));
+    setup = new ServerSetup(port, address, ServerSetup.PROTOCOL_SMTP);
+    server = new GreenMail(setup);
     server.start();
     var properties = new HashMap<String, String>();
-    properties.put("odoovps.mail.host", "127.0.0.1");
+    properties.put("odoovps.mail.host", address);
     properties.put("odoovps.mail.port", String.valueOf(port));
     properties.put("odoovps.mail.security", "NONE");
     properties.put("odoovps.mail.from", "Support <support@odoovps.example>");
@@ -78,7 +85,7 @@ public final class TestMailbox implements AutoCloseable {
 
   /** The mail server is back, on the same port. */
   public synchronized void up() {
-    server = new GreenMail(ServerSetupTest.SMTP.port(port));
+    server = new GreenMail(setup);
     server.start();
   }
 

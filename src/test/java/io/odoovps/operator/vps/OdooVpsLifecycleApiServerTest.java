@@ -75,6 +75,8 @@ class OdooVpsLifecycleApiServerTest extends VpsOperatorTestBase {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
+              // the VM can be applied before the pass writes the status: not there yet is a retry
+              assertThat(vps("identity").getStatus()).isNotNull();
               assertThat(vps("identity").getStatus().getIdentityDeadline())
                   .isEqualTo("2026-03-04T10:00:00Z");
               assertThat(conditionReason(vps("identity"), "IdentityVerified")).isEqualTo("Pending");

@@ -1,0 +1,389 @@
+package io.odoovps.operator.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.api.v1alpha1.odoovps.PlanSpec;
+import io.odoovps.operator.api.v1alpha1.odoovps.SuspensionSpec;
+import io.odoovps.operator.api.v1alpha1.odoovps.TerminationSpec;
+import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
+import io.odoovps.operator.kubevirt.VirtualMachine;
+import io.odoovps.operator.testing.TestNamespaces;
+import io.odoovps.operator.testing.VpsFixtures;
+import io.odoovps.operator.vps.DiskClaimDesign;
+import io.odoovps.operator.vps.GuestDesign;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A real VPS on the node: KubeVirt (built from its Go module, software emulation here) boots the
+ * provider image (`make guest-image`) from the disk claim the operator made and filled; cloud-init
+ * runs the image's provision script, which installs the stand-in Odoo from the stand-in repository
+ * that this JVM serves; the VM is Ready only once Odoo answers through the guest's TLS proxy, and
+ * only then do the access codes go out. Then, from the machine (which reaches the pod network):
+ * HTTPS, SSH as the provider, suspension and resume, termination. The figures (fill, boot to Odoo)
+ * go to target/e2e/vps-figures.txt.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class VpsOnNodeE2E {
+
+  private static final String VPS = "acme";
+  private static final String CUSTOMER = "owner@acme.example";
+  private static final long QEMU = 107;
+
+  /** Software emulation on 2 shared cores: a first boot with provisioning takes minutes. */
+  private static final Duration BOOT_BOUND = Duration.ofMinutes(15);
+
+  private static KubernetesClient client;
+  private static String namespace;
+  private static Path volumes;
+  private static final List<String> figures = new ArrayList<>();
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    client = InstalledChart.client();
+    namespace = TestNamespaces.create(client, "e2e-vps", true);
+    volumes = Files.createTempDirectory("odoovps-e2e-vps");
+    var dir = Files.createDirectories(volumes.resolve("disk"));
+    chown(dir);
+    client
+        .persistentVolumes()
+        .resource(
+            new PersistentVolumeBuilder()
+                .withNewMetadata()
+                .withName(namespace + "-disk")
+                .endMetadata()
+                .withNewSpec()
+                .withCapacity(Map.of("storage", new Quantity("100Gi")))
+                .withAccessModes("ReadWriteOnce")
+                .withStorageClassName(InstalledChart.STORAGE_CLASS)
+                .withPersistentVolumeReclaimPolicy("Retain")
+                .withNewHostPath()
+                .withPath(dir.toString())
+                .withType("Directory")
+                .endHostPath()
+                .withNewClaimRef()
+                .withNamespace(namespace)
+                .withName(VPS + "-disk")
+                .endClaimRef()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    Files.createDirectories(Path.of("target", "e2e"));
+    Files.write(Path.of("target", "e2e", "vps-figures.txt"), figures);
+    if (volumes != null) {
+      new ProcessBuilder("rm", "-rf", volumes.toString()).start().waitFor();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theVmBootsFromTheFilledClaimAndIsReadyOnlyWhenOdooAnswersThenTheCodesGoOut()
+      throws Exception {
+    var vps = VpsFixtures.vps(namespace, VPS);
+    vps.getSpec().setPlan(new PlanSpec("starter", 1, "1Gi", "8Gi"));
+    vps.getSpec().getCustomer().setEmail(CUSTOMER);
+    vps.getSpec().getOdoo().setVersion("17.0");
+    var start = Instant.now();
+    client.resource(vps).create();
+
+    await()
+        .atMost(Duration.ofMinutes(6))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () -> {
+              var claim =
+                  client
+                      .persistentVolumeClaims()
+                      .inNamespace(namespace)
+                      .withName(VPS + "-disk")
+                      .get();
+              return claim != null
+                  && claim.getMetadata().getAnnotations() != null
+                  && claim.getMetadata().getAnnotations().containsKey(DiskClaimDesign.FILLED);
+            });
+    var filled = Instant.now();
+    figures.add("disk filled from the qcow2 over HTTP: " + seconds(start, filled) + " s");
+    assertThat(Files.size(volumes.resolve("disk").resolve("disk.img")))
+        .as("the raw disk at the plan's size")
+        .isEqualTo(8L << 30);
+
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> "Running".equals(phase(instance())));
+    var running = Instant.now();
+    figures.add("claim filled to VMI Running: " + seconds(filled, running) + " s");
+    assertThat(ready()).as("not Ready before Odoo answers").isFalse();
+    assertThat(InstalledChart.mailbox().receivedBy(CUSTOMER))
+        .as("no access codes before Odoo answers")
+        .isEmpty();
+
+    await().atMost(BOOT_BOUND).pollInterval(Duration.ofSeconds(5)).until(VpsOnNodeE2E::ready);
+    var answered = Instant.now();
+    figures.add(
+        "VMI Running to Odoo answering through the TLS proxy: "
+            + seconds(running, answered)
+            + " s");
+    figures.add("OdooVps created to Odoo answering: " + seconds(start, answered) + " s");
+
+    var page = https(address(), "/web/login");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).containsIgnoringCase("stand-in").contains("17.0");
+
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(() -> assertThat(InstalledChart.mailbox().receivedBy(CUSTOMER)).hasSize(1));
+    var mail = InstalledChart.mailbox().receivedBy(CUSTOMER).get(0);
+    var vpsNow = vps();
+    var ipv4 = vpsNow.getStatus().getIpv4();
+    assertThat(mail.body()).contains("https://" + ipv4);
+    var admin =
+        client.secrets().inNamespace(namespace).withName(GuestDesign.adminSecretName(vpsNow)).get();
+    assertThat(mail.body()).contains(GuestDesign.decoded(admin, GuestDesign.PASSWORD_KEY));
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> vps().getStatus().getPhase() == VpsPhase.Running);
+  }
+
+  @Test
+  @Order(2)
+  void rootIsTheProvidersByKeyOnlyAndTheCustomerGotOdooAdminOnly() throws Exception {
+    var ip = address();
+    assertThat(ssh(ip, "id -u").strip()).isEqualTo("0");
+    assertThat(ssh(ip, "cloud-init status").strip()).contains("done");
+    // the stand-in recorded what provisioning ran against it: the database, then the admin
+    var commands = ssh(ip, "cat /var/log/odoo/standin-commands.log");
+    assertThat(commands).contains("-i base").contains(CUSTOMER);
+    var admin =
+        client.secrets().inNamespace(namespace).withName(GuestDesign.adminSecretName(vps())).get();
+    assertThat(commands)
+        .as("the password is never recorded, only its hash")
+        .doesNotContain(GuestDesign.decoded(admin, GuestDesign.PASSWORD_KEY));
+    // no account but root may log in; none has a password
+    assertThat(ssh(ip, "awk -F: '$7 !~ /(nologin|false|sync)$/ {print $1}' /etc/passwd").strip())
+        .isEqualTo("root");
+    assertThat(ssh(ip, "awk -F: '$2 !~ /^[!*]/ {print $1}' /etc/shadow").strip()).isEmpty();
+    // password authentication is refused outright
+    var refused =
+        run(
+            List.of(
+                "ssh",
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "PubkeyAuthentication=no",
+                "-o",
+                "PreferredAuthentications=password,keyboard-interactive",
+                "-o",
+                "ConnectTimeout=20",
+                "root@" + ip,
+                "true"));
+    assertThat(refused.code()).isNotZero();
+    assertThat(refused.output()).contains("Permission denied (publickey)");
+  }
+
+  @Test
+  @Order(3)
+  void suspensionStopsTheVmAndResumingBootsItAgain() throws Exception {
+    edit(v -> v.getSpec().setSuspension(new SuspensionSpec("unpaid invoice (end-to-end test)")));
+    await()
+        .atMost(Duration.ofMinutes(4))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> instance() == null);
+    edit(v -> v.getSpec().setSuspension(null));
+    var resumed = Instant.now();
+    await().atMost(BOOT_BOUND).pollInterval(Duration.ofSeconds(5)).until(VpsOnNodeE2E::ready);
+    figures.add(
+        "resume to Odoo answering (second boot): " + seconds(resumed, Instant.now()) + " s");
+    assertThat(https(address(), "/web/login").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(4)
+  void terminationDeletesTheVmTheDiskAndTheSecrets() {
+    edit(v -> v.getSpec().setTermination(new TerminationSpec(VPS)));
+    await()
+        .atMost(Duration.ofMinutes(4))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      client
+                          .resources(VirtualMachine.class)
+                          .inNamespace(namespace)
+                          .withName(VPS)
+                          .get())
+                  .isNull();
+              assertThat(instance()).isNull();
+              assertThat(
+                      client
+                          .persistentVolumeClaims()
+                          .inNamespace(namespace)
+                          .withName(VPS + "-disk")
+                          .get())
+                  .isNull();
+              assertThat(
+                      client
+                          .secrets()
+                          .inNamespace(namespace)
+                          .withLabel("odoovps.io/vps", VPS)
+                          .list()
+                          .getItems())
+                  .isEmpty();
+            });
+  }
+
+  // --- helpers
+
+  private static OdooVps vps() {
+    return client.resources(OdooVps.class).inNamespace(namespace).withName(VPS).get();
+  }
+
+  private static void edit(Consumer<OdooVps> change) {
+    client
+        .resources(OdooVps.class)
+        .inNamespace(namespace)
+        .withName(VPS)
+        .edit(
+            v -> {
+              change.accept(v);
+              return v;
+            });
+  }
+
+  private static GenericKubernetesResource instance() {
+    return client
+        .genericKubernetesResources("kubevirt.io/v1", "VirtualMachineInstance")
+        .inNamespace(namespace)
+        .withName(VPS)
+        .get();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String phase(GenericKubernetesResource vmi) {
+    if (vmi == null) {
+      return null;
+    }
+    var status = (Map<String, Object>) vmi.getAdditionalProperties().get("status");
+    return status == null ? null : (String) status.get("phase");
+  }
+
+  /** KubeVirt's VM status.ready: the VMI runs and its readiness probe (Odoo over HTTPS) passes. */
+  private static boolean ready() {
+    var vm = client.resources(VirtualMachine.class).inNamespace(namespace).withName(VPS).get();
+    return vm != null && vm.getStatus() != null && Boolean.TRUE.equals(vm.getStatus().ready());
+  }
+
+  /** The VM's address on the pod network (masquerade: the virt-launcher pod's). */
+  @SuppressWarnings("unchecked")
+  private static String address() {
+    var status = (Map<String, Object>) instance().getAdditionalProperties().get("status");
+    var interfaces = (List<Map<String, Object>>) status.get("interfaces");
+    var ip = (String) interfaces.get(0).get("ipAddress");
+    assertThat(ip).isNotBlank();
+    return ip;
+  }
+
+  private static HttpResponse<String> https(String ip, String path) throws Exception {
+    var context = SSLContext.getInstance("TLS");
+    // the guest's certificate is self-signed until the provider configures one
+    context.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
+    var http =
+        HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(20)).build();
+    return http.send(
+        HttpRequest.newBuilder(URI.create("https://" + ip + path))
+            .timeout(Duration.ofSeconds(60))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String ssh(String ip, String command) throws Exception {
+    var result =
+        run(
+            List.of(
+                "ssh",
+                "-i",
+                InstalledChart.providerKeyFile().toString(),
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "IdentitiesOnly=yes",
+                "-o",
+                "ConnectTimeout=20",
+                "root@" + ip,
+                command));
+    assertThat(result.code()).as("ssh " + command + ": " + result.output()).isZero();
+    return result.output();
+  }
+
+  private record Result(int code, String output) {}
+
+  private static Result run(List<String> command) throws Exception {
+    var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    var output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    return new Result(process.exitValue(), output);
+  }
+
+  private static void chown(Path path) throws Exception {
+    var process = new ProcessBuilder("chown", QEMU + ":" + QEMU, path.toString()).start();
+    assertThat(process.waitFor()).isZero();
+  }
+
+  private static long seconds(Instant from, Instant to) {
+    return Duration.between(from, to).toSeconds();
+  }
+
+  private static final class TrustAll implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}
