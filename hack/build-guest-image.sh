@@ -30,13 +30,13 @@ MIRRORS=("deb http://deb.debian.org/debian $GUEST_SUITE main"
 
 need=()
 for tool in mmdebstrap:mmdebstrap qemu-img:qemu-utils sfdisk:fdisk mkfs.ext4:e2fsprogs \
-  losetup:mount grub-install:grub-pc-bin; do
+  losetup:mount blkid:util-linux; do
   command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 packages=$(grep -v -e '^#' -e '^$' guest/image/packages | paste -sd, -)
@@ -91,12 +91,14 @@ truncate -s "$GUEST_DISK_SIZE" "$RAW"
 echo 'label: dos
 start=2048, type=83, bootable' | sfdisk -q "$RAW"
 LOOP=$(losetup -f --show -P "$RAW")
-for _ in 1 2 3 4 5; do [ -b "${LOOP}p1" ] && break; sleep 1; done
+# Without udev the partition's node may come late, or only after asking the kernel again.
+for _ in 1 2 3 4 5; do [ -b "${LOOP}p1" ] && break; partx -a "$LOOP" 2>/dev/null || true; sleep 1; done
+[ -b "${LOOP}p1" ] || { echo "error: no partition device ${LOOP}p1" >&2; exit 1; }
 mkfs.ext4 -q -L rootfs -E lazy_itable_init=0,lazy_journal_init=0 "${LOOP}p1"
 uuid=$(blkid -s UUID -o value "${LOOP}p1")
 mkdir -p "$MNT"
 mount "${LOOP}p1" "$MNT"
-tar -C "$MNT" --numeric-owner -xpf "$ROOTFS_TAR"
+tar -C "$MNT" --numeric-owner --xattrs --xattrs-include="*" -xpf "$ROOTFS_TAR"
 
 # The provider's files: configuration overlay, provisioning scripts.
 cp -a guest/image/rootfs/. "$MNT/"

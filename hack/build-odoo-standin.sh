@@ -19,7 +19,7 @@ command -v apt-ftparchive >/dev/null || need+=(apt-utils)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || { echo "error: install ${need[*]} (or run as root)" >&2; exit 1; }
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 key=$( { sha256sum hack/build-odoo-standin.sh; find "$SRC" -type f -print0 | sort -z | xargs -0 sha256sum; } \
