@@ -142,7 +142,7 @@ run_odoo() { runuser -u odoo -- /usr/bin/odoo "$@"; }
 wait_odoo() {
   local i
   for i in $(seq 1 "${1:-300}"); do
-    curl -fsS -o /dev/null --max-time 5 http://127.0.0.1:8069/web/login && return 0
+    curl -fs -o /dev/null --max-time 5 http://127.0.0.1:8069/web/login && return 0
     sleep 1
   done
   return 1
