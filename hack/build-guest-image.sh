@@ -15,6 +15,8 @@
 # Needs root (loop devices, mounts, chroot); installs its Debian tools when they are missing.
 # Everything it sets up (loop device, mounts) is undone on exit, also on failure.
 set -euo pipefail
+# One function, read before it runs: editing this file cannot change a running build.
+main() {
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
@@ -152,3 +154,5 @@ took=$(( $(date +%s) - start ))
 } >"$OUT/build.txt"
 cat "$OUT/build.txt"
 link_outputs
+}
+main "$@"

@@ -15,12 +15,14 @@
 # cleaned up on exit.
 # shellcheck disable=SC2016 # the bash -c checks take their values as "$1"
 set -euo pipefail
+# The whole test is one function, read before it runs: editing this file cannot change a run.
+main() {
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 MEM="${GUEST_TEST_MEMORY:-1024}"
 DISK_SIZE="${GUEST_TEST_DISK:-8G}"
 IMAGE=$(readlink -f "$ROOT/target/guest/disk.qcow2" || true)
-REPO="$ROOT/target/guest/standin-repo"
+REPO=$(readlink -f "$ROOT/target/guest/standin-repo" || true)
 OUT="$ROOT/target/guest/test"
 [ -s "$IMAGE" ] || { echo "error: no $IMAGE: run make guest-image" >&2; exit 1; }
 [ -s "$REPO/Release" ] || { echo "error: no $REPO: run make odoo-standin" >&2; exit 1; }
@@ -193,19 +195,39 @@ note "  accounts with a login shell: $shells"
 check "no account but root has a login shell" test "$shells" = "root:/bin/bash"
 pwd_accounts=$(vm "awk -F: '\$2 !~ /^[!*]/ {print \$1}' /etc/shadow")
 check "no account has a password (root locked)" bash -c "[ -z \"\$1\" ] && \"\${@:2}\" 'passwd -S root' | grep -q '^root L'" _ "$pwd_accounts" "${SSH[@]}"
-check "the guest agent answers guest-ping" python3 - "$W/qga.sock" <<'PY'
+# KubeVirt's accessCredentials (propagationMethod qemuGuestAgent) need the agent's
+# guest-ssh-{get,add,remove}-authorized-keys: add a second key for root that way, log in with it.
+ssh-keygen -q -t ed25519 -N '' -f "$W/id-agent" -C odoovps-guest-test-agent
+qga_out=$(python3 - "$W/qga.sock" "$(cat "$W/id-agent.pub")" <<'PY' 2>&1
 import json, socket, sys
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(20)
-s.sendall(b'{"execute":"guest-sync","arguments":{"id":4242}}\n')
-buf = b""
-while b"4242" not in buf:
-    buf += s.recv(4096)
-s.sendall(b'{"execute":"guest-ping"}\n')
-buf = b""
-while b"\n" not in buf:
-    buf += s.recv(4096)
-sys.exit(0 if json.loads(buf.splitlines()[0]) == {"return": {}} else 1)
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(60)
+f = s.makefile("rw")
+def call(cmd, **args):
+    f.write(json.dumps({"execute": cmd, "arguments": args} if args else {"execute": cmd}) + "\n")
+    f.flush()
+    while True:
+        line = f.readline()
+        r = json.loads(line)
+        if "return" in r or "error" in r:
+            return r
+call("guest-sync", id=4242)
+assert call("guest-ping") == {"return": {}}, "guest-ping"
+info = call("guest-info")["return"]
+enabled = {c["name"] for c in info["supported_commands"] if c["enabled"]}
+need = {"guest-ssh-get-authorized-keys", "guest-ssh-add-authorized-keys", "guest-ssh-remove-authorized-keys"}
+print("agent", info["version"], "ssh commands enabled:", sorted(need & enabled))
+assert need <= enabled, f"missing {need - enabled}"
+r = call("guest-ssh-add-authorized-keys", username="root", keys=[sys.argv[2]])
+assert "return" in r, r
+keys = call("guest-ssh-get-authorized-keys", username="root")["return"]["keys"]
+assert sys.argv[2] in keys, keys
+print("root's keys through the agent:", len(keys))
 PY
+) || true
+note "  guest agent: $(printf %s "$qga_out" | tr '\n' ' ')"
+check "the guest agent answers and adds root's key (KubeVirt's qemuGuestAgent propagation)" \
+  ssh -i "$W/id-agent" -p "$SSH_PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+  -o LogLevel=ERROR -o ConnectTimeout=10 -o BatchMode=yes -o IdentitiesOnly=yes root@127.0.0.1 true
 vm /usr/lib/odoo-vps/status >"$OUT/status-17.json"
 check "status prints JSON (provisioned, 17.0)" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["provisioned"] and d["odoo_version"]=="17.0" and d["root_fs_size_bytes"]>0' "$OUT/status-17.json"
 
@@ -272,3 +294,5 @@ for _ in $(seq 1 60); do kill -0 "$QEMU_PID" 2>/dev/null || break; sleep 1; done
 
 note "$( [ "$failures" = 0 ] && echo "ALL PASSED" || echo "$failures FAILED" ) ($(( $(date +%s) - t0 )) s in all)"
 [ "$failures" = 0 ]
+}
+main "$@"
