@@ -23,7 +23,7 @@ MEM="${GUEST_TEST_MEMORY:-1024}"
 DISK_SIZE="${GUEST_TEST_DISK:-8G}"
 IMAGE=$(readlink -f "$ROOT/target/guest/disk.qcow2" || true)
 REPO=$(readlink -f "$ROOT/target/guest/standin-repo" || true)
-OUT="$ROOT/target/guest/test"
+OUT="${GUEST_TEST_OUT:-$ROOT/target/guest/test}"
 [ -s "$IMAGE" ] || { echo "error: no $IMAGE: run make guest-image" >&2; exit 1; }
 [ -s "$REPO/Release" ] || { echo "error: no $REPO: run make odoo-standin" >&2; exit 1; }
 need=()
