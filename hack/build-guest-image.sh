@@ -154,5 +154,12 @@ took=$(( $(date +%s) - start ))
 } >"$OUT/build.txt"
 cat "$OUT/build.txt"
 link_outputs
+# Earlier builds' images (other inputs) are dropped; a running test VM resolves its backing file
+# when it starts, so only remove folders that no QEMU process has open.
+for old in "$ODOOVPS_TOOLS_DIR"/guest-image-*; do
+  [ "$old" = "$OUT" ] && continue
+  if command -v fuser >/dev/null && fuser -s "$old"/disk.qcow2 2>/dev/null; then continue; fi
+  rm -rf "$old"
+done
 }
 main "$@"
