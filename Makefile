@@ -133,6 +133,18 @@ node: control-plane ## Build kubelet, kube-proxy, kube-scheduler, CNI plugins, C
 e2e: node image upstream-crds helm cni-crds s3proxy ## End to end on a real node (root): the chart's operator as pods, backup and restore Jobs as pods
 	@bash hack/e2e.sh $(MVN_PROPS)
 
+.PHONY: guest-image
+guest-image: ## Build the guest OS image (root): Debian bookworm disk.qcow2 + containerDisk tarball -> target/guest/ (cached)
+	@bash hack/build-guest-image.sh
+
+.PHONY: odoo-standin
+odoo-standin: ## Build the Odoo STAND-IN packages (not Odoo) and their flat apt repository -> target/guest/standin-repo (cached)
+	@bash hack/build-odoo-standin.sh
+
+.PHONY: guest-image-test
+guest-image-test: guest-image odoo-standin ## Boot the guest image under QEMU (TCG) with NoCloud user data; provision, upgrade, maintenance, grow-disk (root)
+	@bash hack/test-guest-image.sh
+
 .PHONY: run
 run: control-plane upstream-crds build $(GREENMAIL_JAR) ## Start a local cluster (a node too when root; ODOOVPS_NODE=off without), the operator and the sample VPSs
 	@bash hack/run-local.sh

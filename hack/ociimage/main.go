@@ -5,7 +5,10 @@
 //
 // Usage: ociimage -dir ROOTFS -tag NAME:TAG -out FILE.tar [-entrypoint /bin/x] [-arg a -arg b]
 //
-//	[-user 65532:65532] [-env K=V] [-workdir /]
+//	[-user 65532:65532] [-env K=V] [-workdir /] [-owner 107:107]
+//
+// Every file of the layer is owned by root, or by -owner (a KubeVirt containerDisk's /disk and its
+// image belong to the qemu user, 107:107).
 package main
 
 import (
@@ -37,6 +40,7 @@ func main() {
 	entrypoint := flag.String("entrypoint", "", "the entry point")
 	user := flag.String("user", "", "uid:gid")
 	workdir := flag.String("workdir", "/", "working directory")
+	owner := flag.String("owner", "0:0", "uid:gid that owns every file of the layer")
 	var args, env list
 	flag.Var(&args, "arg", "an argument after the entry point (repeatable)")
 	flag.Var(&env, "env", "an environment variable K=V (repeatable)")
@@ -45,7 +49,11 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	layer, err := layerTar(*dir)
+	var uid, gid int
+	if _, err := fmt.Sscanf(*owner, "%d:%d", &uid, &gid); err != nil {
+		fail(fmt.Errorf("-owner %q: want uid:gid", *owner))
+	}
+	layer, err := layerTar(*dir, uid, gid)
 	if err != nil {
 		fail(err)
 	}
@@ -98,8 +106,8 @@ func main() {
 	fmt.Printf("%s: %s (layer %d bytes)\n", *out, *tag, len(layer))
 }
 
-// layerTar tars the folder reproducibly: sorted, owned by root, no times.
-func layerTar(root string) ([]byte, error) {
+// layerTar tars the folder reproducibly: sorted, owned by uid:gid, no times.
+func layerTar(root string, uid, gid int) ([]byte, error) {
 	var paths []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -136,7 +144,7 @@ func layerTar(root string) ([]byte, error) {
 		if info.IsDir() {
 			h.Name += "/"
 		}
-		h.Uid, h.Gid, h.Uname, h.Gname = 0, 0, "", ""
+		h.Uid, h.Gid, h.Uname, h.Gname = uid, gid, "", ""
 		h.ModTime, h.AccessTime, h.ChangeTime = time.Unix(0, 0), time.Time{}, time.Time{}
 		if err := w.WriteHeader(h); err != nil {
 			return nil, err
