@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.odoovps.operator.backup.BackupCommand;
 import io.odoovps.operator.backup.policy.BackupJobDesign;
+import io.odoovps.operator.disk.FillDiskCommand;
+import io.odoovps.operator.naming.VpsLabels;
+import io.odoovps.operator.vps.DiskClaimDesign;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,14 +35,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Plays the kubelet for the pods of backup and restore Jobs, which the test control plane cannot
- * run (it has no nodes): it reads a pod as the API server stored it, after kube-controller-manager
- * made it from the Job, resolves its environment as the kubelet would (values, `secretKeyRef`,
- * `fieldRef`), maps its volumes to directories, runs the container's arguments through the real
- * backup command in-process, and reports the exit code and termination message in the pod's status,
- * from which the Job controller finishes the Job. Nothing in the pod spec is trusted beyond what a
- * kubelet would use, so a wrong env reference or argument fails the run. A test may hold pods
- * unstarted, or kill one at a given point of its run ({@link #killWhenPrinted}).
+ * Plays the kubelet for the pods of backup, restore and disk-fill Jobs, which the test control
+ * plane cannot run (it has no nodes): it reads a pod as the API server stored it, after
+ * kube-controller-manager made it from the Job, resolves its environment as the kubelet would
+ * (values, `secretKeyRef`, `fieldRef`), maps its volumes to directories, runs the container's
+ * arguments through the real backup command in-process, and reports the exit code and termination
+ * message in the pod's status, from which the Job controller finishes the Job. Nothing in the pod
+ * spec is trusted beyond what a kubelet would use, so a wrong env reference or argument fails the
+ * run. A test may hold pods unstarted, or kill one at a given point of its run ({@link
+ * #killWhenPrinted}).
  */
 public final class TestKubelet implements AutoCloseable {
 
@@ -79,6 +83,15 @@ public final class TestKubelet implements AutoCloseable {
       super("killed by the test kubelet", null, false, false);
     }
   }
+
+  /** The pods it runs: those of backup, restore and disk-fill Jobs. */
+  private static final String POD_SELECTOR =
+      VpsLabels.MANAGED_BY_SELECTOR
+          + ","
+          + VpsLabels.COMPONENT
+          + " in (backup,restore,"
+          + DiskClaimDesign.FILL_COMPONENT
+          + ")";
 
   public TestKubelet(
       KubernetesClient client, String namespace, Clock clock, BackupCommand.Methods methods) {
@@ -163,12 +176,7 @@ public final class TestKubelet implements AutoCloseable {
   private void tick() {
     try {
       for (var pod :
-          client
-              .pods()
-              .inNamespace(namespace)
-              .withLabelSelector(BackupJobDesign.POD_SELECTOR)
-              .list()
-              .getItems()) {
+          client.pods().inNamespace(namespace).withLabelSelector(POD_SELECTOR).list().getItems()) {
         if (pod.getStatus() != null
             && pod.getStatus().getPhase() != null
             && !"Pending".equals(pod.getStatus().getPhase())) {
@@ -235,14 +243,16 @@ public final class TestKubelet implements AutoCloseable {
                 stderrOf(pod.getMetadata().getName(), err), true, StandardCharsets.UTF_8);
         var stdout = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
       code =
-          BackupCommand.run(
-              args.toArray(String[]::new),
-              env,
-              new ByteArrayInputStream(new byte[0]),
-              stdout,
-              stderr,
-              clock,
-              methods);
+          FillDiskCommand.COMMAND.equals(args.get(0))
+              ? FillDiskCommand.run(args.toArray(String[]::new), stdout, stderr)
+              : BackupCommand.run(
+                  args.toArray(String[]::new),
+                  env,
+                  new ByteArrayInputStream(new byte[0]),
+                  stdout,
+                  stderr,
+                  clock,
+                  methods);
     } catch (PodKilled killed) {
       code = KILLED;
     }

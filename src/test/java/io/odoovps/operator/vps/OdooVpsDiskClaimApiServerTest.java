@@ -3,37 +3,78 @@ package io.odoovps.operator.vps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.kubevirt.VirtualMachineSpec;
+import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.TestConfig;
+import io.odoovps.operator.testing.TestKubelet;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A cluster without CDI (`odoovps.vm.disk-provisioning = PersistentVolumeClaim`), on a real
- * kube-apiserver: the operator makes the disk claim and its fill Job, holds the VM until the Job
- * succeeded, then marks the claim and boots. No kubelet runs here, so the test reports the Job's
- * success itself, as the Job controller would; `make e2e` runs the Job for real.
+ * kube-apiserver with kube-controller-manager's Job controller: the operator makes the disk claim
+ * and its fill Job, holds the VM until the Job succeeded, then marks the claim and boots. The Job's
+ * pod runs in {@link TestKubelet} (the real `fill-disk` command, in-process, against an image this
+ * test serves over HTTP); `make e2e` runs it as a pod on a node.
  */
 class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
+
+  private static final byte[] IMAGE = new byte[2 << 20];
+  private static HttpServer images;
+  private TestKubelet kubelet;
+
+  @BeforeAll
+  static void serveImage() throws Exception {
+    new Random(3).nextBytes(IMAGE);
+    images = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    images.createContext(
+        "/odoo-vps.raw",
+        exchange -> {
+          exchange.sendResponseHeaders(200, IMAGE.length);
+          exchange.getResponseBody().write(IMAGE);
+          exchange.close();
+        });
+    images.start();
+    ControlPlane.get().requireControllerManager();
+  }
+
+  @AfterAll
+  static void stopImages() {
+    images.stop(0);
+  }
+
+  @AfterEach
+  void stopKubelet() {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+  }
 
   @Override
   protected OperatorConfig config() {
     return TestConfig.with(
         Map.of(
-            "odoovps.vm.disk-provisioning", "PersistentVolumeClaim",
-            "odoovps.vm.image", "http://images.example/odoo-vps.qcow2"));
+            "odoovps.vm.disk-provisioning",
+            "PersistentVolumeClaim",
+            "odoovps.vm.image",
+            "http://127.0.0.1:" + images.getAddress().getPort() + "/odoo-vps.raw"));
   }
 
   @Test
-  void theVmWaitsForTheFillJobThenBootsFromTheMarkedClaim() {
+  void theVmWaitsForTheFillJobThenBootsFromTheMarkedClaim() throws Exception {
     create(VpsFixtures.vps(namespace, "acme"));
 
     await().atMost(Duration.ofSeconds(30)).until(() -> claim() != null && job() != null);
@@ -51,17 +92,14 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
     assertThat(vm.getSpec().template().spec().volumes().get(0).persistentVolumeClaim().claimName())
         .isEqualTo("acme-disk");
 
-    // the Job controller's report of a success
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(namespace)
-        .withName("acme-disk-fill")
-        .subresource("status")
-        .patch(
-            PatchContext.of(PatchType.JSON_MERGE),
-            "{\"status\":{\"startTime\":\"2026-03-01T10:00:00Z\",\"succeeded\":1}}");
+    kubelet =
+        new TestKubelet(
+            client,
+            namespace,
+            clock,
+            (method, timeout, env) -> {
+              throw new AssertionError("no backup runs in this test");
+            });
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -74,6 +112,14 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
               assertThat(job()).as("the fill Job goes once the claim is marked").isNull();
             });
     assertThat(eventReasons("acme")).contains("DiskFilled");
+    assertThat(kubelet.runs())
+        .singleElement()
+        .satisfies(run -> assertThat(run.exitCode()).isZero());
+    var disk = kubelet.claim("acme-disk").resolve("disk.img");
+    try (var in = Files.newInputStream(disk)) {
+      assertThat(in.readNBytes(IMAGE.length)).isEqualTo(IMAGE);
+    }
+    assertThat(Files.size(disk)).as("grown to the plan's disk, sparse").isEqualTo(40L << 30);
 
     // the Job's deletion woke the reconciler: the marked claim is never filled again
     await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> job() == null);

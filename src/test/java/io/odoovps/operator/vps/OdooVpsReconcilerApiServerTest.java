@@ -68,6 +68,7 @@ class OdooVpsReconcilerApiServerTest extends VpsOperatorTestBase {
         .untilAsserted(
             () -> {
               var vps = vps("acme");
+              assertThat(vps.getStatus()).as("written after the VM is applied").isNotNull();
               assertThat(vps.getStatus().getPhase()).isEqualTo(VpsPhase.Provisioning);
               assertThat(vps.getStatus().getObservedGeneration()).isEqualTo(1L);
               assertThat(vps.getStatus().getVirtualMachine()).isEqualTo("acme");
