@@ -346,10 +346,11 @@ public interface OperatorConfig {
     String readinessPath();
 
     /**
-     * Whether cloud-init installs the pending package updates on the first boot, before Odoo is
-     * installed.
+     * Whether cloud-init installs every pending package update on the first boot, before Odoo is
+     * installed. Off by default: the provider image is current when built, the first boot is
+     * shorter, and security updates come with maintenance requests (the image's `maintenance`).
      */
-    @WithDefault("true")
+    @WithDefault("false")
     boolean upgradeOnFirstBoot();
   }
 

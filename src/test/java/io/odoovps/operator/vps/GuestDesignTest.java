@@ -59,15 +59,18 @@ class GuestDesignTest {
         TestConfig.with(
             Map.of(
                 "odoovps.odoo.repository", "[trusted=yes] http://10.0.2.2:8000/{version}/ ./",
-                "odoovps.vm.upgrade-on-first-boot", "false"));
+                "odoovps.vm.upgrade-on-first-boot", "true"));
     var data = userData(config);
     var settings = source(file(data, "/etc/odoo-vps/odoo.env"));
 
     assertThat(settings)
         .containsEntry("ODOO_REPOSITORY", "[trusted=yes] http://10.0.2.2:8000/17.0/ ./")
         .doesNotContainKey("ODOO_REPOSITORY_KEY_URL");
-    assertThat(data.get("package_update").asBoolean()).isFalse();
-    assertThat(data.get("package_upgrade").asBoolean()).isFalse();
+    assertThat(data.get("package_update").asBoolean()).isTrue();
+    assertThat(data.get("package_upgrade").asBoolean()).isTrue();
+    assertThat(userData(TestConfig.defaults()).get("package_upgrade").asBoolean())
+        .as("off by default")
+        .isFalse();
   }
 
   @Test
