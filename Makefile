@@ -129,6 +129,10 @@ node: control-plane ## Build kubelet, kube-proxy, kube-scheduler, CNI plugins, C
 kubevirt: ## Build KubeVirt (virt-operator, -api, -controller, -handler, -launcher...) and its images from its Go module (cached)
 	@bash hack/build-kubevirt.sh
 
+.PHONY: kubevirt-smoke
+kubevirt-smoke: node kubevirt ## Boot two real VMs (containerDisk, PVC) under KubeVirt on a throw-away node (root) and report
+	@bash hack/kubevirt-smoke.sh
+
 .PHONY: e2e
 e2e: node kubevirt image upstream-crds helm cni-crds s3proxy ## End to end on a real node (root): the chart's operator as pods, backup and restore Jobs as pods
 	@bash hack/e2e.sh $(MVN_PROPS)
