@@ -88,6 +88,7 @@ command -v mkfs.vfat >/dev/null || need+=(dosfstools)
 command -v mcopy >/dev/null || need+=(mtools)
 command -v syslinux >/dev/null || need+=(syslinux syslinux-common)
 command -v cpio >/dev/null || need+=(cpio)
+command -v depmod >/dev/null || [ -x /sbin/depmod ] || need+=(kmod)
 command -v setcap >/dev/null || need+=(libcap2-bin)
 command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86) # hack/lib/kubevirt.sh's KVM probe
 if [ ${#need[@]} -gt 0 ]; then
@@ -281,7 +282,9 @@ if [ ! -s "$OUT/guest/disk.img" ] || [ ! -s "$OUT/images/smoke-containerdisk.tar
   i="$TMP/initrd"
   mkdir -p "$i/bin" "$i/proc" "$i/sys" "$i/dev" "$i/etc" "$i/tmp" "$i/www" "$i/lib/modules/$kver"
   cp "$TMP/x/bin/busybox" "$i/bin/busybox"
-  # virtio-net, virtio-console and what they need (busybox modprobe reads modules.dep)
+  # virtio-net, virtio-console and what they need (busybox modprobe reads modules.dep, which the
+  # package leaves to depmod)
+  depmod -b "$TMP/x" "$kver"
   mods=$(cd "$TMP/x/lib/modules/$kver" && awk -F': ' '/\/(virtio_net|virtio_pci|virtio_console)\.ko:/ {print $1; n=split($2,a," "); for (k=1;k<=n;k++) print a[k]}' modules.dep | sort -u)
   for m in $mods; do mkdir -p "$i/lib/modules/$kver/$(dirname "$m")"; cp "$TMP/x/lib/modules/$kver/$m" "$i/lib/modules/$kver/$m"; done
   (cd "$TMP/x/lib/modules/$kver" && grep -E "^($(echo $mods | tr ' ' '|')):" modules.dep) >"$i/lib/modules/$kver/modules.dep"
