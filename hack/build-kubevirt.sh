@@ -3,8 +3,9 @@
 # registry), cached outside the repository (a second run builds nothing):
 #
 #   $ODOOVPS_TOOLS_DIR/kubevirt-<KUBEVIRT_VERSION>/
-#     bin/virt-operator virt-api virt-controller virt-handler virt-chroot virt-launcher-monitor
-#         virt-freezer virt-probe virt-tail          Go, static (CGO_ENABLED=0)
+#     bin/virt-operator virt-api virt-controller virt-chroot virt-launcher-monitor virt-freezer
+#         virt-probe virt-tail manifest-templator    Go, static (CGO_ENABLED=0)
+#     bin/virt-handler                               Go with cgo (its node labeller includes linux/kvm.h)
 #     bin/virt-launcher                              Go with cgo: links libvirt (libvirt.org/go/libvirt)
 #     bin/container-disk                             cmd/container-disk-v2alpha/main.c, static
 #     rootfs/                                        Debian trixie (mmdebstrap): libvirt + QEMU + tools
@@ -159,8 +160,10 @@ ldflags+=" -X kubevirt.io/client-go/version.buildDate=1970-01-01T00:00:00Z"
 export GOFLAGS="-mod=mod -buildvcs=false"
 for b in "${GO_BINS[@]}"; do
   [ -x "$OUT/bin/$b" ] && continue
-  echo "  go build $b"
-  (cd "$MOD" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$OUT/bin/$b.tmp" "kubevirt.io/kubevirt/cmd/$b")
+  # virt-handler's node labeller reads KVM's capabilities through cgo (linux/kvm.h)
+  cgo=0; [ "$b" = virt-handler ] && cgo=1
+  echo "  go build $b (cgo $cgo)"
+  (cd "$MOD" && CGO_ENABLED=$cgo go build -trimpath -ldflags "$ldflags" -o "$OUT/bin/$b.tmp" "kubevirt.io/kubevirt/cmd/$b")
   mv "$OUT/bin/$b.tmp" "$OUT/bin/$b"
 done
 if [ ! -x "$OUT/bin/manifest-templator" ]; then
