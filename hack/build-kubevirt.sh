@@ -70,7 +70,7 @@ all_cached() {
   for b in "${GO_BINS[@]}" virt-launcher container-disk ociimage manifest-templator; do [ -x "$OUT/bin/$b" ] || return 1; done
   for i in "${IMAGES[@]}"; do [ -s "$OUT/images/$i.tar" ] || return 1; done
   for f in vmlinuz initrd.gz disk.img; do [ -s "$OUT/guest/$f" ] || return 1; done
-  [ -s "$OUT/manifests/release/kubevirt-operator.yaml.in" ]
+  [ -s "$OUT/manifests/kubevirt_logo.png" ]
 }
 if all_cached; then
   echo "KubeVirt ${KUBEVIRT_VERSION} cached in $OUT"
@@ -171,9 +171,9 @@ if [ ! -x "$OUT/bin/manifest-templator" ]; then
   (cd "$MOD" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$OUT/bin/manifest-templator.tmp" kubevirt.io/kubevirt/tools/manifest-templator)
   mv "$OUT/bin/manifest-templator.tmp" "$OUT/bin/manifest-templator"
 fi
-if [ ! -s "$OUT/manifests/release/kubevirt-operator.yaml.in" ]; then
+if [ ! -s "$OUT/manifests/kubevirt_logo.png" ]; then
   rm -rf "$OUT/manifests" && mkdir -p "$OUT/manifests"
-  cp -r "$SRC/manifests/generated" "$SRC/manifests/release" "$OUT/manifests/"
+  cp -r "$SRC/manifests/generated" "$SRC/manifests/release" "$SRC/assets/kubevirt_logo.png" "$OUT/manifests/"
   chmod -R u+w "$OUT/manifests"
 fi
 if [ ! -x "$OUT/bin/virt-launcher" ]; then

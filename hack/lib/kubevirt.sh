@@ -79,14 +79,23 @@ kubevirt_up() {
   esac
   echo "KubeVirt useEmulation: $emulation"
   local tag="v$KUBEVIRT_VERSION" p="$KUBEVIRT_IMAGE_PREFIX"
+  # two passes, as KubeVirt's hack/build-manifests.sh does: the generated manifests (CRD, RBAC)
+  # into the template, then the variables (namespace, images, pull policy)
+  local m="$KUBEVIRT_HOME/manifests"
+  "$KUBEVIRT_HOME/bin/manifest-templator" --process-files --generated-manifests-dir "$m/generated" \
+    --input-file "$m/release/kubevirt-operator.yaml.in" >"$CLUSTER_DIR/kubevirt-operator.yaml.in" || return 1
   "$KUBEVIRT_HOME/bin/manifest-templator" --process-vars --namespace "$KUBEVIRT_NAMESPACE" \
     --container-prefix "$p" --container-tag "$tag" --image-pull-policy IfNotPresent --verbosity 2 \
-    --generated-manifests-dir "$KUBEVIRT_HOME/manifests/generated" \
-    --input-file "$KUBEVIRT_HOME/manifests/release/kubevirt-operator.yaml.in" \
+    --kubevirt-logo-path "$m/kubevirt_logo.png" --input-file "$CLUSTER_DIR/kubevirt-operator.yaml.in" \
     --virt-operator-image "$p/virt-operator:$tag" --virt-api-image "$p/virt-api:$tag" \
     --virt-controller-image "$p/virt-controller:$tag" --virt-handler-image "$p/virt-handler:$tag" \
     --virt-launcher-image "$p/virt-launcher:$tag" >"$CLUSTER_DIR/kubevirt-operator.yaml" || return 1
   kubectl apply --server-side -f "$CLUSTER_DIR/kubevirt-operator.yaml" >/dev/null || return 1
+  # the template names only the operator's image (the others follow from its registry and tag):
+  # name each local image explicitly, as virt-operator's environment allows
+  kubectl -n "$KUBEVIRT_NAMESPACE" set env deployment/virt-operator \
+    VIRT_API_IMAGE="$p/virt-api:$tag" VIRT_CONTROLLER_IMAGE="$p/virt-controller:$tag" \
+    VIRT_HANDLER_IMAGE="$p/virt-handler:$tag" VIRT_LAUNCHER_IMAGE="$p/virt-launcher:$tag" >/dev/null || return 1
   kubectl wait --for condition=Established crd/kubevirts.kubevirt.io --timeout=60s >/dev/null || return 1
   kubectl apply --server-side -f - >/dev/null <<YAML || return 1
 apiVersion: kubevirt.io/v1
