@@ -204,7 +204,8 @@ image_from_rootfs() {
   rm -rf "$dir" && cp -a "$ROOTFS" "$dir"
   "$setup" "$dir"
   "$OCIIMAGE" -dir "$dir" -tag "localhost/kubevirt/$name:$TAG" -out "$OUT/images/$name.tar" \
-    -entrypoint "$entry" ${user:+-user "$user"} -env "KUBEVIRT_VERSION=v${KUBEVIRT_VERSION}" >/dev/null
+    -entrypoint "$entry" ${user:+-user "$user"} -env "KUBEVIRT_VERSION=v${KUBEVIRT_VERSION}" \
+    -env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin >/dev/null
   rm -rf "$dir"
   echo "  image $name: $(du -m "$OUT/images/$name.tar" | cut -f1) MiB"
 }

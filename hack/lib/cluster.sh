@@ -211,7 +211,12 @@ TOML
   {"type": "portmap", "capabilities": {"portMappings": true}},
   {"type": "bandwidth", "capabilities": {"bandwidth": true}}]}
 CNI
-  containerd --config "$w/containerd.toml" >"$CLUSTER_DIR/logs/containerd.log" 2>&1 &
+  # containerd is PID 1 of a PID namespace of its own, so the node's hostPID pods see it as PID 1:
+  # this machine's real PID 1 holds capabilities we lack (CAP_SYS_RESOURCE), and opening its
+  # /proc/1/ns/mnt or /proc/1/root is refused ("permission denied"), which KubeVirt's virt-handler
+  # does (virt-chroot --mount /proc/1/ns/mnt). containerd's mount namespace is the machine's.
+  unshare --pid --kill-child=SIGTERM -- containerd --config "$w/containerd.toml" \
+    >"$CLUSTER_DIR/logs/containerd.log" 2>&1 &
   CLUSTER_PIDS+=($!)
   cluster_wait 30 containerd test -S "$w/containerd.sock" || return 1
   for image in pause coredns busybox; do cluster_import_image "$NODE_HOME/images/$image.tar"; done

@@ -67,6 +67,12 @@ kubevirt_up() {
   [ -s "$KUBEVIRT_HOME/images/virt-launcher.tar" ] || { echo "error: KubeVirt is not built: run 'make kubevirt'" >&2; return 1; }
   KUBEVIRT_STARTED=true
   kubevirt_shared_dir /run/kubevirt
+  # containerd checks the propagation of "/var/run/kubevirt" without resolving the /var/run
+  # symlink, so it looks at / ("path "/var/run/kubevirt" is mounted on "/" but it is not a shared
+  # mount"): / itself (not its submounts) is made shared while KubeVirt runs, private again after
+  if ! grep -qE '^[0-9]+ [0-9]+ [^ ]+ / / .*shared:' /proc/self/mountinfo; then
+    mount --make-shared / && echo / >"$CLUSTER_DIR/kubevirt-made-root-shared"
+  fi
   printf "importing KubeVirt %s images " "$KUBEVIRT_VERSION"
   for i in virt-operator virt-api virt-controller virt-handler virt-launcher smoke-containerdisk; do
     cluster_import_image "$KUBEVIRT_HOME/images/$i.tar" || return 1
@@ -90,6 +96,8 @@ kubevirt_up() {
     --virt-operator-image "$p/virt-operator:$tag" --virt-api-image "$p/virt-api:$tag" \
     --virt-controller-image "$p/virt-controller:$tag" --virt-handler-image "$p/virt-handler:$tag" \
     --virt-launcher-image "$p/virt-launcher:$tag" >"$CLUSTER_DIR/kubevirt-operator.yaml" || return 1
+  # virt-operator's Deployment requires a control-plane (or master) node: the single node is one
+  kubectl label node "$NODE_NAME" node-role.kubernetes.io/control-plane= --overwrite >/dev/null || return 1
   kubectl apply --server-side -f "$CLUSTER_DIR/kubevirt-operator.yaml" >/dev/null || return 1
   # the template names only the operator's image (the others follow from its registry and tag):
   # name each local image explicitly, as virt-operator's environment allows
@@ -134,5 +142,6 @@ kubevirt_down() {
     grep -F " $d" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   done
   for d in "${KUBEVIRT_HOST_DIRS[@]}"; do rm -rf "$d" 2>/dev/null || true; done
+  if [ -f "$CLUSTER_DIR/kubevirt-made-root-shared" ]; then mount --make-private / 2>/dev/null || true; fi
   KUBEVIRT_STARTED=false
 }

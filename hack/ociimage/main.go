@@ -58,7 +58,7 @@ func main() {
 		"config": map[string]any{
 			"Entrypoint": nonNil(splitEntry(*entrypoint)),
 			"Cmd":        nonNil(args),
-			"Env":        append([]string{"PATH=/usr/local/bin:/usr/bin:/bin"}, env...),
+			"Env":        withPath(env),
 			"User":       *user,
 			"WorkingDir": *workdir,
 		},
@@ -166,6 +166,16 @@ func layerTar(root string) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// withPath puts a default PATH before env, unless env sets PATH itself.
+func withPath(env []string) []string {
+	for _, e := range env {
+		if strings.HasPrefix(e, "PATH=") {
+			return env
+		}
+	}
+	return append([]string{"PATH=/usr/local/bin:/usr/bin:/bin"}, env...)
 }
 
 func splitEntry(s string) []string {
