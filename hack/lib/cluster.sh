@@ -214,8 +214,14 @@ CNI
   # containerd is PID 1 of a PID namespace of its own, so the node's hostPID pods see it as PID 1:
   # this machine's real PID 1 holds capabilities we lack (CAP_SYS_RESOURCE), and opening its
   # /proc/1/ns/mnt or /proc/1/root is refused ("permission denied"), which KubeVirt's virt-handler
-  # does (virt-chroot --mount /proc/1/ns/mnt). containerd's mount namespace is the machine's.
-  unshare --pid --kill-child=SIGTERM -- containerd --config "$w/containerd.toml" \
+  # does (virt-chroot --mount /proc/1/ns/mnt). It needs a /proc of that namespace (containerd
+  # reads /proc/<its pid>/task/<tid>/ns/net), hence a mount namespace of its own too, a copy of
+  # the machine's with every mount shared: containers' Bidirectional mounts (KubeVirt's
+  # /var/run/kubevirt) need a shared mount, and the machine's / is private. The kubelet root,
+  # already a shared mount, stays a peer of the machine's, so kubelet's volume mounts reach the
+  # containers. Everything containerd mounts (snapshots, KubeVirt's disks) ends with its namespace.
+  unshare --pid --mount --mount-proc --propagation shared --kill-child=SIGTERM -- \
+    containerd --config "$w/containerd.toml" \
     >"$CLUSTER_DIR/logs/containerd.log" 2>&1 &
   CLUSTER_PIDS+=($!)
   cluster_wait 30 containerd test -S "$w/containerd.sock" || return 1

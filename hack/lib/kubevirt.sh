@@ -51,28 +51,11 @@ kubevirt_kvm_boots() {
   echo "$answer"
 }
 
-# A host folder that a pod mounts with Bidirectional propagation must sit on a shared mount; this
-# machine's / is private, so each such folder is bind-mounted on itself and made shared.
-kubevirt_shared_dir() {
-  local d
-  mkdir -p "$1"
-  d=$(readlink -f "$1")
-  grep -q " $d " /proc/mounts || mount --bind "$d" "$d"
-  mount --make-rshared "$d"
-}
-
 kubevirt_up() {
   local start t emulation images
   start=$(date +%s)
   [ -s "$KUBEVIRT_HOME/images/virt-launcher.tar" ] || { echo "error: KubeVirt is not built: run 'make kubevirt'" >&2; return 1; }
   KUBEVIRT_STARTED=true
-  kubevirt_shared_dir /run/kubevirt
-  # containerd checks the propagation of "/var/run/kubevirt" without resolving the /var/run
-  # symlink, so it looks at / ("path "/var/run/kubevirt" is mounted on "/" but it is not a shared
-  # mount"): / itself (not its submounts) is made shared while KubeVirt runs, private again after
-  if ! grep -qE '^[0-9]+ [0-9]+ [^ ]+ / / .*shared:' /proc/self/mountinfo; then
-    mount --make-shared / && echo / >"$CLUSTER_DIR/kubevirt-made-root-shared"
-  fi
   printf "importing KubeVirt %s images " "$KUBEVIRT_VERSION"
   for i in virt-operator virt-api virt-controller virt-handler virt-launcher smoke-containerdisk; do
     cluster_import_image "$KUBEVIRT_HOME/images/$i.tar" || return 1
@@ -142,6 +125,5 @@ kubevirt_down() {
     grep -F " $d" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   done
   for d in "${KUBEVIRT_HOST_DIRS[@]}"; do rm -rf "$d" 2>/dev/null || true; done
-  if [ -f "$CLUSTER_DIR/kubevirt-made-root-shared" ]; then mount --make-private / 2>/dev/null || true; fi
   KUBEVIRT_STARTED=false
 }
