@@ -166,7 +166,10 @@ node_possible() {
 
 cluster_up_node() {
   local w="$CLUSTER_DIR/node"
-  if pgrep -f -- "--root-dir $KUBELET_ROOT" >/dev/null || grep -q " $KUBELET_ROOT/" /proc/mounts; then
+  local owner
+  owner=$(cat "$KUBELET_ROOT/.odoovps-cluster" 2>/dev/null || true)
+  if pgrep -f -- "--root-dir $KUBELET_ROOT" >/dev/null || grep -q " $KUBELET_ROOT[ /]" /proc/mounts \
+    || { [ -n "$owner" ] && [ -d "$owner" ]; }; then
     echo "error: $KUBELET_ROOT is in use (another node runs on this machine, or one left mounts): stop it first" >&2
     return 1
   fi
@@ -363,6 +366,8 @@ cluster_down() {
   local pid
   for ((i=${#CLUSTER_PIDS[@]}-1; i>=0; i--)); do
     pid=${CLUSTER_PIDS[$i]}
+    # its children first: containerd runs under unshare, which does not pass SIGTERM on
+    pkill -TERM -P "$pid" 2>/dev/null || true
     kill "$pid" 2>/dev/null || continue
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -9 "$pid" 2>/dev/null || true
