@@ -123,7 +123,7 @@ for _ in $(seq 1 600); do
     now=$(( $(date +%s) - ${created[$name]} ))
     [ -z "${seen[$name/running]:-}" ] && [ "$(vmi_phase "$name")" = Running ] && seen[$name/running]=$now
     if [ -z "${seen[$name/kernel]:-}" ] || [ -z "${seen[$name/guest-ready]:-}" ]; then
-      out=$(console "$name")
+      out=$(console "$name" || true)
       [ -z "${seen[$name/kernel]:-}" ] && grep -q 'ODOOVPS-GUEST: kernel' <<<"$out" && seen[$name/kernel]=$now
       [ -z "${seen[$name/guest-ready]:-}" ] && grep -q 'ODOOVPS-GUEST: ready' <<<"$out" && seen[$name/guest-ready]=$now
     fi
