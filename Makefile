@@ -129,8 +129,16 @@ $(GREENMAIL_JAR):
 node: control-plane ## Build kubelet, kube-proxy, kube-scheduler, CNI plugins, CoreDNS and the node's images; Debian's containerd and runc (cached)
 	@bash hack/build-node.sh
 
+.PHONY: kubevirt
+kubevirt: ## Build KubeVirt (virt-operator, -api, -controller, -handler, -launcher...) and its images from its Go module (cached)
+	@bash hack/build-kubevirt.sh
+
+.PHONY: kubevirt-smoke
+kubevirt-smoke: node kubevirt ## Boot two real VMs (containerDisk, PVC) under KubeVirt on a throw-away node (root) and report
+	@bash hack/kubevirt-smoke.sh
+
 .PHONY: e2e
-e2e: node image upstream-crds helm cni-crds s3proxy ## End to end on a real node (root): the chart's operator as pods, backup and restore Jobs as pods
+e2e: node kubevirt image upstream-crds helm cni-crds s3proxy ## End to end on a real node (root): the chart's operator as pods, backup and restore Jobs as pods
 	@bash hack/e2e.sh $(MVN_PROPS)
 
 .PHONY: guest-image

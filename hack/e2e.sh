@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make e2e`: the end-to-end tier on a real node. Starts a throw-away cluster with a node
-# (hack/lib/cluster.sh), imports the operator image (target/odoovps-operator-image.tar, `make
+# (hack/lib/cluster.sh) and KubeVirt on it (hack/lib/kubevirt.sh; ODOOVPS_KUBEVIRT=off skips it), imports the operator image (target/odoovps-operator-image.tar, `make
 # image`) into the node's containerd, installs the third-party CRDs, then runs the *E2E test
 # classes (src/test/java/io/odoovps/operator/node/), which install the chart and watch pods.
 # Arguments: Maven properties (the Makefile's MVN_PROPS). Stops and removes everything at the end.
@@ -15,6 +15,7 @@ IMAGE="ghcr.io/odoovps/odoovps-operator:$IMAGE_VERSION"
 [ -f "$IMAGE_TAR" ] || { echo "error: $IMAGE_TAR is missing: run 'make image'" >&2; exit 1; }
 
 source hack/lib/cluster.sh
+source hack/lib/kubevirt.sh
 if ! why=$(node_possible); then
   echo "error: make e2e needs a node, and this machine cannot run one: $why" >&2
   exit 1
@@ -36,11 +37,18 @@ start=$(date +%s)
 echo "cluster data and logs in $CLUSTER_DIR"
 cluster_up_control_plane reachable
 cluster_up_node
+# KubeVirt on the node (make kubevirt): ODOOVPS_KUBEVIRT=off leaves it out
+if [ "${ODOOVPS_KUBEVIRT:-on}" != off ]; then
+  kubevirt_up
+  export ODOOVPS_E2E_KUBEVIRT=true
+fi
 echo "importing $IMAGE_TAR"
 cluster_import_image "$IMAGE_TAR"
 IFS=: read -r -a crd_dirs <<<"$UPSTREAM_CRDS"
 for d in "${crd_dirs[@]}"; do
   [ -d "$d" ] || { echo "error: $d is missing: run 'make upstream-crds'" >&2; exit 1; }
+  # with KubeVirt running, virt-operator has installed its own CRDs (the same release)
+  $KUBEVIRT_STARTED && [ "$(basename "$d")" = "kubevirt-crds-$KUBEVIRT_VERSION" ] && continue
   kubectl apply --server-side -f "$d" >/dev/null
 done
 kubectl wait --for condition=Established crd --all --timeout=60s >/dev/null

@@ -18,6 +18,7 @@ JAR=target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || { echo "operator not built: run 'make build'" >&2; exit 1; }
 
 source hack/lib/cluster.sh
+source hack/lib/kubevirt.sh
 CLUSTER_DIR=$(mktemp -d -t odoovps-run-XXXXXX)
 DIR=$CLUSTER_DIR
 cleanup() {
@@ -50,6 +51,14 @@ elif why=$(node_possible); then
   cluster_up_control_plane reachable
   cluster_up_node
   echo "started a control plane and a node ($NODE_NAME: kubelet, containerd, kube-proxy, CoreDNS): Jobs run as pods"
+  # KubeVirt on the node: ODOOVPS_KUBEVIRT=auto (default: when `make kubevirt` has built it), on
+  # (build it first if needed: tens of minutes cold), off
+  case "${ODOOVPS_KUBEVIRT:-auto}" in
+    on) bash hack/build-kubevirt.sh && kubevirt_up ;;
+    off) ;;
+    *) if [ -s "$KUBEVIRT_HOME/images/virt-launcher.tar" ]; then kubevirt_up; else
+         echo "KubeVirt is not built (make kubevirt, or ODOOVPS_KUBEVIRT=on): VMs stay objects"; fi ;;
+  esac
   if [ -f "$IMAGE_TAR" ]; then
     echo "importing the operator image $IMAGE_TAR into the node"
     cluster_import_image "$IMAGE_TAR"
@@ -68,6 +77,8 @@ kubectl apply --server-side -f crds/ >/dev/null
 IFS=: read -r -a crd_dirs <<<"$UPSTREAM_CRDS"
 for d in "${crd_dirs[@]}"; do
   [ -d "$d" ] || { echo "error: $d is missing: run 'make upstream-crds'" >&2; exit 1; }
+  # with KubeVirt running, virt-operator has installed its own CRDs (the same release)
+  $KUBEVIRT_STARTED && [ "$(basename "$d")" = "kubevirt-crds-$KUBEVIRT_VERSION" ] && continue
   kubectl apply --server-side -f "$d" >/dev/null
 done
 kubectl wait --for condition=Established crd --all --timeout=60s >/dev/null

@@ -9,7 +9,16 @@
 #   cluster_up_node            containerd (Debian's 1.6, runc 1.1), kubelet, kube-proxy (iptables),
 #                              the bridge CNI with portmap and bandwidth chained, CoreDNS
 #   cluster_import_image FILE  a docker-archive tarball into the node's containerd
-#   cluster_down               stops and removes all of it
+#   cluster_down               stops and removes all of it (and KubeVirt's leftovers, through
+#                              kubevirt_down of hack/lib/kubevirt.sh when that is sourced)
+#
+# The kubelet's root is /var/lib/kubelet, not a folder under $CLUSTER_DIR: KubeVirt's virt-handler
+# has that path built in (pods/, device-plugins/kubelet.sock), so one node at a time runs on a
+# machine; cluster_up_node refuses to start while another uses it. It is bind-mounted on itself
+# and made a shared mount (Bidirectional mount propagation needs one; / is private here), and
+# cluster_down unmounts and removes it.
+# The API server has a front proxy (its aggregation layer's client certificate and the request
+# header CA), so that aggregated APIs such as KubeVirt's subresources.kubevirt.io are served.
 #
 # Inputs: K8S_VERSION, KUBE_API_TEST_DIR, ODOOVPS_TOOLS_DIR (as the Makefile sets them).
 
@@ -23,6 +32,7 @@ SERVICE_CIDR="${SERVICE_CIDR:-10.96.0.0/16}"
 CLUSTER_DNS=10.96.0.10
 POD_CIDR="${POD_CIDR:-10.244.0.0/24}"
 NODE_NAME=odoovps-node
+KUBELET_ROOT=/var/lib/kubelet
 CLUSTER_PIDS=()
 NODE_STARTED=false
 
@@ -76,6 +86,14 @@ cluster_up_control_plane() {
   openssl x509 -req -in "$CLUSTER_DIR/pki/kubelet-client.csr" -CA "$CLUSTER_DIR/pki/ca.crt" \
     -CAkey "$CLUSTER_DIR/pki/ca.key" -CAcreateserial -days 2 \
     -out "$CLUSTER_DIR/pki/kubelet-client.crt" 2>/dev/null
+  # the aggregation layer: a CA for the request headers, and the front proxy's client certificate
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=odoovps-front-proxy-ca" \
+    -keyout "$CLUSTER_DIR/pki/front-proxy-ca.key" -out "$CLUSTER_DIR/pki/front-proxy-ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=front-proxy-client" \
+    -keyout "$CLUSTER_DIR/pki/front-proxy-client.key" -out "$CLUSTER_DIR/pki/front-proxy-client.csr" 2>/dev/null
+  openssl x509 -req -in "$CLUSTER_DIR/pki/front-proxy-client.csr" -CA "$CLUSTER_DIR/pki/front-proxy-ca.crt" \
+    -CAkey "$CLUSTER_DIR/pki/front-proxy-ca.key" -CAcreateserial -days 2 \
+    -out "$CLUSTER_DIR/pki/front-proxy-client.crt" 2>/dev/null
   cat >"$CLUSTER_DIR/kubeconfig" <<KCFG
 apiVersion: v1
 kind: Config
@@ -115,6 +133,11 @@ AUDIT
     --kubelet-client-certificate "$CLUSTER_DIR/pki/kubelet-client.crt" \
     --kubelet-client-key "$CLUSTER_DIR/pki/kubelet-client.key" \
     --kubelet-preferred-address-types InternalIP --allow-privileged \
+    --requestheader-client-ca-file "$CLUSTER_DIR/pki/front-proxy-ca.crt" \
+    --requestheader-allowed-names front-proxy-client --requestheader-username-headers X-Remote-User \
+    --requestheader-group-headers X-Remote-Group --requestheader-extra-headers-prefix X-Remote-Extra- \
+    --proxy-client-cert-file "$CLUSTER_DIR/pki/front-proxy-client.crt" \
+    --proxy-client-key-file "$CLUSTER_DIR/pki/front-proxy-client.key" --enable-aggregator-routing=true \
     --audit-policy-file "$CLUSTER_DIR/audit-policy.yaml" --audit-log-path "$CLUSTER_DIR/audit.log" \
     --audit-log-format json --audit-log-mode blocking \
     >"$CLUSTER_DIR/logs/kube-apiserver.log" 2>&1 &
@@ -143,7 +166,20 @@ node_possible() {
 
 cluster_up_node() {
   local w="$CLUSTER_DIR/node"
-  mkdir -p "$w/cni/net.d" "$w/kubelet" "$w/pod-logs" "$CLUSTER_DIR/logs"
+  local owner
+  owner=$(cat "$KUBELET_ROOT/.odoovps-cluster" 2>/dev/null || true)
+  if pgrep -f -- "--root-dir $KUBELET_ROOT" >/dev/null || grep -q " $KUBELET_ROOT[ /]" /proc/mounts \
+    || { [ -n "$owner" ] && [ -d "$owner" ]; }; then
+    echo "error: $KUBELET_ROOT is in use (another node runs on this machine, or one left mounts): stop it first" >&2
+    return 1
+  fi
+  mkdir -p "$w/cni/net.d" "$w/pod-logs" "$CLUSTER_DIR/logs"
+  # a clean kubelet root, on a shared mount of its own (Bidirectional propagation needs it)
+  rm -rf "$KUBELET_ROOT"
+  mkdir -p "$KUBELET_ROOT"
+  mount --bind "$KUBELET_ROOT" "$KUBELET_ROOT"
+  mount --make-rshared "$KUBELET_ROOT"
+  echo "$CLUSTER_DIR" >"$KUBELET_ROOT/.odoovps-cluster"
   export PATH="$NODE_HOME/bin:$NODE_HOME/debian/usr/bin:$NODE_HOME/debian/usr/sbin:$PATH"
   # the rules this machine had before the node, put back by cluster_down
   iptables-save >"$w/iptables.before" 2>/dev/null || true
@@ -178,7 +214,18 @@ TOML
   {"type": "portmap", "capabilities": {"portMappings": true}},
   {"type": "bandwidth", "capabilities": {"bandwidth": true}}]}
 CNI
-  containerd --config "$w/containerd.toml" >"$CLUSTER_DIR/logs/containerd.log" 2>&1 &
+  # containerd is PID 1 of a PID namespace of its own, so the node's hostPID pods see it as PID 1:
+  # this machine's real PID 1 holds capabilities we lack (CAP_SYS_RESOURCE), and opening its
+  # /proc/1/ns/mnt or /proc/1/root is refused ("permission denied"), which KubeVirt's virt-handler
+  # does (virt-chroot --mount /proc/1/ns/mnt). It needs a /proc of that namespace (containerd
+  # reads /proc/<its pid>/task/<tid>/ns/net), hence a mount namespace of its own too, a copy of
+  # the machine's with every mount shared: containers' Bidirectional mounts (KubeVirt's
+  # /var/run/kubevirt) need a shared mount, and the machine's / is private. The kubelet root,
+  # already a shared mount, stays a peer of the machine's, so kubelet's volume mounts reach the
+  # containers. Everything containerd mounts (snapshots, KubeVirt's disks) ends with its namespace.
+  unshare --pid --mount --mount-proc --propagation shared --kill-child=SIGTERM -- \
+    containerd --config "$w/containerd.toml" \
+    >"$CLUSTER_DIR/logs/containerd.log" 2>&1 &
   CLUSTER_PIDS+=($!)
   cluster_wait 30 containerd test -S "$w/containerd.sock" || return 1
   for image in pause coredns busybox; do cluster_import_image "$NODE_HOME/images/$image.tar"; done
@@ -204,7 +251,7 @@ serializeImagePulls: false
 evictionHard: {memory.available: "100Mi"}
 YAML
   "$NODE_HOME/bin/kubelet" --kubeconfig "$CLUSTER_DIR/kubeconfig" --config "$w/kubelet.yaml" \
-    --root-dir "$w/kubelet" --hostname-override "$NODE_NAME" --node-ip "$API_ADDRESS" \
+    --root-dir "$KUBELET_ROOT" --hostname-override "$NODE_NAME" --node-ip "$API_ADDRESS" \
     >"$CLUSTER_DIR/logs/kubelet.log" 2>&1 &
   CLUSTER_PIDS+=($!)
   local proxy_health
@@ -319,6 +366,8 @@ cluster_down() {
   local pid
   for ((i=${#CLUSTER_PIDS[@]}-1; i>=0; i--)); do
     pid=${CLUSTER_PIDS[$i]}
+    # its children first: containerd runs under unshare, which does not pass SIGTERM on
+    pkill -TERM -P "$pid" 2>/dev/null || true
     kill "$pid" 2>/dev/null || continue
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -9 "$pid" 2>/dev/null || true
@@ -329,8 +378,14 @@ cluster_down() {
     # shims and containers that outlived containerd
     pkill -9 -f "containerd-shim-runc-v2 .*$w" 2>/dev/null || true
     pgrep -f -- "-address $w/containerd.sock" | xargs -r kill -9 2>/dev/null || true
-    # mounts under the node's folders, deepest first
-    grep -F "$w" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+    # KubeVirt's processes, mounts and folders (hack/lib/kubevirt.sh), while the pods' mounts are there
+    if declare -F kubevirt_down >/dev/null; then kubevirt_down; fi
+    # mounts under the node's folders and the kubelet root, deepest first (the root's own last)
+    grep -F -e "$w" -e " $KUBELET_ROOT" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+    while grep -q " $KUBELET_ROOT " /proc/mounts; do umount -l "$KUBELET_ROOT" 2>/dev/null || break; done
+    if [ "$(cat "$KUBELET_ROOT/.odoovps-cluster" 2>/dev/null)" = "$CLUSTER_DIR" ] && ! grep -q " $KUBELET_ROOT" /proc/mounts; then
+      rm -rf "$KUBELET_ROOT"
+    fi
     # the pods' network namespaces, the veths on the node's bridge, the bridge
     for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^cni-'); do ip netns del "$ns" 2>/dev/null || true; done
     for dev in $(ip -o link show master odoovps0 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do

@@ -1,7 +1,7 @@
 // Command ociimage writes a one-layer container image, as a docker-archive tarball (the format of
 // `docker save`, which `ctr images import` and `docker load` read), from a folder: no daemon, no
 // registry, no base image. The node of `make e2e` imports its images this way (nothing can be
-// pulled here).
+// pulled here). A file's security.capability extended attribute (setcap) is kept.
 //
 // Usage: ociimage -dir ROOTFS -tag NAME:TAG -out FILE.tar [-entrypoint /bin/x] [-arg a -arg b]
 //
@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -65,7 +66,7 @@ func main() {
 		"config": map[string]any{
 			"Entrypoint": nonNil(splitEntry(*entrypoint)),
 			"Cmd":        nonNil(args),
-			"Env":        append([]string{"PATH=/usr/local/bin:/usr/bin:/bin"}, env...),
+			"Env":        withPath(env),
 			"User":       *user,
 			"WorkingDir": *workdir,
 		},
@@ -146,6 +147,14 @@ func layerTar(root string, uid, gid int) ([]byte, error) {
 		}
 		h.Uid, h.Gid, h.Uname, h.Gname = uid, gid, "", ""
 		h.ModTime, h.AccessTime, h.ChangeTime = time.Unix(0, 0), time.Time{}, time.Time{}
+		if info.Mode().IsRegular() {
+			// file capabilities (setcap) travel as a PAX xattr record, which containerd applies
+			buf := make([]byte, 256)
+			if n, err := syscall.Getxattr(p, "security.capability", buf); err == nil && n > 0 {
+				h.PAXRecords = map[string]string{"SCHILY.xattr.security.capability": string(buf[:n])}
+				h.Format = tar.FormatPAX
+			}
+		}
 		if err := w.WriteHeader(h); err != nil {
 			return nil, err
 		}
@@ -165,6 +174,16 @@ func layerTar(root string, uid, gid int) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// withPath puts a default PATH before env, unless env sets PATH itself.
+func withPath(env []string) []string {
+	for _, e := range env {
+		if strings.HasPrefix(e, "PATH=") {
+			return env
+		}
+	}
+	return append([]string{"PATH=/usr/local/bin:/usr/bin:/bin"}, env...)
 }
 
 func splitEntry(s string) []string {
