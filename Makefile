@@ -138,7 +138,7 @@ kubevirt-smoke: node kubevirt ## Boot two real VMs (containerDisk, PVC) under Ku
 	@bash hack/kubevirt-smoke.sh
 
 .PHONY: e2e
-e2e: node kubevirt image upstream-crds helm cni-crds s3proxy ## End to end on a real node (root): the chart's operator as pods, backup and restore Jobs as pods
+e2e: node kubevirt guest-image odoo-standin image upstream-crds helm cni-crds s3proxy ## End to end on a real node (root): the chart's operator as pods, backup, restore and disk-fill Jobs as pods, KubeVirt booting a real VPS
 	@bash hack/e2e.sh $(MVN_PROPS)
 
 .PHONY: guest-image
