@@ -39,6 +39,7 @@ export KUBECONFIG="$DIR/kubeconfig"
 
 echo "cluster data and logs in $DIR"
 WITH_NODE=false
+REAL_VPS=false
 if [ "$(id -u)" = 0 ] && [ ! -x "$NODE_HOME/bin/kubelet" ] && [ "${ODOOVPS_NODE:-auto}" != off ]; then
   echo "building the node (first run only; ODOOVPS_NODE=off skips it)"
   bash hack/build-node.sh
@@ -51,14 +52,17 @@ elif why=$(node_possible); then
   cluster_up_control_plane reachable
   cluster_up_node
   echo "started a control plane and a node ($NODE_NAME: kubelet, containerd, kube-proxy, CoreDNS): Jobs run as pods"
-  # KubeVirt on the node: ODOOVPS_KUBEVIRT=auto (default: when `make kubevirt` has built it), on
-  # (build it first if needed: tens of minutes cold), off
-  case "${ODOOVPS_KUBEVIRT:-auto}" in
-    on) bash hack/build-kubevirt.sh && kubevirt_up ;;
-    off) ;;
-    *) if [ -s "$KUBEVIRT_HOME/images/virt-launcher.tar" ]; then kubevirt_up; else
-         echo "KubeVirt is not built (make kubevirt, or ODOOVPS_KUBEVIRT=on): VMs stay objects"; fi ;;
-  esac
+  # KubeVirt on the node: ODOOVPS_KUBEVIRT=auto (default)
+  # (built on the first run, about 10 minutes, like the node), off
+  if [ "${ODOOVPS_KUBEVIRT:-auto}" != off ]; then
+    [ -s "$KUBEVIRT_HOME/images/virt-launcher.tar" ] || {
+      echo "building KubeVirt (first run only; ODOOVPS_KUBEVIRT=off skips it)"; bash hack/build-kubevirt.sh; }
+    kubevirt_up
+  fi
+  if $KUBEVIRT_STARTED && [ ! -f "$IMAGE_TAR" ]; then
+    echo "building the operator image (make image): the disk-fill, backup and restore Jobs run it"
+    make image >"$DIR/logs/make-image.log" 2>&1 || { echo "make image failed: $DIR/logs/make-image.log" >&2; exit 1; }
+  fi
   if [ -f "$IMAGE_TAR" ]; then
     echo "importing the operator image $IMAGE_TAR into the node"
     cluster_import_image "$IMAGE_TAR"
@@ -66,6 +70,25 @@ elif why=$(node_possible); then
     version=$(awk -F'[<>]' '/<artifactId>odoovps-operator<\/artifactId>/ {getline; print $3; exit}' pom.xml)
     export ODOOVPS_BACKUP_IMAGE="ghcr.io/odoovps/odoovps-operator:$version"
     export ODOOVPS_BACKUP_IMAGE_PULL_POLICY=Never
+  fi
+  if $KUBEVIRT_STARTED && [ -f "$IMAGE_TAR" ]; then
+    # real VPSs: no CDI here, so the operator makes each disk claim and fills it from the provider
+    # image (make guest-image), served with the stand-in Odoo's repository on the node's address
+    echo "building the guest image and the Odoo stand-in repository (cached after the first run)"
+    bash hack/build-guest-image.sh | tail -n 1
+    bash hack/build-odoo-standin.sh | tail -n 1
+    GUEST_PORT=$(free_port)
+    python3 -m http.server "$GUEST_PORT" --bind "$API_ADDRESS" --directory target/guest \
+      >"$DIR/logs/guest-files.log" 2>&1 &
+    CLUSTER_PIDS+=($!)
+    ssh-keygen -q -t ed25519 -N '' -C provider-local -f "$DIR/provider_ed25519"
+    export ODOOVPS_VM_DISK_PROVISIONING=PersistentVolumeClaim
+    export ODOOVPS_VM_IMAGE="http://$API_ADDRESS:$GUEST_PORT/disk.qcow2"
+    export ODOOVPS_VM_STORAGE_CLASS=odoovps-local
+    export ODOOVPS_ODOO_REPOSITORY="[trusted=yes] http://$API_ADDRESS:$GUEST_PORT/standin-repo/ ./"
+    ODOOVPS_PROVIDER_SSH_AUTHORIZED_KEYS=$(cat "$DIR/provider_ed25519.pub")
+    export ODOOVPS_PROVIDER_SSH_AUTHORIZED_KEYS
+    REAL_VPS=true
   fi
 else
   cluster_up_control_plane
@@ -98,6 +121,26 @@ CLUSTER_PIDS+=($!)
 
 echo "applying config/samples/"
 kubectl apply -f config/samples/
+if $REAL_VPS; then
+  # one hostPath volume per sample VPS, owned by KubeVirt's qemu user, bound to its disk claim
+  kubectl get odoovps -A -o jsonpath='{range .items[*]}{.metadata.namespace} {.metadata.name}{"\n"}{end}' |
+    while read -r ns name; do
+      vol="$DIR/volumes/$ns-$name"
+      mkdir -p "$vol" && chown 107:107 "$vol"
+      kubectl apply -f - >/dev/null <<PV
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: $ns-$name-disk}
+spec:
+  capacity: {storage: 1Ti}
+  accessModes: [ReadWriteOnce]
+  storageClassName: odoovps-local
+  persistentVolumeReclaimPolicy: Retain
+  hostPath: {path: $vol, type: Directory}
+  claimRef: {namespace: $ns, name: $name-disk}
+PV
+    done
+fi
 for _ in $(seq 1 60); do
   phases=$(kubectl get odoovps -A -o jsonpath='{range .items[*]}{.status.phase}{"\n"}{end}' 2>/dev/null | grep -c . || true)
   total=$(kubectl get odoovps -A --no-headers 2>/dev/null | wc -l)
@@ -112,15 +155,30 @@ if $WITH_NODE; then
 else
   JOBS_NOTE="Nothing runs them here: no node."
 fi
+if $REAL_VPS; then
+  VM_NOTE="KubeVirt runs on the node (software emulation here): each VPS's disk is filled from the
+guest image, then its VM boots, cloud-init installs the Odoo stand-in, and the VPS turns Running
+once Odoo answers on 443 (minutes under emulation; the customer is then emailed the access codes):
+  $BIN/kubectl get odoovps,vm,vmi -A -w
+Reach a VPS at its VM's address on the pod network (the node routes it):
+  ip=\$($BIN/kubectl get vmi -n odoo-customers acme -o jsonpath='{.status.interfaces[0].ipAddress}')
+  curl -k https://\$ip/web/login
+  ssh -i $DIR/provider_ed25519 -o StrictHostKeyChecking=no root@\$ip
+Its console: $BIN/kubectl logs -n odoo-customers -l vm.kubevirt.io/name=acme -c guest-console-log -f"
+elif $KUBEVIRT_STARTED; then
+  VM_NOTE="KubeVirt runs on the node, but without the operator image (make image) no disk is filled."
+else
+  VM_NOTE="No KubeVirt runs here, so VMs stay Provisioning. Play virt-controller to see a VPS become Running
+(the operator then emails the customer the Odoo access codes):
+  $BIN/kubectl patch vm -n odoo-customers acme --subresource=status --type=merge -p '{\"status\":{\"ready\":true,\"printableStatus\":\"Running\"}}'"
+fi
 cat <<MSG
 
 The operator is running against this local control plane. In another shell:
   export KUBECONFIG=$DIR/kubeconfig
   $BIN/kubectl get odoovps -A
   $BIN/kubectl describe odoovps -n odoo-customers acme
-No KubeVirt runs here, so VMs stay Provisioning. Play virt-controller to see a VPS become Running
-(the operator then emails the customer the Odoo access codes):
-  $BIN/kubectl patch vm -n odoo-customers acme --subresource=status --type=merge -p '{"status":{"ready":true,"printableStatus":"Running"}}'
+$VM_NOTE
 Backups: one CronJob per covered VPS. $JOBS_NOTE
 Run one now, or restore:
   $BIN/kubectl create job -n odoo-customers --from=cronjob/backup-daily-offsite-acme acme-now

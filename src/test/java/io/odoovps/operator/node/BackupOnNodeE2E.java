@@ -92,7 +92,7 @@ class BackupOnNodeE2E {
         .create();
     var vps = VpsFixtures.vps(namespace, VPS);
     // the smallest plan: KubeVirt boots this VM for real, from the test's (unbootable) bytes
-    vps.getSpec().setPlan(new PlanSpec("starter", 1, "512Mi", "40Gi"));
+    vps.getSpec().setPlan(new PlanSpec("starter", 1, "1Gi", "40Gi"));
     client.resource(vps).create();
     // the operator makes the claim (no CDI here) and its fill Job finds the disk there: it must
     // leave it as it is, and the claim is marked filled

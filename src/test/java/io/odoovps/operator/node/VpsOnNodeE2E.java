@@ -112,7 +112,7 @@ class VpsOnNodeE2E {
   void theVmBootsFromTheFilledClaimAndIsReadyOnlyWhenOdooAnswersThenTheCodesGoOut()
       throws Exception {
     var vps = VpsFixtures.vps(namespace, VPS);
-    vps.getSpec().setPlan(new PlanSpec("starter", 1, "1Gi", "8Gi"));
+    vps.getSpec().setPlan(new PlanSpec("starter", 1, "1Gi", "10Gi"));
     vps.getSpec().getCustomer().setEmail(CUSTOMER);
     vps.getSpec().getOdoo().setVersion("17.0");
     var start = Instant.now();
@@ -137,7 +137,7 @@ class VpsOnNodeE2E {
     figures.add("disk filled from the qcow2 over HTTP: " + seconds(start, filled) + " s");
     assertThat(Files.size(volumes.resolve("disk").resolve("disk.img")))
         .as("the raw disk at the plan's size")
-        .isEqualTo(8L << 30);
+        .isEqualTo(10L << 30);
 
     await()
         .atMost(Duration.ofMinutes(3))
