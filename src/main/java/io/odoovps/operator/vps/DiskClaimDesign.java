@@ -1,6 +1,5 @@
 package io.odoovps.operator.vps;
 
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -10,6 +9,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.backup.policy.BackupJobDesign;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.naming.KubeNames;
 import io.odoovps.operator.naming.VpsLabels;
@@ -93,10 +93,8 @@ public final class DiskClaimDesign {
     var labels = new HashMap<>(VpsLabels.of(vps));
     labels.put(VpsLabels.COMPONENT, FILL_COMPONENT);
     var container =
-        new ContainerBuilder()
-            .withName("fill-disk")
-            .withImage(backup.image())
-            .withImagePullPolicy(backup.imagePullPolicy())
+        BackupJobDesign.jobContainer(
+                "fill-disk", backup.image(), backup.imagePullPolicy(), backup.memoryLimit())
             .withArgs(
                 "fill-disk",
                 "--vps",
@@ -113,19 +111,6 @@ public final class DiskClaimDesign {
             .withVolumeMounts(
                 new VolumeMountBuilder().withName("disk").withMountPath(MOUNT).build(),
                 new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
-            .withTerminationMessagePolicy("FallbackToLogsOnError")
-            .withNewResources()
-            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
-            .withLimits(Map.of("memory", new Quantity(backup.memoryLimit())))
-            .endResources()
-            .withNewSecurityContext()
-            .withAllowPrivilegeEscalation(false)
-            .withReadOnlyRootFilesystem(true)
-            .withRunAsNonRoot(true)
-            .withNewCapabilities()
-            .withDrop("ALL")
-            .endCapabilities()
-            .endSecurityContext()
             .build();
     return new JobBuilder()
         .withNewMetadata()

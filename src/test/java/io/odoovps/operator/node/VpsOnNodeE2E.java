@@ -356,6 +356,25 @@ class VpsOnNodeE2E {
     return result.output();
   }
 
+  /** ssh to root at {@code ip}, non-interactive, trusting the guest's new host key. */
+  private static List<String> sshCommand(List<String> options, String ip, String command) {
+    var line = new ArrayList<>(List.of("ssh"));
+    line.addAll(options);
+    line.addAll(
+        List.of(
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "ConnectTimeout=20",
+            "root@" + ip,
+            command));
+    return line;
+  }
+
   private record Result(int code, String output) {}
 
   private static Result run(List<String> command) throws Exception {

@@ -548,26 +548,10 @@ public final class BackupJobDesign {
             .build());
     env.add(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=50", null));
     var container =
-        new ContainerBuilder()
-            .withName(args.get(0))
-            .withImage(config.image())
-            .withImagePullPolicy(config.imagePullPolicy())
+        jobContainer(args.get(0), config.image(), config.imagePullPolicy(), config.memoryLimit())
             .withArgs(args)
             .withEnv(env)
             .withVolumeMounts(mounts)
-            .withTerminationMessagePolicy("FallbackToLogsOnError")
-            .withNewResources()
-            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
-            .withLimits(Map.of("memory", new Quantity(config.memoryLimit())))
-            .endResources()
-            .withNewSecurityContext()
-            .withAllowPrivilegeEscalation(false)
-            .withReadOnlyRootFilesystem(true)
-            .withRunAsNonRoot(true)
-            .withNewCapabilities()
-            .withDrop("ALL")
-            .endCapabilities()
-            .endSecurityContext()
             .build();
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
@@ -580,6 +564,32 @@ public final class BackupJobDesign {
         .withNewSeccompProfile()
         .withType("RuntimeDefault")
         .endSeccompProfile()
+        .endSecurityContext();
+  }
+
+  /**
+   * The container of a Job pod that runs the operator's image in one of its modes (backup, restore,
+   * fill-disk): small requests, a memory limit, a read-only root, no privilege, no capability; the
+   * caller adds its arguments, environment and mounts.
+   */
+  public static ContainerBuilder jobContainer(
+      String name, String image, String pullPolicy, String memoryLimit) {
+    return new ContainerBuilder()
+        .withName(name)
+        .withImage(image)
+        .withImagePullPolicy(pullPolicy)
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
+        .withLimits(Map.of("memory", new Quantity(memoryLimit)))
+        .endResources()
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
         .endSecurityContext();
   }
 
