@@ -52,20 +52,28 @@ public class VpsTermination {
   }
 
   /** The VM, its disk (DataVolume and PVC) and the safety copies restores kept of it. */
+  private static final String DATA_VOLUME_API = "cdi.kubevirt.io/v1beta1";
+
+  private static final String DATA_VOLUME = "DataVolume";
+
   private void addDiskTargets(List<Target> targets, OdooVps vps, String ns, String name) {
     var disk = VirtualMachineDesign.diskName(vps);
     targets.add(
         new Target(
             "VirtualMachine/" + name,
             () -> client.resources(VirtualMachine.class).inNamespace(ns).withName(name)));
-    targets.add(
-        new Target(
-            "DataVolume/" + disk,
-            () ->
-                client
-                    .genericKubernetesResources("cdi.kubevirt.io/v1beta1", "DataVolume")
-                    .inNamespace(ns)
-                    .withName(disk)));
+    // without CDI the kind is not served (the operator then makes the claim itself): nothing of
+    // it to delete, and asking for it would fail the whole termination
+    if (client.supports(DATA_VOLUME_API, DATA_VOLUME)) {
+      targets.add(
+          new Target(
+              "DataVolume/" + disk,
+              () ->
+                  client
+                      .genericKubernetesResources(DATA_VOLUME_API, DATA_VOLUME)
+                      .inNamespace(ns)
+                      .withName(disk)));
+    }
     targets.add(
         new Target(
             "PersistentVolumeClaim/" + disk,

@@ -291,8 +291,11 @@ class BackupOnNodeE2E {
     restore.setSpec(new OdooVpsRestoreSpec(VPS, backupId, POLICY));
     client.resource(restore).create();
     var name = BackupJobDesign.restoreJobName("back-to-monday");
+    // the restore waits until KubeVirt stopped the VM: it boots for real here, from bytes that
+    // hold no system, so nothing answers the ACPI shutdown and KubeVirt waits out the VM's
+    // termination grace period (120 s) before it kills it
     await()
-        .atMost(Duration.ofMinutes(2))
+        .atMost(Duration.ofMinutes(5))
         .ignoreExceptions()
         .until(
             () -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get() != null);
