@@ -196,21 +196,13 @@ class VpsOnNodeE2E {
     // password authentication is refused outright
     var refused =
         run(
-            List.of(
-                "ssh",
-                "-o",
-                "StrictHostKeyChecking=no",
-                "-o",
-                "UserKnownHostsFile=/dev/null",
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "PubkeyAuthentication=no",
-                "-o",
-                "PreferredAuthentications=password,keyboard-interactive",
-                "-o",
-                "ConnectTimeout=20",
-                "root@" + ip,
+            sshCommand(
+                List.of(
+                    "-o",
+                    "PubkeyAuthentication=no",
+                    "-o",
+                    "PreferredAuthentications=password,keyboard-interactive"),
+                ip,
                 "true"));
     assertThat(refused.code()).isNotZero();
     assertThat(refused.output()).contains("Permission denied (publickey)");
@@ -343,21 +335,10 @@ class VpsOnNodeE2E {
   private static String ssh(String ip, String command) throws Exception {
     var result =
         run(
-            List.of(
-                "ssh",
-                "-i",
-                InstalledChart.providerKeyFile().toString(),
-                "-o",
-                "StrictHostKeyChecking=no",
-                "-o",
-                "UserKnownHostsFile=/dev/null",
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "IdentitiesOnly=yes",
-                "-o",
-                "ConnectTimeout=20",
-                "root@" + ip,
+            sshCommand(
+                List.of(
+                    "-i", InstalledChart.providerKeyFile().toString(), "-o", "IdentitiesOnly=yes"),
+                ip,
                 command));
     assertThat(result.code()).as("ssh " + command + ": " + result.output()).isZero();
     return result.output();
@@ -377,6 +358,8 @@ class VpsOnNodeE2E {
             "BatchMode=yes",
             "-o",
             "ConnectTimeout=20",
+            "-o",
+            "LogLevel=ERROR",
             "root@" + ip,
             command));
     return line;
