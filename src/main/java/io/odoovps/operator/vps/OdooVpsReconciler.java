@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.config.OperatorConfig;
-import io.odoovps.operator.config.OperatorShutdown;
 import io.odoovps.operator.event.EventRecorder;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
@@ -99,6 +98,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   private final VpsGatherer gatherer;
   private final VpsDecision decision;
   private final VpsActions actions;
+  private final VpsFailure failure;
 
   /** Without metrics, for tests that do not read them. */
   public OdooVpsReconciler(OperatorConfig config, Clock clock, CustomerMailer mailer) {
@@ -130,6 +130,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     this.actions = new VpsActions(config, monitoring, clock, notices);
     this.gatherer = new VpsGatherer(actions.livePods(), traffic.meter(), config);
     this.decision = new VpsDecision(config, statusBuilder, clock);
+    this.failure = new VpsFailure(statusBuilder, metrics, clock);
   }
 
   @Override
@@ -187,8 +188,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     var plan = decision.plan(facts, outbox);
     var trafficStatus = traffic.measure(facts, plan.period(), events);
     actions.enforce(
-        context, allocated.address(), plan, trafficStatus.bandwidthMbps(), facts.disk());
-    actions.markDiskFilled(vps, facts.disk(), client, events, now);
+        context, allocated.address(), plan, trafficStatus.bandwidthMbps(), facts, events);
     actions.liveBandwidth(client, facts.pods(), trafficStatus.bandwidthMbps());
     plan.mitigationAlert()
         .ifPresent(alert -> actions.createMitigationState(vps, client, alert, events));
@@ -239,23 +239,10 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     return control;
   }
 
-  /** A failed pass: Ready False with the root cause, through the status builder, and a Warning. */
+  /** A failed pass: Ready False with the root cause, and a Warning ({@link VpsFailure}). */
   @Override
   public ErrorStatusUpdateControl<OdooVps> updateErrorStatus(
       OdooVps vps, Context<OdooVps> context, Exception e) {
-    if (OperatorShutdown.begun()) {
-      // the failure comes from the shutdown (informers stopped under the reconcile), not from
-      // the VPS: no error status, no Warning Event; the next leader reconciles it anyway
-      return ErrorStatusUpdateControl.noStatusUpdate();
-    }
-    metrics.failed();
-    var message = OdooVpsStatusBuilder.failure(e);
-    var next = statusBuilder.error(vps, message);
-    if (next.isEmpty()) {
-      return ErrorStatusUpdateControl.noStatusUpdate();
-    }
-    new EventRecorder(context.getClient(), clock)
-        .warning(vps, OdooVpsConditions.REASON_RECONCILE_ERROR, message);
-    return ErrorStatusUpdateControl.patchStatus(StatusPatches.withStatus(vps, next.get()));
+    return failure.report(vps, context.getClient(), e);
   }
 }

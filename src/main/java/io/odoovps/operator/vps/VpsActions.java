@@ -121,13 +121,18 @@ final class VpsActions {
     }
   }
 
-  /** Hands the plan to the dependents and reconciles the owned objects. */
+  /**
+   * Hands the plan to the dependents, reconciles the owned objects, then marks a disk claim whose
+   * fill Job succeeded.
+   */
   void enforce(
       Context<OdooVps> context,
       String ipv4,
       VpsDecision.Plan plan,
       int bandwidthMbps,
-      DiskFill disk) {
+      VpsFacts facts,
+      EventRecorder events) {
+    var disk = facts.disk();
     new Enforcement(
             ipv4,
             plan.confinement().halted(),
@@ -143,6 +148,7 @@ final class VpsActions {
             disk)
         .putInto(context);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    markDiskFilled(facts.vps(), disk, context.getClient(), events, facts.now());
   }
 
   /**
@@ -215,7 +221,7 @@ final class VpsActions {
    * The fill Job of the VPS's disk succeeded: mark the claim filled (a merge patch of that one
    * annotation), so that the VM boots from it and no Job ever fills it again.
    */
-  void markDiskFilled(
+  private void markDiskFilled(
       OdooVps vps, DiskFill disk, KubernetesClient client, EventRecorder events, Instant now) {
     if (!disk.justFilled()) {
       return;
