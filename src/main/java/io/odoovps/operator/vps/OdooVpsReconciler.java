@@ -243,6 +243,6 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
   @Override
   public ErrorStatusUpdateControl<OdooVps> updateErrorStatus(
       OdooVps vps, Context<OdooVps> context, Exception e) {
-    return failure.report(vps, context.getClient(), e);
+    return failure.report(vps, () -> context.getClient(), e);
   }
 }

@@ -6,6 +6,7 @@ import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.config.OperatorShutdown;
 import io.odoovps.operator.event.EventRecorder;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * A failed pass of {@link OdooVpsReconciler}: Ready False with the root cause, through the status
@@ -24,7 +25,8 @@ final class VpsFailure {
     this.clock = clock;
   }
 
-  ErrorStatusUpdateControl<OdooVps> report(OdooVps vps, KubernetesClient client, Exception e) {
+  ErrorStatusUpdateControl<OdooVps> report(
+      OdooVps vps, Supplier<KubernetesClient> client, Exception e) {
     if (OperatorShutdown.begun()) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -34,7 +36,7 @@ final class VpsFailure {
     if (next.isEmpty()) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    new EventRecorder(client, clock)
+    new EventRecorder(client.get(), clock)
         .warning(vps, OdooVpsConditions.REASON_RECONCILE_ERROR, message);
     return ErrorStatusUpdateControl.patchStatus(StatusPatches.withStatus(vps, next.get()));
   }
