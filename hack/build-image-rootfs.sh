@@ -27,13 +27,14 @@ ROOT_PACKAGE=openjdk-17-jre-headless
 # the Mozilla CAs the JDK trust store is made from (reached otherwise through ca-certificates-java)
 # qemu-utils: qemu-img, with which the fill Job of a disk claim turns a qcow2 provider image into
 # the raw disk.img KubeVirt boots (fill-disk, on clusters without CDI)
-ROOT_PACKAGES=("$ROOT_PACKAGE" ca-certificates qemu-utils)
+# openssh-client: ssh, with which the guest-command Jobs reach the guest's forced command
+ROOT_PACKAGES=("$ROOT_PACKAGE" ca-certificates qemu-utils openssh-client)
 JAVA_HOME_IN_IMAGE=/usr/lib/jvm/java-17-openjdk-amd64
 # Not unpacked, and their dependencies not followed:
 SKIP=(
   # run by maintainer scripts or package management only; nothing here runs those
   dpkg debconf cdebconf install-info tar util-linux util-linux-extra sysvinit-utils lsb-base
-  readline-common openssl java-common
+  readline-common openssl java-common adduser passwd
   # its postinst builds the JDK trust store with a java program; done below instead
   ca-certificates-java
   # fonts and X11 data for AWT; the operator is headless and draws nothing

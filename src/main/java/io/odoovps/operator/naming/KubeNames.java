@@ -10,15 +10,15 @@ public final class KubeNames {
 
   private KubeNames() {}
 
-  /**
-   * {@code name} if short enough, else a prefix and a hash of the whole, still unique; the prefix
-   * never ends with a dash or a dot, so a DNS-1123 name stays one.
-   */
   /** The DataVolume (and PVC) that holds a VPS's dedicated disk. */
   public static String diskClaim(String vps) {
     return vps + "-disk";
   }
 
+  /**
+   * {@code name} if short enough, else a prefix and a hash of the whole, still unique; the prefix
+   * never ends with a dash or a dot, so a DNS-1123 name stays one.
+   */
   public static String bounded(String name, int max) {
     if (name.length() <= max) {
       return name;

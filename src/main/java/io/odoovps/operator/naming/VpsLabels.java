@@ -23,6 +23,20 @@ public final class VpsLabels {
     return MANAGED_BY_SELECTOR + "," + VPS + "=" + vps + "," + COMPONENT + "=" + SAFETY_COPY;
   }
 
+  /** The component of the Jobs that run commands in a VPS's guest over SSH. */
+  public static final String GUEST_COMMAND = "guest-command";
+
+  /**
+   * Names the VPS on a guest-command pod. Not {@link #VPS}: the VPS's Service and policies select
+   * that label, and must not select the pod.
+   */
+  public static final String GUEST_COMMAND_FOR = "odoovps.io/guest-command-for";
+
+  /** The labels of the guest-command pods of {@code vps}, which its policies let in on TCP 22. */
+  public static Map<String, String> guestCommandPods(String vps) {
+    return Map.of(GUEST_COMMAND_FOR, vps, COMPONENT, GUEST_COMMAND, MANAGED_BY, OPERATOR);
+  }
+
   private VpsLabels() {}
 
   public static Map<String, String> of(OdooVps vps) {

@@ -4,11 +4,13 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.odoovps.operator.naming.VpsLabels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,7 @@ public final class FilterPolicyDesign {
     if (!admins.isEmpty()) {
       builder.addToIngress(new NetworkPolicyIngressRuleBuilder().withFrom(admins).build());
     }
+    builder.addToIngress(guestCommands(vps));
     var inbound = new ArrayList<NetworkPolicyPort>();
     if (rules.mitigationLevel() >= 2) {
       var services = PortRange.normalise(rules.servicePorts().stream().map(PortRange::of).toList());
@@ -81,6 +84,21 @@ public final class FilterPolicyDesign {
     outbound.addAll(ports("UDP", rules.allowedUdpEgress()));
     builder.addToEgress(new NetworkPolicyEgressRuleBuilder().withPorts(outbound).build());
     return builder.endSpec().build();
+  }
+
+  /** The operator's guest-command pods of the VPS, on SSH only (also while it is isolated). */
+  public static NetworkPolicyIngressRule guestCommands(String vps) {
+    return new NetworkPolicyIngressRuleBuilder()
+        .addNewFrom()
+        .withNewPodSelector()
+        .withMatchLabels(VpsLabels.guestCommandPods(vps))
+        .endPodSelector()
+        .endFrom()
+        .addNewPort()
+        .withProtocol("TCP")
+        .withPort(new IntOrString(22))
+        .endPort()
+        .build();
   }
 
   private static List<NetworkPolicyPeer> peers(List<String> cidrs) {

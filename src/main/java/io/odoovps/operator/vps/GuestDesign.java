@@ -25,6 +25,7 @@ public class GuestDesign {
   public static final String ADMIN = "odoo-admin";
   public static final String PROVIDER_SSH = "provider-ssh";
   public static final String CLOUD_INIT = "cloud-init";
+  public static final String COMMAND_KEY = "guest-command-key";
 
   /** The informer selectors of the two Secrets' dependents. */
   static final String PROVIDER_SSH_SELECTOR =
@@ -32,7 +33,11 @@ public class GuestDesign {
 
   static final String CLOUD_INIT_SELECTOR =
       VpsLabels.MANAGED_BY_SELECTOR + "," + SECRET_KIND_LABEL + "=" + CLOUD_INIT;
+  static final String COMMAND_KEY_SELECTOR =
+      VpsLabels.MANAGED_BY_SELECTOR + "," + SECRET_KIND_LABEL + "=" + COMMAND_KEY;
   public static final String USERNAME_KEY = "username";
+  public static final String PRIVATE_KEY_KEY = "ssh-privatekey";
+  public static final String PUBLIC_KEY_KEY = "ssh-publickey";
   public static final String PASSWORD_KEY = "password";
   public static final String AUTHORIZED_KEYS_KEY = "authorized_keys";
   public static final String USERDATA_KEY = "userdata";
@@ -59,6 +64,23 @@ public class GuestDesign {
     return vps.getMetadata().getName() + "-" + CLOUD_INIT;
   }
 
+  public static String commandKeySecretName(OdooVps vps) {
+    return vps.getMetadata().getName() + "-" + COMMAND_KEY;
+  }
+
+  /**
+   * The operator's key for the VPS's guest commands ({@link GuestCommandKey}); created once, never
+   * rotated (the guest learnt its public half at its first boot).
+   */
+  public Secret commandKeySecret(OdooVps vps) {
+    var key = GuestCommandKey.generate();
+    return secret(
+        vps,
+        commandKeySecretName(vps),
+        COMMAND_KEY,
+        Map.of(PRIVATE_KEY_KEY, key.privatePem(), PUBLIC_KEY_KEY, key.publicLine()));
+  }
+
   /** Fresh Odoo administrator credentials; created once, never rotated by a resync. */
   public Secret adminSecret(OdooVps vps) {
     return secret(
@@ -77,21 +99,24 @@ public class GuestDesign {
         Map.of(AUTHORIZED_KEYS_KEY, String.join("\n", keys) + (keys.isEmpty() ? "" : "\n")));
   }
 
-  public Secret cloudInitSecret(OdooVps vps, String adminLogin, String adminPassword) {
+  public Secret cloudInitSecret(
+      OdooVps vps, String adminLogin, String adminPassword, String commandKey) {
     return secret(
         vps,
         cloudInitSecretName(vps),
         CLOUD_INIT,
-        Map.of(USERDATA_KEY, userData(vps, adminLogin, adminPassword)));
+        Map.of(USERDATA_KEY, userData(vps, adminLogin, adminPassword, commandKey)));
   }
 
   /**
    * The cloud-init user data: the provisioning interface of the provider image (docs/guest.md).
    * cloud-init writes the admin credentials (root-only) and the Odoo settings, then runs the
    * image's `provision` script, which installs Odoo at the version from the repository, creates the
-   * database, sets the admin credentials, and only then lets the TLS proxy answer on 443.
+   * database, sets the admin credentials, and only then lets the TLS proxy answer on 443. The
+   * operator's command key goes to `/etc/odoo-vps/command-keys`, restricted to the image's
+   * `guest-command` (no shell, no forwarding).
    */
-  String userData(OdooVps vps, String adminLogin, String adminPassword) {
+  String userData(OdooVps vps, String adminLogin, String adminPassword, String commandKey) {
     var version = vps.getSpec().getOdoo().getVersion();
     var odoo = config.odoo();
     var repository = odoo.repository().replace("{version}", version);
@@ -125,6 +150,11 @@ public class GuestDesign {
             permissions: "0644"
             content: |
         %s
+          - path: /etc/odoo-vps/command-keys
+            owner: root:root
+            permissions: "0600"
+            content: |
+              restrict,command="/usr/lib/odoo-vps/guest-command" %s odoovps-operator
         runcmd:
           - [/usr/lib/odoo-vps/provision]
         """
@@ -139,7 +169,8 @@ public class GuestDesign {
                 .lines()
                 .map(l -> "          " + l)
                 .reduce((a, b) -> a + "\n" + b)
-                .orElse(""));
+                .orElse(""),
+            commandKey);
   }
 
   /** A value for a shell-sourced settings file: single-quoted, quotes escaped. */

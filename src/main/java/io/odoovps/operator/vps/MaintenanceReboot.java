@@ -18,6 +18,9 @@ final class MaintenanceReboot {
   /** How soon a request whose notice is not out yet is looked at again. */
   static final Duration NOTICE_RETRY = Duration.ofMinutes(5);
 
+  /** How soon a reboot that waits for the guest's updates is looked at again. */
+  static final Duration UPDATES_RECHECK = Duration.ofMinutes(1);
+
   private MaintenanceReboot() {}
 
   /** Whether the VM may be rebooted now: not while it is halted. */
@@ -57,14 +60,18 @@ final class MaintenanceReboot {
         Timestamps.format(now));
   }
 
-  /** When to look at the request again: its reboot time, or soon while its notice is not out. */
+  /**
+   * When to look at the request again: its reboot time, or soon while its notice is not out or
+   * while the reboot, past due, waits for the guest's updates (whose Job's end wakes it first).
+   */
   static Optional<Instant> wake(MaintenanceStatus status, Instant now) {
     if (status == null || status.done()) {
       return Optional.empty();
     }
-    return Optional.of(
-        status.scheduledFor() == null
-            ? now.plus(NOTICE_RETRY)
-            : Instant.parse(status.scheduledFor()));
+    if (status.scheduledFor() == null) {
+      return Optional.of(now.plus(NOTICE_RETRY));
+    }
+    var scheduled = Instant.parse(status.scheduledFor());
+    return Optional.of(scheduled.isAfter(now) ? scheduled : now.plus(UPDATES_RECHECK));
   }
 }

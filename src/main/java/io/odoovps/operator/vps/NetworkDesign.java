@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.naming.VpsLabels;
+import io.odoovps.operator.traffic.FilterPolicyDesign;
 import java.util.List;
 import java.util.Map;
 
@@ -101,6 +102,7 @@ public class NetworkDesign {
         .addNewIngress()
         .withFrom(admins)
         .endIngress()
+        .addToIngress(FilterPolicyDesign.guestCommands(vps.getMetadata().getName()))
         .addNewEgress()
         .withTo(admins)
         .endEgress()

@@ -22,11 +22,17 @@ public class OdooVpsCloudInitSecretDependentResource
         context
             .getSecondaryResource(Secret.class, OdooVpsAdminSecretDependentResource.NAME)
             .orElseThrow(() -> new IllegalStateException("the Odoo admin Secret is not there yet"));
+    var key =
+        context
+            .getSecondaryResource(Secret.class, OdooVpsCommandKeySecretDependentResource.NAME)
+            .orElseThrow(
+                () -> new IllegalStateException("the command key Secret is not there yet"));
     return Enforcement.of(context)
         .guestDesign()
         .cloudInitSecret(
             vps,
             GuestDesign.decoded(admin, GuestDesign.USERNAME_KEY),
-            GuestDesign.decoded(admin, GuestDesign.PASSWORD_KEY));
+            GuestDesign.decoded(admin, GuestDesign.PASSWORD_KEY),
+            GuestDesign.decoded(key, GuestDesign.PUBLIC_KEY_KEY));
   }
 }

@@ -46,9 +46,15 @@ import java.util.Objects;
           name = "provider-ssh-secret",
           type = OdooVpsProviderSshSecretDependentResource.class),
       @Dependent(
+          name = OdooVpsCommandKeySecretDependentResource.NAME,
+          type = OdooVpsCommandKeySecretDependentResource.class),
+      @Dependent(
           name = "cloud-init-secret",
           type = OdooVpsCloudInitSecretDependentResource.class,
-          dependsOn = OdooVpsAdminSecretDependentResource.NAME),
+          dependsOn = {
+            OdooVpsAdminSecretDependentResource.NAME,
+            OdooVpsCommandKeySecretDependentResource.NAME
+          }),
       @Dependent(name = "service", type = OdooVpsServiceDependentResource.class),
       @Dependent(
           name = "isolation-network-policy",
@@ -194,14 +200,9 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
         .ifPresent(alert -> actions.createMitigationState(vps, client, alert, events));
     // the VM as the workflow left it
     var observed = facts.withVm(context.getSecondaryResource(VirtualMachine.class));
-    if (VpsDecision.restartDue(observed, plan)) {
-      actions.restart(vps, client, events);
-    }
-    var access = actions.accessCodes(observed, context, allocated.address(), events);
-    var maintenance =
-        actions.maintain(
-            vps, decision.maintenance(facts), plan.confinement().halted(), client, events, now);
-    var acts = new VpsDecision.Acts(allocated, trafficStatus, access, maintenance);
+    var acts =
+        actions.onGuest(
+            observed, plan, decision.maintenance(facts), allocated, trafficStatus, context, events);
     var pass = decision.measured(observed, plan, acts);
     metrics.measured(vps, pass, traffic.bytesUsed(vps.getMetadata().getUid()));
     return pass;

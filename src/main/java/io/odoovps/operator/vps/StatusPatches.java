@@ -26,6 +26,7 @@ final class StatusPatches {
     copy.setSupport(status.getSupport());
     copy.setAvailability(status.getAvailability());
     copy.setMaintenance(status.getMaintenance());
+    copy.setGuest(status.getGuest());
     copy.setTraffic(status.getTraffic());
     copy.setContractEnd(status.getContractEnd());
     copy.setNotices(status.getNotices());

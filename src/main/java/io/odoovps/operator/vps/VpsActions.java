@@ -14,11 +14,13 @@ import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.api.v1alpha1.odoovps.TrafficStatus;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.config.OperatorNamespace;
 import io.odoovps.operator.contract.MaintenanceWindow;
 import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.event.EventRecorder;
+import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.monitoring.AlertRuleDesign;
 import io.odoovps.operator.monitoring.MonitoringConfig;
 import io.odoovps.operator.naming.VpsLabels;
@@ -53,6 +55,7 @@ final class VpsActions {
   private final NetworkDesign networkDesign;
   private final AlertRuleDesign alertRuleDesign;
   private final Map<String, String> liveAnnotations;
+  private final VpsGuestCommands guestCommands;
 
   VpsActions(
       OperatorConfig config, MonitoringConfig monitoring, Clock clock, CustomerNotices notices) {
@@ -66,6 +69,7 @@ final class VpsActions {
     this.networkDesign = new NetworkDesign(config);
     this.alertRuleDesign = new AlertRuleDesign(monitoring);
     this.liveAnnotations = new TreeMap<>(config.traffic().liveAnnotations());
+    this.guestCommands = new VpsGuestCommands(config);
   }
 
   boolean livePods() {
@@ -268,13 +272,41 @@ final class VpsActions {
   }
 
   /**
+   * What a pass does to the guest, on the VM as the workflow left it: the restart KubeVirt needs,
+   * the access codes, the guest command due ({@link GuestCommands}), the maintenance step.
+   */
+  VpsDecision.Acts onGuest(
+      VpsFacts observed,
+      VpsDecision.Plan plan,
+      MaintenanceWindow.Step step,
+      IPv4Allocator.Result.Allocated allocated,
+      TrafficStatus traffic,
+      Context<OdooVps> context,
+      EventRecorder events) {
+    var vps = observed.vps();
+    var client = context.getClient();
+    if (VpsDecision.restartDue(observed, plan)) {
+      restart(vps, client, events);
+    }
+    var access = accessCodes(observed, context, allocated.address(), events);
+    var commands =
+        guestCommands.run(
+            observed, step, plan.confinement().halted(), access.sentAt() != null, client, events);
+    var maintenance =
+        maintain(vps, step, plan.confinement().halted(), commands, client, events, observed.now());
+    return new VpsDecision.Acts(allocated, traffic, access, maintenance, commands.status());
+  }
+
+  /**
    * Carries out the maintenance step due: the customer's notice first; the reboot once the notice
-   * period has passed ({@link MaintenanceReboot} gates it).
+   * period has passed ({@link MaintenanceReboot} gates it) and the guest installed its security
+   * updates (when its VM was ready to run them).
    */
   MaintenanceStatus maintain(
       OdooVps vps,
       MaintenanceWindow.Step step,
       boolean halted,
+      GuestCommands.Outcome commands,
       KubernetesClient client,
       EventRecorder events,
       Instant now) {
@@ -314,6 +346,9 @@ final class VpsActions {
         return MaintenanceReboot.noticeSent(status, now, rebootAt);
       }
       case REBOOT -> {
+        if (commands.updatesPending()) {
+          return status;
+        }
         var rebooted = MaintenanceReboot.mayReboot(halted) && guest.reboot(vps, client);
         events.normal(
             vps,

@@ -2,6 +2,7 @@ package io.odoovps.operator.vps;
 
 import io.odoovps.operator.api.v1alpha1.odoovps.BillingStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.ContractEndStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.GuestStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
@@ -82,7 +83,8 @@ final class VpsDecision {
       IPv4Allocator.Result.Allocated allocated,
       TrafficStatus traffic,
       VpsActions.AccessCodes accessCodes,
-      MaintenanceStatus maintenance) {
+      MaintenanceStatus maintenance,
+      GuestStatus guest) {
 
     String accessCodesSentAt() {
       return accessCodes.sentAt();
@@ -190,6 +192,7 @@ final class VpsDecision {
             SupportMinutes.of(facts.tickets(), period.start(), period.end()),
             Availability.next(previous.getAvailability(), downtime.down(), now),
             acts.maintenance(),
+            acts.guest(),
             acts.traffic(),
             plan.contractEnd(),
             BackupCoverage.of(
@@ -299,6 +302,7 @@ final class VpsDecision {
     status.setSupport(kept(sections.support(), before, OdooVpsStatus::getSupport));
     status.setAvailability(kept(sections.availability(), before, OdooVpsStatus::getAvailability));
     status.setMaintenance(kept(sections.maintenance(), before, OdooVpsStatus::getMaintenance));
+    status.setGuest(kept(sections.guest(), before, OdooVpsStatus::getGuest));
     status.setTraffic(kept(sections.traffic(), before, OdooVpsStatus::getTraffic));
     ContractSections.apply(vps, status, sections, now);
     var events = new PendingEvents(clock);

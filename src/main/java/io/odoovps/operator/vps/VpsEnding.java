@@ -166,6 +166,7 @@ class VpsEnding {
     next.setSupport(prior.getSupport());
     next.setAvailability(prior.getAvailability());
     next.setMaintenance(prior.getMaintenance());
+    next.setGuest(prior.getGuest());
     next.setTraffic(prior.getTraffic());
     next.setContractEnd(prior.getContractEnd());
     next.setBackup(prior.getBackup());

@@ -1,6 +1,7 @@
 package io.odoovps.operator.vps;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param reading empty when no traffic meter is configured or Prometheus has no series
  * @param pods empty unless live bandwidth annotations are configured
  * @param disk the disk claim and its fill Job, when the operator (not CDI) makes the disk
+ * @param commandJobs the VPS's guest-command Jobs ({@link GuestCommands})
  */
 record VpsFacts(
     OdooVps vps,
@@ -33,7 +35,8 @@ record VpsFacts(
     List<BackupPolicy> policies,
     Optional<PrometheusTraffic.Reading> reading,
     List<Pod> pods,
-    DiskFill disk) {
+    DiskFill disk,
+    List<Job> commandJobs) {
 
   /** The status the pass starts from (an empty one for a new VPS). */
   OdooVpsStatus previous() {
@@ -45,9 +48,24 @@ record VpsFacts(
         .orElse(false);
   }
 
+  /** The guest-command Job of that name, as the cache holds it. */
+  Optional<Job> commandJob(String name) {
+    return commandJobs.stream().filter(j -> name.equals(j.getMetadata().getName())).findFirst();
+  }
+
   /** The same facts with the VM as the workflow left it. */
   VpsFacts withVm(Optional<VirtualMachine> current) {
     return new VpsFacts(
-        vps, now, current, mitigation, tickets, restoring, policies, reading, pods, disk);
+        vps,
+        now,
+        current,
+        mitigation,
+        tickets,
+        restoring,
+        policies,
+        reading,
+        pods,
+        disk,
+        commandJobs);
   }
 }

@@ -48,6 +48,8 @@ final class VpsGatherer {
   static final String POD_EVENT_SOURCE = "vm-pods";
   static final String TRAFFIC_EVENT_SOURCE = "traffic";
   static final String POLICY_EVENT_SOURCE = "backup-policies";
+  static final String COMMAND_JOB_EVENT_SOURCE = "guest-command-jobs";
+  static final String FILL_JOB_EVENT_SOURCE = "disk-fill-job";
 
   private final boolean livePods;
   private final TrafficMeter meter;
@@ -101,6 +103,19 @@ final class VpsGatherer {
         byVps(context, SupportTicket.class, TICKET_EVENT_SOURCE, t -> t.getSpec().getVps()));
     sources.add(
         byVps(context, MitigationState.class, MITIGATION_EVENT_SOURCE, m -> m.getSpec().getVps()));
+    // the guest-command Jobs, owned by their VPS
+    sources.add(
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Job.class, OdooVps.class)
+                .withName(COMMAND_JOB_EVENT_SOURCE)
+                .withLabelSelector(
+                    VpsLabels.MANAGED_BY_SELECTOR
+                        + ","
+                        + VpsLabels.COMPONENT
+                        + "="
+                        + GuestCommandJobDesign.COMPONENT)
+                .build(),
+            context));
     if (livePods) {
       sources.add(pods(context));
     }
@@ -186,8 +201,15 @@ final class VpsGatherer {
             ? new DiskFill(
                 true,
                 context.getSecondaryResource(PersistentVolumeClaim.class),
-                context.getSecondaryResource(Job.class))
-            : DiskFill.BY_CDI);
+                context.getSecondaryResource(Job.class, FILL_JOB_EVENT_SOURCE))
+            : DiskFill.BY_CDI,
+        context
+            .getSecondaryResourcesAsStream(Job.class)
+            .filter(
+                j ->
+                    GuestCommandJobDesign.COMPONENT.equals(
+                        j.getMetadata().getLabels().get(VpsLabels.COMPONENT)))
+            .toList());
   }
 
   /** The BackupPolicies of the VPS's namespace. */

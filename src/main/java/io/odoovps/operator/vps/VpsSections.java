@@ -2,6 +2,7 @@ package io.odoovps.operator.vps;
 
 import io.odoovps.operator.api.v1alpha1.odoovps.AvailabilityStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.ContractEndStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.GuestStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.SupportStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.TrafficStatus;
@@ -16,8 +17,10 @@ record VpsSections(
     SupportStatus support,
     AvailabilityStatus availability,
     MaintenanceStatus maintenance,
+    GuestStatus guest,
     TrafficStatus traffic,
     ContractEndStatus contractEnd,
     BackupCoverage.Outcome backup) {
-  static final VpsSections KEPT = new VpsSections(false, false, null, null, null, null, null, null);
+  static final VpsSections KEPT =
+      new VpsSections(false, false, null, null, null, null, null, null, null);
 }

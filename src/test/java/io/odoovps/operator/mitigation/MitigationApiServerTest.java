@@ -364,7 +364,10 @@ class MitigationApiServerTest extends VpsOperatorTestBase {
                     r ->
                         r.getFrom() != null
                             && r.getFrom().stream()
-                                .anyMatch(f -> "203.0.113.0/24".equals(f.getIpBlock().getCidr()))));
+                                .anyMatch(
+                                    f ->
+                                        f.getIpBlock() != null
+                                            && "203.0.113.0/24".equals(f.getIpBlock().getCidr()))));
 
     // 27 h later the attack still fires: the end request is still refused, for that reason
     clock.advance(Duration.ofHours(27));

@@ -167,4 +167,38 @@ public abstract class VpsOperatorTestBase {
         .withName(name)
         .get();
   }
+
+  /**
+   * Plays kube-controller-manager's Job controller for a Job whose pod this control plane cannot
+   * run (a guest command needs a guest: `make e2e` runs them on a node): its final status.
+   */
+  protected void finishJob(String name, boolean succeeded) {
+    var now = io.odoovps.operator.contract.Timestamps.format(clock.instant());
+    var status =
+        new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
+            .withStartTime(now)
+            .withConditions(
+                new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
+                    .withType(succeeded ? "SuccessCriteriaMet" : "FailureTarget")
+                    .withStatus("True")
+                    .withLastTransitionTime(now)
+                    .build(),
+                new io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder()
+                    .withType(succeeded ? "Complete" : "Failed")
+                    .withStatus("True")
+                    .withLastTransitionTime(now)
+                    .build());
+    if (succeeded) {
+      status.withSucceeded(1).withCompletionTime(now);
+    } else {
+      status.withFailed(1);
+    }
+    var job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+    job.setStatus(status.build());
+    client.resource(job).updateStatus();
+  }
+
+  protected io.fabric8.kubernetes.api.model.batch.v1.Job job(String name) {
+    return client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+  }
 }

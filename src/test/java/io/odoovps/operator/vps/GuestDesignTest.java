@@ -36,8 +36,20 @@ class GuestDesignTest {
     assertThat(data.get("runcmd").get(0).get(0).asText()).isEqualTo("/usr/lib/odoo-vps/provision");
     // the password is in the root-only file and nowhere else
     var text =
-        new GuestDesign(TestConfig.defaults()).userData(vps(), "owner@acme.example", "s3cret-Pass");
+        new GuestDesign(TestConfig.defaults())
+            .userData(vps(), "owner@acme.example", "s3cret-Pass", "ecdsa-sha2-nistp256 AAAAtest");
     assertThat(text.split("s3cret-Pass", -1)).hasSize(2);
+  }
+
+  @Test
+  void theOperatorsCommandKeyIsRootOnlyAndForcedToTheGuestCommand() throws Exception {
+    var keys = file(userData(TestConfig.defaults()), "/etc/odoo-vps/command-keys");
+    assertThat(keys.get("permissions").asText()).isEqualTo("0600");
+    assertThat(keys.get("owner").asText()).isEqualTo("root:root");
+    assertThat(keys.get("content").asText())
+        .isEqualTo(
+            "restrict,command=\"/usr/lib/odoo-vps/guest-command\" ecdsa-sha2-nistp256 AAAAtest"
+                + " odoovps-operator\n");
   }
 
   @Test
@@ -81,7 +93,9 @@ class GuestDesignTest {
   }
 
   private JsonNode userData(io.odoovps.operator.config.OperatorConfig config) throws Exception {
-    var text = new GuestDesign(config).userData(vps(), "owner@acme.example", "s3cret-Pass");
+    var text =
+        new GuestDesign(config)
+            .userData(vps(), "owner@acme.example", "s3cret-Pass", "ecdsa-sha2-nistp256 AAAAtest");
     assertThat(text).startsWith("#cloud-config\n");
     return YAML.readTree(text);
   }

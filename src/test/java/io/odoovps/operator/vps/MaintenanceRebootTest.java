@@ -90,6 +90,11 @@ class MaintenanceRebootTest {
             new MaintenanceStatus(
                 REQUESTED, "2026-03-10T09:00:00Z", "2026-03-11T09:00:00Z", null, null, null),
             Optional.of(Instant.parse("2026-03-11T09:00:00Z"))),
+        // past due and not done: it waits for the guest's updates, looked at again soon
+        Arguments.of(
+            new MaintenanceStatus(
+                REQUESTED, "2026-03-09T09:00:00Z", "2026-03-10T09:00:00Z", null, null, null),
+            Optional.of(NOW.plus(MaintenanceReboot.UPDATES_RECHECK))),
         Arguments.of(
             new MaintenanceStatus(
                 REQUESTED,

@@ -159,13 +159,21 @@ class OdooVpsLifecycleApiServerTest extends VpsOperatorTestBase {
     assertThat(policy.getSpec().getPodSelector().getMatchLabels())
         .containsEntry(VpsLabels.VPS, "hacked");
     assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
-    assertThat(policy.getSpec().getIngress())
+    // the provider's networks, and the operator's guest-command pods of this VPS on SSH
+    assertThat(policy.getSpec().getIngress()).hasSize(2);
+    assertThat(policy.getSpec().getIngress().get(0).getFrom())
+        .extracting(p -> p.getIpBlock().getCidr())
+        .containsExactly("10.0.0.0/8");
+    var commands = policy.getSpec().getIngress().get(1);
+    assertThat(commands.getFrom())
         .singleElement()
         .satisfies(
-            rule ->
-                assertThat(rule.getFrom())
-                    .extracting(p -> p.getIpBlock().getCidr())
-                    .containsExactly("10.0.0.0/8"));
+            p ->
+                assertThat(p.getPodSelector().getMatchLabels())
+                    .isEqualTo(VpsLabels.guestCommandPods("hacked")));
+    assertThat(commands.getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(22));
     assertThat(policy.getSpec().getEgress())
         .singleElement()
         .satisfies(

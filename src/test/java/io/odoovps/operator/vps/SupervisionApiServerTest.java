@@ -61,12 +61,27 @@ class SupervisionApiServerTest extends VpsOperatorTestBase {
     assertThat(vmInstance("alpha")).as("no reboot before the notice period").isNotNull();
 
     clock.advance(Duration.ofHours(1));
+    // due: the guest installs its security updates first, the reboot waits for them
+    var updates =
+        "alpha-updates-" + java.time.Instant.parse("2026-03-01T10:00:00Z").getEpochSecond();
+    await().atMost(Duration.ofSeconds(30)).until(() -> job(updates) != null);
+    assertThat(job(updates).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .endsWith("root@alpha." + namespace + ".svc", "maintenance");
+    assertThat(eventReasons("alpha")).contains("GuestCommandStarted");
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(vmInstance("alpha")).as("no reboot while the updates run").isNotNull();
+    assertThat(vps("alpha").getStatus().getMaintenance().doneAt()).isNull();
+
+    finishJob(updates, true);
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
         .untilAsserted(
             () -> {
               assertThat(vmInstance("alpha")).as("rebooted").isNull();
+              var guest = vps("alpha").getStatus().getGuest();
+              assertThat(guest.updatedAt()).isEqualTo("2026-03-02T10:00:00Z");
+              assertThat(guest.lastCommand()).isEqualTo(updates);
               var m = vps("alpha").getStatus().getMaintenance();
               assertThat(m.rebootedAt()).isEqualTo("2026-03-02T10:00:00Z");
               assertThat(m.doneAt()).isEqualTo("2026-03-02T10:00:00Z");
@@ -90,6 +105,61 @@ class SupervisionApiServerTest extends VpsOperatorTestBase {
                 .filter(m -> m.body().contains("2026-03-02T10:00:00Z")))
         .as("one notice per request")
         .hasSize(1);
+  }
+
+  @Test
+  void aVersionChangeRunsTheUpgradeInTheGuestAndTheStatusFollowsItsJob() {
+    create(VpsFixtures.vps(namespace, "alpha"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> vm("alpha") != null);
+    markVmReady("alpha");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertThat(vps("alpha").getStatus().getGuest().odooVersion()).isEqualTo("17.0"));
+    assertThat(job("alpha-upgrade-18-0")).isNull();
+
+    editSpec("alpha", v -> v.getSpec().getOdoo().setVersion("18.0"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> job("alpha-upgrade-18-0") != null);
+    assertThat(job("alpha-upgrade-18-0").getMetadata().getAnnotations())
+        .containsEntry("odoovps.io/guest-command", "upgrade-odoo 18.0");
+
+    // it fails in the guest: the VPS keeps 17.0, says why, and does not run it again by itself
+    finishJob("alpha-upgrade-18-0", false);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var guest = vps("alpha").getStatus().getGuest();
+              assertThat(guest.odooVersion()).isEqualTo("17.0");
+              assertThat(guest.problem()).startsWith("upgrade-odoo 18.0 failed in the guest");
+            });
+    assertThat(eventReasons("alpha")).contains("GuestCommandFailed");
+    var failed = job("alpha-upgrade-18-0").getMetadata().getUid();
+
+    // support deletes the Job: the upgrade runs again, and succeeds
+    client
+        .resource(job("alpha-upgrade-18-0"))
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+        .delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                job("alpha-upgrade-18-0") != null
+                    && !failed.equals(job("alpha-upgrade-18-0").getMetadata().getUid()));
+    finishJob("alpha-upgrade-18-0", true);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(vps("alpha").getStatus().getGuest())
+                    .isEqualTo(
+                        new io.odoovps.operator.api.v1alpha1.odoovps.GuestStatus(
+                            "18.0", null, "alpha-upgrade-18-0", null)));
+    assertThat(eventReasons("alpha")).contains("GuestCommandDone");
   }
 
   @Test

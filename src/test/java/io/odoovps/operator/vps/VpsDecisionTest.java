@@ -66,7 +66,8 @@ class VpsDecisionTest {
         List.of(),
         Optional.empty(),
         List.of(),
-        DiskFill.BY_CDI);
+        DiskFill.BY_CDI,
+        List.of());
   }
 
   private static VpsFacts facts(OdooVps vps, Optional<VirtualMachine> vm) {
@@ -235,6 +236,7 @@ class VpsDecisionTest {
             new IPv4Allocator.Result.Allocated("192.0.2.7", null),
             null,
             new VpsActions.AccessCodes("2026-03-01T00:00:00Z", null),
+            null,
             null);
     var pass = decision.measured(facts, plan, acts);
     assertThat(pass.down()).isTrue();
@@ -258,6 +260,7 @@ class VpsDecisionTest {
             new IPv4Allocator.Result.Allocated("192.0.2.7", null),
             null,
             new VpsActions.AccessCodes(null, null),
+            null,
             null);
     var outbox = outbox();
     var verdict = decision.status(decision.measured(facts, plan, acts), outbox, NOW);

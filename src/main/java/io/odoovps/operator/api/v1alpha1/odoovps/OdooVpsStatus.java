@@ -45,6 +45,8 @@ public class OdooVpsStatus {
 
   private MaintenanceStatus maintenance;
 
+  private GuestStatus guest;
+
   private TrafficStatus traffic;
 
   @JsonPropertyDescription(
@@ -89,6 +91,14 @@ public class OdooVpsStatus {
 
   public void setTraffic(TrafficStatus traffic) {
     this.traffic = traffic;
+  }
+
+  public GuestStatus getGuest() {
+    return guest;
+  }
+
+  public void setGuest(GuestStatus guest) {
+    this.guest = guest;
   }
 
   public MaintenanceStatus getMaintenance() {
@@ -222,6 +232,7 @@ public class OdooVpsStatus {
         && Objects.equals(support, s.support)
         && Objects.equals(availability, s.availability)
         && Objects.equals(maintenance, s.maintenance)
+        && Objects.equals(guest, s.guest)
         && Objects.equals(traffic, s.traffic)
         && Objects.equals(contractEnd, s.contractEnd)
         && Objects.equals(notices, s.notices)

@@ -1,0 +1,40 @@
+package io.odoovps.operator.vps;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.naming.VpsLabels;
+
+/**
+ * The operator's SSH key for the VPS's guest commands ({@link GuestCommandKey}). Created once and
+ * never updated, like the admin credentials: the guest installed its public half at first boot.
+ */
+@KubernetesDependent(
+    informer =
+        @Informer(
+            labelSelector =
+                VpsLabels.MANAGED_BY_SELECTOR
+                    + ","
+                    + GuestDesign.SECRET_KIND_LABEL
+                    + "="
+                    + GuestDesign.COMMAND_KEY))
+public class OdooVpsCommandKeySecretDependentResource
+    extends KubernetesDependentResource<Secret, OdooVps>
+    implements Creator<Secret, OdooVps>, GarbageCollected<OdooVps> {
+
+  public static final String NAME = "guest-command-key";
+
+  public OdooVpsCommandKeySecretDependentResource() {
+    super(Secret.class);
+  }
+
+  @Override
+  protected Secret desired(OdooVps vps, Context<OdooVps> context) {
+    return Enforcement.of(context).guestDesign().commandKeySecret(vps);
+  }
+}
