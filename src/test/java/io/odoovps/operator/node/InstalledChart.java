@@ -95,6 +95,7 @@ final class InstalledChart {
             imagePullPolicy: Never
         extraConfig:
           odoovps.vm.upgrade-on-first-boot: "false"
+          odoovps.deadlines.maintenance-notice: "30s"
         secrets:
           webhookToken: %s
         resources:

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.PlanSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.SuspensionSpec;
@@ -210,6 +211,110 @@ class VpsOnNodeE2E {
 
   @Test
   @Order(3)
+  void aVersionChangeUpgradesOdooInTheGuestThroughTheOperatorsRestrictedKey() throws Exception {
+    assertThat(vps().getStatus().getGuest().odooVersion()).isEqualTo("17.0");
+    var start = Instant.now();
+    edit(v -> v.getSpec().getOdoo().setVersion("18.0"));
+    await()
+        .atMost(BOOT_BOUND)
+        .pollInterval(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              var guest = vps().getStatus().getGuest();
+              assertThat(guest.problem()).isNull();
+              assertThat(guest.odooVersion()).isEqualTo("18.0");
+            });
+    figures.add(
+        "version change 17.0 -> 18.0 to status.guest 18.0: "
+            + seconds(start, Instant.now())
+            + " s");
+    var job =
+        client.batch().v1().jobs().inNamespace(namespace).withName(VPS + "-upgrade-18-0").get();
+    assertThat(job.getStatus().getSucceeded()).isEqualTo(1);
+    var ip = address();
+    assertThat(ssh(ip, "dpkg-query -W -f='${Version}' odoo")).startsWith("18.0");
+    assertThat(ssh(ip, "cat /var/log/odoo-vps/commands.log")).contains("upgrade-odoo 18.0: exit 0");
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(https(ip, "/web/login").body()).contains("18.0").doesNotContain("17.0"));
+
+    // the operator's key runs the image's commands and nothing else: no shell
+    var key = Files.createTempFile(volumes, "command-key", "");
+    Files.writeString(
+        key,
+        GuestDesign.decoded(
+            client
+                .secrets()
+                .inNamespace(namespace)
+                .withName(GuestDesign.commandKeySecretName(vps()))
+                .get(),
+            GuestDesign.PRIVATE_KEY_KEY));
+    Files.setPosixFilePermissions(
+        key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    var shell =
+        run(sshCommand(List.of("-i", key.toString(), "-o", "IdentitiesOnly=yes"), ip, "id -u"));
+    assertThat(shell.code()).isEqualTo(2);
+    assertThat(shell.output()).contains("refused: 'id -u'");
+    var status =
+        run(sshCommand(List.of("-i", key.toString(), "-o", "IdentitiesOnly=yes"), ip, "status"));
+    assertThat(status.code()).isZero();
+    assertThat(status.output()).contains("\"odoo_version\": \"18.0\"");
+  }
+
+  @Test
+  @Order(4)
+  void aMaintenanceRequestIsEmailedThenTheGuestInstallsItsUpdatesThenTheVmReboots()
+      throws Exception {
+    var ip = address();
+    var bootBefore = ssh(ip, "cat /proc/sys/kernel/random/boot_id").strip();
+    var mails = InstalledChart.mailbox().receivedBy(CUSTOMER).size();
+    var start = Instant.now();
+    edit(
+        v ->
+            v.getSpec()
+                .setMaintenance(
+                    new MaintenanceSpec(
+                        io.odoovps.operator.contract.Timestamps.format(start),
+                        null,
+                        "security updates (end-to-end test)")));
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () -> assertThat(InstalledChart.mailbox().receivedBy(CUSTOMER)).hasSize(mails + 1));
+    assertThat(InstalledChart.mailbox().receivedBy(CUSTOMER).get(mails).body())
+        .contains(vps().getStatus().getMaintenance().scheduledFor());
+    await()
+        .atMost(BOOT_BOUND)
+        .pollInterval(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              var status = vps().getStatus();
+              assertThat(status.getMaintenance().rebootedAt()).isNotNull();
+              assertThat(status.getGuest().updatedAt()).isNotNull();
+            });
+    var rebooted = Instant.now();
+    var guest = vps().getStatus().getGuest();
+    assertThat(guest.problem()).as("the updates ran in the guest").isNull();
+    figures.add(
+        "maintenance request to reboot (notice, updates): " + seconds(start, rebooted) + " s");
+    assertThat(Instant.parse(guest.updatedAt()))
+        .as("the updates came before the reboot")
+        .isBeforeOrEqualTo(Instant.parse(vps().getStatus().getMaintenance().rebootedAt()));
+    await().atMost(BOOT_BOUND).pollInterval(Duration.ofSeconds(5)).until(VpsOnNodeE2E::ready);
+    figures.add("maintenance reboot to Odoo answering: " + seconds(rebooted, Instant.now()) + " s");
+    var after = address();
+    assertThat(ssh(after, "cat /proc/sys/kernel/random/boot_id").strip())
+        .as("a new boot")
+        .isNotEqualTo(bootBefore);
+    assertThat(ssh(after, "cat /var/log/odoo-vps/updates.log")).contains("maintenance: finished");
+    assertThat(ssh(after, "cat /var/log/odoo-vps/commands.log")).contains("maintenance: exit 0");
+  }
+
+  @Test
+  @Order(5)
   void suspensionStopsTheVmAndResumingBootsItAgain() throws Exception {
     edit(v -> v.getSpec().setSuspension(new SuspensionSpec("unpaid invoice (end-to-end test)")));
     await()
@@ -225,7 +330,7 @@ class VpsOnNodeE2E {
   }
 
   @Test
-  @Order(4)
+  @Order(6)
   void terminationDeletesTheVmTheDiskAndTheSecrets() {
     edit(v -> v.getSpec().setTermination(new TerminationSpec(VPS)));
     await()
