@@ -16,7 +16,7 @@ import java.util.Optional;
  * maintenance reboot. Pure; {@link GuestCommandJobDesign} makes the Job, {@link VpsActions} creates
  * it. One command at a time; a command whose Job failed is not retried until the Job is deleted.
  */
-final class GuestCommands {
+public final class GuestCommands {
 
   /** The kinds of command. */
   enum Kind {
@@ -43,6 +43,17 @@ final class GuestCommands {
 
   private GuestCommands() {}
 
+  /** The Job that upgrades {@code vps}'s guest to {@code version}: one per version. */
+  public static String upgradeJobName(String vps, String version) {
+    return KubeNames.bounded(vps + "-upgrade-" + version.replace('.', '-'), JOB_NAME_MAX);
+  }
+
+  /** The Job of the updates before the maintenance reboot requested at {@code requestedAt}. */
+  public static String updatesJobName(String vps, String requestedAt) {
+    return KubeNames.bounded(
+        vps + "-updates-" + Timestamps.parse(requestedAt).getEpochSecond(), JOB_NAME_MAX);
+  }
+
   /**
    * The guest section a pass starts from: once the guest is provisioned (its access codes went
    * out), it runs the spec's version of that time.
@@ -64,19 +75,13 @@ final class GuestCommands {
     if (maintenance.action() == MaintenanceWindow.Action.REBOOT) {
       var requested = maintenance.status().requestedAt();
       return Optional.of(
-          new Command(
-              Kind.UPDATES,
-              KubeNames.bounded(
-                  name + "-updates-" + Timestamps.parse(requested).getEpochSecond(), JOB_NAME_MAX),
-              List.of("maintenance")));
+          new Command(Kind.UPDATES, updatesJobName(name, requested), List.of("maintenance")));
     }
     var version = vps.getSpec().getOdoo().getVersion();
     if (guest != null && guest.odooVersion() != null && !version.equals(guest.odooVersion())) {
       return Optional.of(
           new Command(
-              Kind.UPGRADE,
-              KubeNames.bounded(name + "-upgrade-" + version.replace('.', '-'), JOB_NAME_MAX),
-              List.of("upgrade-odoo", version)));
+              Kind.UPGRADE, upgradeJobName(name, version), List.of("upgrade-odoo", version)));
     }
     return Optional.empty();
   }

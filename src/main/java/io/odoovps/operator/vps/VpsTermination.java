@@ -99,7 +99,8 @@ public class VpsTermination {
         List.of(
             GuestDesign.adminSecretName(vps),
             GuestDesign.providerSshSecretName(vps),
-            GuestDesign.cloudInitSecretName(vps))) {
+            GuestDesign.cloudInitSecretName(vps),
+            GuestDesign.commandKeySecretName(vps))) {
       targets.add(
           new Target(
               "Secret/" + secret,

@@ -10,6 +10,7 @@ import io.odoovps.operator.testing.TestConfig;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.traffic.CiliumPolicyDesign;
 import io.odoovps.operator.traffic.FilterPolicyDesign;
+import io.odoovps.operator.vps.GuestCommands;
 import io.odoovps.operator.vps.GuestDesign;
 import io.odoovps.operator.vps.NetworkDesign;
 import io.odoovps.operator.vps.VirtualMachineDesign;
@@ -63,6 +64,9 @@ class DerivedNamesTest {
     names.put("export pod virt-export-pod-<export>", "virt-export-pod-" + export);
     names.put("export token Secret", BackupJobDesign.exportTokenSecretName(policy, vpsName));
     names.put("rollback Job", BackupJobDesign.rollbackJobName(restore));
+    names.put("guest-command upgrade Job", GuestCommands.upgradeJobName(vpsName, "18.0"));
+    names.put(
+        "guest-command updates Job", GuestCommands.updatesJobName(vpsName, "2026-03-01T10:00:00Z"));
     return names;
   }
 
@@ -73,6 +77,7 @@ class DerivedNamesTest {
     names.put("Secret odoo-admin", GuestDesign.adminSecretName(vps));
     names.put("Secret provider-ssh", GuestDesign.providerSshSecretName(vps));
     names.put("Secret cloud-init", GuestDesign.cloudInitSecretName(vps));
+    names.put("Secret guest-command-key", GuestDesign.commandKeySecretName(vps));
     names.put("isolation NetworkPolicy", NetworkDesign.isolationPolicyName(vps));
     names.put("traffic NetworkPolicy", FilterPolicyDesign.name(vpsName));
     names.put("PrometheusRule", AlertRuleDesign.ruleName(vps));

@@ -359,7 +359,10 @@ class VpsOnNodeE2E {
                           .inNamespace(namespace)
                           .withLabel("odoovps.io/vps", VPS)
                           .list()
-                          .getItems())
+                          .getItems()
+                          .stream()
+                          .map(secret -> secret.getMetadata().getName()))
+                  .as("the VPS's Secrets (names only: never their data in a log)")
                   .isEmpty();
             });
   }

@@ -273,7 +273,7 @@ class OdooVpsContractApiServerTest extends VpsOperatorTestBase {
                         .list()
                         .getItems()
                         .size()
-                    == 3);
+                    == 4);
 
     // The disk as CDI makes it (no CDI runs here): the DataVolume and its PVC, under the VM's disk
     // name; and the traffic filter and alert rules the operator wrote.
@@ -343,6 +343,7 @@ class OdooVpsContractApiServerTest extends VpsOperatorTestBase {
             "Secret/bye-odoo-admin",
             "Secret/bye-provider-ssh",
             "Secret/bye-cloud-init",
+            "Secret/bye-guest-command-key",
             "Service/bye",
             "DataVolume/" + disk,
             "PersistentVolumeClaim/" + disk,
