@@ -59,8 +59,9 @@ elif why=$(node_possible); then
       echo "building KubeVirt (first run only; ODOOVPS_KUBEVIRT=off skips it)"; bash hack/build-kubevirt.sh; }
     kubevirt_up
   fi
-  if $KUBEVIRT_STARTED && [ ! -f "$IMAGE_TAR" ]; then
-    echo "building the operator image (make image): the disk-fill, backup and restore Jobs run it"
+  if $KUBEVIRT_STARTED; then
+    # always (cached layers: seconds when nothing changed): a stale image would run old Jobs
+    echo "building the operator image (make image): the disk-fill, guest-command, backup and restore Jobs run it"
     make image >"$DIR/logs/make-image.log" 2>&1 || { echo "make image failed: $DIR/logs/make-image.log" >&2; exit 1; }
   fi
   if [ -f "$IMAGE_TAR" ]; then

@@ -219,7 +219,8 @@ class OdooVpsReconcilerApiServerTest extends VpsOperatorTestBase {
               var writes = audit.writesSince(mark, ControlPlane.OPERATOR_USER_AGENT);
               var objectWrites =
                   writes.stream().filter(w -> !w.resource().equals("events")).toList();
-              // The floor: one write per owned object (VM, Service, 3 Secrets, IPv4Allocation,
+              // The floor: one write per owned object (VM, Service, 4 Secrets: admin, provider
+              // SSH, cloud-init, guest-command key; IPv4Allocation,
               // PrometheusRule, traffic NetworkPolicy), one for the finalizer that guards the
               // data, one status write.
               assertThat(objectWrites)
@@ -231,6 +232,7 @@ class OdooVpsReconcilerApiServerTest extends VpsOperatorTestBase {
                       "prometheusrules",
                       "networkpolicies",
                       "services",
+                      "secrets",
                       "secrets",
                       "secrets",
                       "secrets",

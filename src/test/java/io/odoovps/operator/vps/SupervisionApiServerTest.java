@@ -8,6 +8,7 @@ import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.SuspensionSpec;
 import io.odoovps.operator.kubevirt.VirtualMachineSpec;
 import io.odoovps.operator.kubevirt.VirtualMachineStatus;
+import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.TestOperator;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
@@ -109,6 +110,8 @@ class SupervisionApiServerTest extends VpsOperatorTestBase {
 
   @Test
   void aVersionChangeRunsTheUpgradeInTheGuestAndTheStatusFollowsItsJob() {
+    // with the Job controller running, as in the whole suite (its pod never runs: no kubelet)
+    ControlPlane.get().requireControllerManager();
     create(VpsFixtures.vps(namespace, "alpha"));
     await().atMost(Duration.ofSeconds(30)).until(() -> vm("alpha") != null);
     markVmReady("alpha");
