@@ -156,7 +156,7 @@ echo
 kubectl get odoovps,virtualmachines -A
 kubectl get backuppolicies,cronjobs -A
 if $WITH_NODE; then
-  JOBS_NOTE="Its Jobs run as pods on the node; the VirtualMachineExport method needs KubeVirt, which does not run here yet, so a backup pod fails with that error."
+  JOBS_NOTE="Its Jobs run as pods on the node; the VirtualMachineExport method needs KubeVirt's export server and proxy and a volume snapshot, which this node does not have, so a backup pod fails with that error."
 else
   JOBS_NOTE="Nothing runs them here: no node."
 fi

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -557,14 +559,19 @@ public final class BackupJobDesign {
         .withRestartPolicy("Never")
         .withContainers(container)
         .withVolumes(volumes)
-        .withNewSecurityContext()
+        .withSecurityContext(jobPodSecurity(uid));
+  }
+
+  /** The pod security of a Job pod: one uid (also its group and volumes' group), seccomp on. */
+  public static PodSecurityContext jobPodSecurity(long uid) {
+    return new PodSecurityContextBuilder()
         .withRunAsUser(uid)
         .withRunAsGroup(uid)
         .withFsGroup(uid)
         .withNewSeccompProfile()
         .withType("RuntimeDefault")
         .endSeccompProfile()
-        .endSecurityContext();
+        .build();
   }
 
   /**
