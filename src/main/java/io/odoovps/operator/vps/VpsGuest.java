@@ -42,7 +42,7 @@ class VpsGuest {
   /**
    * Whether the VM's spec carries the plan (and KubeVirt needs no restart to run it), and its disk
    * has the plan's size: the DataVolume template's request, or, when the operator makes the disk,
-   * the capacity the claim reports.
+   * the size its claim asked for (and got) when it was made and filled.
    */
   static boolean runsPlan(VirtualMachine vm, OdooVps vps, DiskFill disk) {
     var plan = vps.getSpec().getPlan();
@@ -55,14 +55,22 @@ class VpsGuest {
 
   private static boolean diskOfPlan(VirtualMachine vm, String planDisk, DiskFill disk) {
     if (disk.byOperator()) {
+      // the disk is what the claim asked for when it was made and filled (the fill Job sizes
+      // `disk.img` to it): a volume bigger than that (a hostPath volume, a pool's fixed size)
+      // does not make the guest's disk bigger, and nothing grows the claim yet
+      var claim = disk.claim();
+      var requested =
+          claim
+              .map(c -> c.getSpec().getResources())
+              .map(r -> r.getRequests() == null ? null : r.getRequests().get("storage"));
       var capacity =
-          disk.claim()
+          claim
               .map(c -> c.getStatus() == null ? null : c.getStatus().getCapacity())
               .map(c -> c.get("storage"));
-      return capacity.isPresent()
-          && Quantity.getAmountInBytes(capacity.get())
-                  .compareTo(Quantity.getAmountInBytes(new Quantity(planDisk)))
-              >= 0;
+      return requested.isPresent()
+          && capacity.isPresent()
+          && atLeast(requested.get(), planDisk)
+          && atLeast(capacity.get(), planDisk);
     }
     var templates = vm.getSpec().dataVolumeTemplates();
     if (templates == null || templates.isEmpty()) {
@@ -70,6 +78,12 @@ class VpsGuest {
     }
     var requested = templates.get(0).spec().storage().resources().requests().get("storage");
     return Objects.equals(requested, planDisk);
+  }
+
+  private static boolean atLeast(Quantity size, String planDisk) {
+    return Quantity.getAmountInBytes(size)
+            .compareTo(Quantity.getAmountInBytes(new Quantity(planDisk)))
+        >= 0;
   }
 
   /** Restarts the VM's instance (virt-controller starts a new one with the new spec). */
