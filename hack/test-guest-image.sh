@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Boots the guest image (make guest-image) under QEMU with software emulation (TCG: this machine's
-# KVM cannot run a Linux guest, see /work/shared/REAL-CLUSTER.md), 1 vCPU, GUEST_TEST_MEMORY MiB,
+# KVM cannot run a Linux guest, see docs/kubevirt.md), 1 vCPU, GUEST_TEST_MEMORY MiB,
 # user-mode networking only (ports 22 and 443 forwarded to 127.0.0.1 of this host), and a NoCloud
 # seed with the user data the operator sends, pointed at the Odoo STAND-IN repository (make
 # odoo-standin) served from this host on 10.0.2.2. Then checks, over SSH and HTTPS:

@@ -1,6 +1,5 @@
 package io.odoovps.operator.vps;
 
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -44,11 +43,11 @@ final class GuestCommandJobDesign {
 
   Job job(OdooVps vps, GuestCommands.Command command) {
     var name = vps.getMetadata().getName();
-    var namespace = vps.getMetadata().getNamespace();
     var labels = new HashMap<>(VpsLabels.of(vps));
     labels.put(VpsLabels.COMPONENT, COMPONENT);
     var backup = config.backup();
-    var args = new ArrayList<>(sshArguments(name + "." + namespace + ".svc"));
+    var args =
+        new ArrayList<>(sshArguments(name + "." + vps.getMetadata().getNamespace() + ".svc"));
     args.addAll(command.request());
     var container =
         BackupJobDesign.jobContainer(
@@ -63,20 +62,9 @@ final class GuestCommandJobDesign {
                     .build())
             .build();
     return new JobBuilder()
-        .withNewMetadata()
-        .withName(command.job())
-        .withNamespace(namespace)
-        .withLabels(labels)
+        .withMetadata(BackupJobDesign.meta(command.job(), vps, labels))
+        .editMetadata()
         .withAnnotations(Map.of(REQUEST, String.join(" ", command.request())))
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(vps.getApiVersion())
-                .withKind(vps.getKind())
-                .withName(name)
-                .withUid(vps.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(false)
-                .build())
         .endMetadata()
         .withNewSpec()
         .withBackoffLimit(0)

@@ -203,13 +203,11 @@ final class VpsGatherer {
                 context.getSecondaryResource(PersistentVolumeClaim.class),
                 context.getSecondaryResource(Job.class, FILL_JOB_EVENT_SOURCE))
             : DiskFill.BY_CDI,
-        context
-            .getSecondaryResourcesAsStream(Job.class)
-            .filter(
-                j ->
-                    GuestCommandJobDesign.COMPONENT.equals(
-                        j.getMetadata().getLabels().get(VpsLabels.COMPONENT)))
-            .toList());
+        List.copyOf(
+            context
+                .eventSourceRetriever()
+                .getEventSourceFor(Job.class, COMMAND_JOB_EVENT_SOURCE)
+                .getSecondaryResources(vps)));
   }
 
   /** The BackupPolicies of the VPS's namespace. */

@@ -609,7 +609,11 @@ public final class BackupJobDesign {
         .build();
   }
 
-  private static ObjectMeta meta(String name, HasMetadata owner, Map<String, String> labels) {
+  /**
+   * The metadata of an object the operator makes for {@code owner} in its namespace: the labels
+   * that are set, and {@code owner} as its controller (garbage-collected with it).
+   */
+  public static ObjectMeta meta(String name, HasMetadata owner, Map<String, String> labels) {
     var cleaned = new LinkedHashMap<String, String>();
     labels.forEach(
         (k, v) -> {
