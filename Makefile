@@ -113,12 +113,16 @@ s3proxy: $(S3PROXY_CLASSPATH) ## Resolve S3Proxy, the S3 server the backup tests
 qemu-img: ## Install Debian's qemu-utils when qemu-img is missing (the disk-fill tests make qcow2 images)
 	@command -v qemu-img >/dev/null || bash hack/apt-install.sh qemu-utils
 
+.PHONY: ssh-client
+ssh-client: ## Install Debian's openssh-client when ssh-keygen is missing (the command-key test reads a key with it; make e2e logs into the VPS)
+	@command -v ssh-keygen >/dev/null || bash hack/apt-install.sh openssh-client
+
 .PHONY: test
-test: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ## Run every test tier: unit, real API server, end to end
+test: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ssh-client ## Run every test tier: unit, real API server, end to end
 	$(MVN) verify $(MVN_PROPS)
 
 .PHONY: test-one
-test-one: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ## Run only the surefire tests TEST=Class[#method][,Class...] with the same tools as make test
+test-one: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ssh-client ## Run only the surefire tests TEST=Class[#method][,Class...] with the same tools as make test
 	$(MVN) test -Dtest='$(TEST)' -Dsurefire.failIfNoSpecifiedTests=false $(MVN_PROPS)
 
 GREENMAIL_JAR := target/tools/greenmail-standalone.jar
@@ -138,7 +142,7 @@ kubevirt-smoke: node kubevirt ## Boot two real VMs (containerDisk, PVC) under Ku
 	@bash hack/kubevirt-smoke.sh
 
 .PHONY: e2e
-e2e: node kubevirt guest-image odoo-standin image upstream-crds helm cni-crds s3proxy ## End to end on a real node (root): the chart's operator as pods, backup, restore and disk-fill Jobs as pods, KubeVirt booting a real VPS
+e2e: node kubevirt guest-image odoo-standin image upstream-crds helm cni-crds s3proxy ssh-client ## End to end on a real node (root): the chart's operator as pods, backup, restore and disk-fill Jobs as pods, KubeVirt booting a real VPS
 	@bash hack/e2e.sh $(MVN_PROPS)
 
 .PHONY: guest-image
