@@ -30,8 +30,30 @@ public final class DiskClaimDesign {
   /** The claim's annotation that says the disk was filled, and when. */
   public static final String FILLED = "odoovps.io/disk-filled-at";
 
+  /**
+   * The claim's annotation that says for which size, in bytes, `disk.img` was last made or grown
+   * (the plan's disk then). A claim without it (filled by an earlier release) was made for its
+   * request.
+   */
+  public static final String SIZE = "odoovps.io/disk-size-bytes";
+
+  /** The claim's annotation that says when `disk.img` was last grown to a bigger plan's disk. */
+  public static final String GROWN = "odoovps.io/disk-grown-at";
+
+  /**
+   * The claim's annotation that names (by uid) the VM's instance that ran while `disk.img` grew:
+   * its QEMU still has the smaller disk open, so that instance is restarted.
+   */
+  public static final String GROWN_UNDER = "odoovps.io/disk-grown-under-instance";
+
   /** The component label of the fill Job. */
   public static final String FILL_COMPONENT = "disk-fill";
+
+  /** The component label of the growth Jobs (read with the guest-command Jobs). */
+  public static final String GROW_COMPONENT = "disk-grow";
+
+  /** How long a growth Job may run: it extends a sparse file, seconds are enough. */
+  static final long GROW_DEADLINE_SECONDS = 600;
 
   /** Where the fill Job mounts the claim; KubeVirt reads `disk.img` at its root. */
   static final String MOUNT = "/disk";
@@ -47,6 +69,129 @@ public final class DiskClaimDesign {
 
   public static String fillJobName(OdooVps vps) {
     return KubeNames.bounded(vps.getMetadata().getName() + "-disk-fill", 63);
+  }
+
+  /** The growth Job of the VPS's disk to {@code bytes}: one per size. */
+  public static String growJobName(OdooVps vps, long bytes) {
+    return KubeNames.bounded(vps.getMetadata().getName() + "-disk-grow-" + bytes, 63);
+  }
+
+  /**
+   * The size `disk.img` was made for: the claim's {@link #SIZE}, else its request; 0 if unknown.
+   */
+  static long diskBytes(PersistentVolumeClaim claim) {
+    var annotations = claim.getMetadata().getAnnotations();
+    if (annotations != null && annotations.get(SIZE) != null) {
+      try {
+        return Long.parseLong(annotations.get(SIZE));
+      } catch (NumberFormatException e) {
+        // someone edited it: fall back to the request
+      }
+    }
+    var resources = claim.getSpec().getResources();
+    var request =
+        resources == null || resources.getRequests() == null
+            ? null
+            : resources.getRequests().get("storage");
+    return request == null ? 0 : bytes(request);
+  }
+
+  /** What the claim's volume holds (its status capacity); 0 while it is not bound. */
+  static long capacityBytes(PersistentVolumeClaim claim) {
+    var status = claim.getStatus();
+    var capacity =
+        status == null || status.getCapacity() == null ? null : status.getCapacity().get("storage");
+    return capacity == null ? 0 : bytes(capacity);
+  }
+
+  static long bytes(Quantity quantity) {
+    return Quantity.getAmountInBytes(quantity).longValue();
+  }
+
+  static long bytes(String quantity) {
+    return bytes(new Quantity(quantity));
+  }
+
+  /** When `disk.img` was last grown, if it was. */
+  static Optional<java.time.Instant> grownAt(PersistentVolumeClaim claim) {
+    var annotations = claim.getMetadata().getAnnotations();
+    return Optional.ofNullable(annotations == null ? null : annotations.get(GROWN))
+        .map(io.odoovps.operator.contract.Timestamps::parse);
+  }
+
+  /** The uid of the VM's instance that ran while `disk.img` last grew, if one ran. */
+  static Optional<String> grownUnder(PersistentVolumeClaim claim) {
+    var annotations = claim.getMetadata().getAnnotations();
+    return Optional.ofNullable(annotations == null ? null : annotations.get(GROWN_UNDER))
+        .filter(s -> !s.isEmpty());
+  }
+
+  /**
+   * The Job that grows the claim's `disk.img` to {@code bytes} with the operator's image
+   * (`grow-disk-image`), on the node of the VM's instance when one runs (the claim may be
+   * ReadWriteOnce): as KubeVirt's qemu user, with no Kubernetes credentials, owned by the VPS.
+   */
+  Job growJob(OdooVps vps, long bytes, Optional<String> node) {
+    var backup = config.backup();
+    var labels = new HashMap<>(VpsLabels.of(vps));
+    labels.put(VpsLabels.COMPONENT, GROW_COMPONENT);
+    var container =
+        BackupJobDesign.jobContainer(
+                "grow-disk", backup.image(), backup.imagePullPolicy(), backup.memoryLimit())
+            .withArgs(
+                "grow-disk-image", "--target", MOUNT + "/disk.img", "--size", String.valueOf(bytes))
+            .withEnv(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=50", null))
+            .withVolumeMounts(
+                new VolumeMountBuilder().withName("disk").withMountPath(MOUNT).build())
+            .build();
+    var pod =
+        new io.fabric8.kubernetes.api.model.PodSpecBuilder()
+            .withRestartPolicy("Never")
+            .withAutomountServiceAccountToken(false)
+            .withContainers(container)
+            .withVolumes(
+                new VolumeBuilder()
+                    .withName("disk")
+                    .withNewPersistentVolumeClaim(VirtualMachineDesign.diskName(vps), false)
+                    .build())
+            .withSecurityContext(BackupJobDesign.jobPodSecurity(QEMU_UID));
+    node.ifPresent(
+        n ->
+            pod.withNewAffinity()
+                .withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm()
+                .addNewMatchField()
+                .withKey("metadata.name")
+                .withOperator("In")
+                .withValues(n)
+                .endMatchField()
+                .endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endNodeAffinity()
+                .endAffinity());
+    return new JobBuilder()
+        .withMetadata(BackupJobDesign.meta(growJobName(vps, bytes), vps, labels))
+        .withNewSpec()
+        .withBackoffLimit(2)
+        .withActiveDeadlineSeconds(GROW_DEADLINE_SECONDS)
+        .withTtlSecondsAfterFinished(GuestCommandJobDesign.KEPT_SECONDS)
+        .withNewTemplate()
+        .withNewMetadata()
+        // not the VPS label: the VPS's Service and network policies select it
+        .withLabels(
+            Map.of(
+                VpsLabels.MANAGED_BY,
+                VpsLabels.OPERATOR,
+                VpsLabels.COMPONENT,
+                GROW_COMPONENT,
+                "app.kubernetes.io/instance",
+                vps.getMetadata().getName()))
+        .endMetadata()
+        .withSpec(pod.build())
+        .endTemplate()
+        .endSpec()
+        .build();
   }
 
   /** The claim: Filesystem mode (KubeVirt keeps `disk.img` in it), at the plan's disk size. */

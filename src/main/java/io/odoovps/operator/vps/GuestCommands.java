@@ -60,7 +60,7 @@ public final class GuestCommands {
    */
   static GuestStatus initial(GuestStatus previous, OdooVps vps, boolean provisioned) {
     if (previous == null && provisioned) {
-      return new GuestStatus(vps.getSpec().getOdoo().getVersion(), null, null, null);
+      return new GuestStatus(vps.getSpec().getOdoo().getVersion(), null, null, null, null);
     }
     return previous;
   }
@@ -114,7 +114,7 @@ public final class GuestCommands {
     if (state == JobState.RUNNING) {
       return new Outcome(base, updates, Optional.empty());
     }
-    var current = base == null ? new GuestStatus(null, null, null, null) : base;
+    var current = base == null ? new GuestStatus(null, null, null, null, null) : base;
     if (command.job().equals(current.lastCommand())
         && (current.problem() != null) == (state == JobState.FAILED)) {
       // recorded by an earlier pass (a Job deleted after a failure and run again is news)
@@ -128,11 +128,16 @@ public final class GuestCommands {
               current.odooVersion(),
               current.updatedAt(),
               command.job(),
-              request + " failed in the guest (Job " + command.job() + ", see its log)");
+              request + " failed in the guest (Job " + command.job() + ", see its log)",
+              current.disk());
     } else if (updates) {
-      next = new GuestStatus(current.odooVersion(), Timestamps.format(now), command.job(), null);
+      next =
+          new GuestStatus(
+              current.odooVersion(), Timestamps.format(now), command.job(), null, current.disk());
     } else {
-      next = new GuestStatus(command.request().get(1), current.updatedAt(), command.job(), null);
+      next =
+          new GuestStatus(
+              command.request().get(1), current.updatedAt(), command.job(), null, current.disk());
     }
     return new Outcome(next, false, Optional.of(request));
   }

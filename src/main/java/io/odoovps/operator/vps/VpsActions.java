@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateSpec;
+import io.odoovps.operator.api.v1alpha1.odoovps.GuestStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.TrafficStatus;
@@ -56,6 +57,7 @@ final class VpsActions {
   private final AlertRuleDesign alertRuleDesign;
   private final Map<String, String> liveAnnotations;
   private final VpsGuestCommands guestCommands;
+  private final VpsDiskGrowth diskGrowth;
 
   VpsActions(
       OperatorConfig config, MonitoringConfig monitoring, Clock clock, CustomerNotices notices) {
@@ -70,6 +72,7 @@ final class VpsActions {
     this.alertRuleDesign = new AlertRuleDesign(monitoring);
     this.liveAnnotations = new TreeMap<>(config.traffic().liveAnnotations());
     this.guestCommands = new VpsGuestCommands(config);
+    this.diskGrowth = new VpsDiskGrowth(diskDesign, guest);
   }
 
   boolean livePods() {
@@ -235,7 +238,13 @@ final class VpsActions {
         Serialization.asJson(
             Map.of(
                 "metadata",
-                Map.of("annotations", Map.of(DiskClaimDesign.FILLED, Timestamps.format(now)))));
+                Map.of(
+                    "annotations",
+                    Map.of(
+                        DiskClaimDesign.FILLED,
+                        Timestamps.format(now),
+                        DiskClaimDesign.SIZE,
+                        String.valueOf(DiskClaimDesign.diskBytes(claim))))));
     client
         .persistentVolumeClaims()
         .inNamespace(claim.getMetadata().getNamespace())
@@ -294,7 +303,21 @@ final class VpsActions {
             observed, step, plan.confinement().halted(), access.sentAt() != null, client, events);
     var maintenance =
         maintain(vps, step, plan.confinement().halted(), commands, client, events, observed.now());
-    return new VpsDecision.Acts(allocated, traffic, access, maintenance, commands.status());
+    var disk = diskGrowth.run(observed, client, events);
+    var guestStatus =
+        disk == null
+            ? commands.status()
+            : (commands.status() == null
+                    ? new GuestStatus(null, null, null, null, null)
+                    : commands.status())
+                .withDisk(disk);
+    return new VpsDecision.Acts(
+        allocated,
+        traffic,
+        access,
+        maintenance,
+        guestStatus,
+        DiskGrowth.awaitingGuest(observed.disk(), vps.getSpec().getPlan().getDisk(), disk));
   }
 
   /**

@@ -84,7 +84,17 @@ final class VpsDecision {
       TrafficStatus traffic,
       VpsActions.AccessCodes accessCodes,
       MaintenanceStatus maintenance,
-      GuestStatus guest) {
+      GuestStatus guest,
+      boolean awaitingGuestDisk) {
+
+    Acts(
+        IPv4Allocator.Result.Allocated allocated,
+        TrafficStatus traffic,
+        VpsActions.AccessCodes accessCodes,
+        MaintenanceStatus maintenance,
+        GuestStatus guest) {
+      this(allocated, traffic, accessCodes, maintenance, guest, false);
+    }
 
     String accessCodesSentAt() {
       return accessCodes.sentAt();
@@ -170,7 +180,9 @@ final class VpsDecision {
         PlanChangeTracker.next(
             previous.getPlanChange(),
             vps.getSpec().getPlan(),
-            facts.vm().map(v -> VpsGuest.runsPlan(v, vps, facts.disk())).orElse(false),
+            facts.vm().map(v -> VpsGuest.runsPlan(v, vps, facts.disk())).orElse(false)
+                && DiskGrowth.guestSees(
+                    facts.disk(), acts.guest() == null ? null : acts.guest().disk()),
             now,
             deadlines.planChangeWarning());
     var observation = observation(facts, plan, acts, planChange);
@@ -237,7 +249,8 @@ final class VpsDecision {
             Optional.of(plan.period().end()),
             Optional.ofNullable(acts.accessCodesProblem())
                 .map(p -> now.plus(Duration.ofMinutes(5))),
-            MaintenanceReboot.wake(acts.maintenance(), now))
+            MaintenanceReboot.wake(acts.maintenance(), now),
+            Optional.of(now.plus(DiskGrowth.RECHECK)).filter(t -> acts.awaitingGuestDisk()))
         .orElse(null);
   }
 

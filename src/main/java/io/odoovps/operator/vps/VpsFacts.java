@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param reading empty when no traffic meter is configured or Prometheus has no series
  * @param pods empty unless live bandwidth annotations are configured
  * @param disk the disk claim and its fill Job, when the operator (not CDI) makes the disk
- * @param commandJobs the VPS's guest-command Jobs ({@link GuestCommands})
+ * @param commandJobs the VPS's guest-command Jobs ({@link GuestCommands}) and disk growth Jobs
+ *     ({@link DiskGrowth})
  */
 record VpsFacts(
     OdooVps vps,

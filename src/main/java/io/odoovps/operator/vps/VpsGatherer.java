@@ -103,7 +103,7 @@ final class VpsGatherer {
         byVps(context, SupportTicket.class, TICKET_EVENT_SOURCE, t -> t.getSpec().getVps()));
     sources.add(
         byVps(context, MitigationState.class, MITIGATION_EVENT_SOURCE, m -> m.getSpec().getVps()));
-    // the guest-command Jobs, owned by their VPS
+    // the guest-command Jobs and the disk growth Jobs, owned by their VPS
     sources.add(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Job.class, OdooVps.class)
@@ -112,8 +112,11 @@ final class VpsGatherer {
                     VpsLabels.MANAGED_BY_SELECTOR
                         + ","
                         + VpsLabels.COMPONENT
-                        + "="
-                        + GuestCommandJobDesign.COMPONENT)
+                        + " in ("
+                        + GuestCommandJobDesign.COMPONENT
+                        + ","
+                        + DiskClaimDesign.GROW_COMPONENT
+                        + ")")
                 .build(),
             context));
     if (livePods) {

@@ -1,6 +1,5 @@
 package io.odoovps.operator.vps;
 
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -55,22 +54,18 @@ class VpsGuest {
 
   private static boolean diskOfPlan(VirtualMachine vm, String planDisk, DiskFill disk) {
     if (disk.byOperator()) {
-      // the disk is what the claim asked for when it was made and filled (the fill Job sizes
-      // `disk.img` to it): a volume bigger than that (a hostPath volume, a pool's fixed size)
-      // does not make the guest's disk bigger, and nothing grows the claim yet
-      var claim = disk.claim();
-      var requested =
-          claim
-              .map(c -> c.getSpec().getResources())
-              .map(r -> r.getRequests() == null ? null : r.getRequests().get("storage"));
-      var capacity =
-          claim
-              .map(c -> c.getStatus() == null ? null : c.getStatus().getCapacity())
-              .map(c -> c.get("storage"));
-      return requested.isPresent()
-          && capacity.isPresent()
-          && atLeast(requested.get(), planDisk)
-          && atLeast(capacity.get(), planDisk);
+      // the disk is what `disk.img` was made or last grown for (the claim's annotation, else its
+      // request), on a volume that holds it: a volume bigger than that (a hostPath volume, a
+      // pool's fixed size) does not make the guest's disk bigger; whether the guest sees it is
+      // DiskGrowth's
+      return disk.claim()
+          .map(
+              c -> {
+                long plan = DiskClaimDesign.bytes(planDisk);
+                return DiskClaimDesign.diskBytes(c) >= plan
+                    && DiskClaimDesign.capacityBytes(c) >= plan;
+              })
+          .orElse(false);
     }
     var templates = vm.getSpec().dataVolumeTemplates();
     if (templates == null || templates.isEmpty()) {
@@ -78,12 +73,6 @@ class VpsGuest {
     }
     var requested = templates.get(0).spec().storage().resources().requests().get("storage");
     return Objects.equals(requested, planDisk);
-  }
-
-  private static boolean atLeast(Quantity size, String planDisk) {
-    return Quantity.getAmountInBytes(size)
-            .compareTo(Quantity.getAmountInBytes(new Quantity(planDisk)))
-        >= 0;
   }
 
   /** Restarts the VM's instance (virt-controller starts a new one with the new spec). */

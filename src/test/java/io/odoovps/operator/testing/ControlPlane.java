@@ -89,25 +89,7 @@ public final class ControlPlane {
         tokens, OPERATOR_TOKEN + "," + OPERATOR_USER + "," + OPERATOR_USER + ",system:masters\n");
     var auditPath = workDir.resolve("audit.log");
     auditLog = new AuditLog(auditPath);
-    apiServer =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withTestDir(testDir.toString())
-                .withApiServerVersion(version)
-                .withOfflineMode(true)
-                .withUpdateKubeConfig(false)
-                .withStartupTimeout(120_000)
-                .withApiServerFlag("--audit-policy-file", policy.toString())
-                .withApiServerFlag("--audit-log-path", auditPath.toString())
-                .withApiServerFlag("--audit-log-format", "json")
-                .withApiServerFlag("--audit-log-mode", "blocking")
-                .withApiServerFlag("--token-auth-file", tokens.toString())
-                // A LoadBalancer Service with externalTrafficPolicy Local takes a health-check
-                // NodePort; the default 30000-32767 holds about 2,700 VPSs, the scale run needs
-                // 5,000
-                .withApiServerFlag("--service-node-port-range", "30000-64999")
-                .build());
-    apiServer.start();
+    apiServer = startApiServer(testDir, version, policy, auditPath, tokens);
     kubeconfig = workDir.resolve("kubeconfig");
     Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "control-plane-stop"));
@@ -116,6 +98,64 @@ public final class ControlPlane {
       installPolicies(client);
       widenServiceRange(client);
     }
+  }
+
+  /**
+   * Starts etcd and kube-apiserver, twice at most: a start that times out is reported with the last
+   * lines both processes printed (kube-api-test logs them at debug level only, so a failure would
+   * otherwise say nothing of its cause), the machine's free disk and memory, then tried again with
+   * fresh ports and data.
+   */
+  private static KubeAPIServer startApiServer(
+      Path testDir, String version, Path policy, Path auditPath, Path tokens) {
+    RuntimeException first = null;
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      var output = ProcessOutput.capture();
+      var server =
+          new KubeAPIServer(
+              KubeAPIServerConfigBuilder.anAPIServerConfig()
+                  .withTestDir(testDir.toString())
+                  .withApiServerVersion(version)
+                  .withOfflineMode(true)
+                  .withUpdateKubeConfig(false)
+                  .withStartupTimeout(120_000)
+                  .withApiServerFlag("--audit-policy-file", policy.toString())
+                  .withApiServerFlag("--audit-log-path", auditPath.toString())
+                  .withApiServerFlag("--audit-log-format", "json")
+                  .withApiServerFlag("--audit-log-mode", "blocking")
+                  .withApiServerFlag("--token-auth-file", tokens.toString())
+                  // A LoadBalancer Service with externalTrafficPolicy Local takes a health-check
+                  // NodePort; the default 30000-32767 holds about 2,700 VPSs, the scale run needs
+                  // 5,000
+                  .withApiServerFlag("--service-node-port-range", "30000-64999")
+                  .build());
+      try {
+        server.start();
+        return server;
+      } catch (RuntimeException e) {
+        System.err.println(
+            "[control-plane] kube-apiserver did not start (attempt "
+                + attempt
+                + "): "
+                + e
+                + "\n"
+                + output.report());
+        try {
+          server.stop();
+        } catch (RuntimeException ignored) {
+          // already stopped
+        }
+        if (first == null) {
+          first = e;
+        } else {
+          e.addSuppressed(first);
+          throw e;
+        }
+      } finally {
+        output.close();
+      }
+    }
+    throw first;
   }
 
   /** The operator's admission policies from config/policies (the deletion guard). */

@@ -67,6 +67,52 @@ class DiskClaimDesignTest {
   }
 
   @Test
+  void theGrowthJobGrowsTheDiskOnTheInstancesNodeAsQemuWithoutCredentials() {
+    var vps = VpsFixtures.vps("shop", "acme");
+    var job = design.growJob(vps, 80L << 30, Optional.of("node-a"));
+    var pod = job.getSpec().getTemplate().getSpec();
+
+    assertThat(job.getMetadata().getName()).isEqualTo("acme-disk-grow-" + (80L << 30));
+    assertThat(job.getMetadata().getOwnerReferences()).hasSize(1);
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/component", "disk-grow");
+    assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+        .as("not the VPS's label: its Service and network policies select that")
+        .doesNotContainKey("odoovps.io/vps")
+        .containsEntry("app.kubernetes.io/component", "disk-grow");
+    assertThat(pod.getContainers().get(0).getArgs())
+        .containsExactly(
+            "grow-disk-image", "--target", "/disk/disk.img", "--size", String.valueOf(80L << 30));
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(107L);
+    assertThat(
+            pod.getAffinity()
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms()
+                .get(0)
+                .getMatchFields()
+                .get(0)
+                .getValues())
+        .containsExactly("node-a");
+    assertThat(design.growJob(vps, 80L << 30, Optional.empty()).getSpec().getTemplate())
+        .extracting(t -> t.getSpec().getAffinity())
+        .as("no instance runs: anywhere the claim can be mounted")
+        .isNull();
+  }
+
+  @Test
+  void theDisksSizeIsTheGrownMarkElseTheRequest() {
+    var claim = design.claim(VpsFixtures.vps("shop", "acme"));
+    assertThat(DiskClaimDesign.diskBytes(claim)).isEqualTo(40L << 30);
+    assertThat(DiskClaimDesign.capacityBytes(claim)).as("not bound").isZero();
+    claim.getMetadata().setAnnotations(Map.of(DiskClaimDesign.SIZE, String.valueOf(80L << 30)));
+    assertThat(DiskClaimDesign.diskBytes(claim)).isEqualTo(80L << 30);
+    claim.getMetadata().setAnnotations(Map.of(DiskClaimDesign.SIZE, "edited"));
+    assertThat(DiskClaimDesign.diskBytes(claim)).isEqualTo(40L << 30);
+  }
+
+  @Test
   void theVmWaitsUntilTheClaimIsMarkedFilledWhichHappensOnceAfterTheJobSucceeded() {
     var unfilled = Optional.of(claim(Map.of()));
     var filled = Optional.of(claim(Map.of(DiskClaimDesign.FILLED, "2026-12-04T18:00:00Z")));

@@ -39,7 +39,7 @@ class GuestCommandsTest {
   }
 
   private static GuestStatus runs(String version) {
-    return new GuestStatus(version, null, null, null);
+    return new GuestStatus(version, null, null, null, null);
   }
 
   private static Job job(String name, String condition) {
@@ -114,7 +114,7 @@ class GuestCommandsTest {
         GuestCommands.next(runs("17.0"), wanted, Optional.of(job(name, "Complete")), false, NOW);
     assertThat(done.updatesPending()).isFalse();
     assertThat(done.status())
-        .isEqualTo(new GuestStatus("17.0", "2026-03-10T12:00:00Z", name, null));
+        .isEqualTo(new GuestStatus("17.0", "2026-03-10T12:00:00Z", name, null, null));
     assertThat(done.finished()).contains("maintenance");
   }
 
@@ -131,7 +131,7 @@ class GuestCommandsTest {
         GuestCommands.next(
             runs("17.0"), wanted, Optional.of(job("alpha-upgrade-18-0", "Complete")), false, NOW);
     assertThat(upgraded.status())
-        .isEqualTo(new GuestStatus("18.0", null, "alpha-upgrade-18-0", null));
+        .isEqualTo(new GuestStatus("18.0", null, "alpha-upgrade-18-0", null, null));
     assertThat(upgraded.finished()).contains("upgrade-odoo 18.0");
     // the spec and the guest agree: nothing owed, nothing told again
     assertThat(GuestCommands.wanted(vps("18.0"), upgraded.status(), NO_MAINTENANCE)).isEmpty();

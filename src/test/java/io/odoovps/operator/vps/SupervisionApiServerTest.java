@@ -161,7 +161,7 @@ class SupervisionApiServerTest extends VpsOperatorTestBase {
                 assertThat(vps("alpha").getStatus().getGuest())
                     .isEqualTo(
                         new io.odoovps.operator.api.v1alpha1.odoovps.GuestStatus(
-                            "18.0", null, "alpha-upgrade-18-0", null)));
+                            "18.0", null, "alpha-upgrade-18-0", null, null)));
     assertThat(eventReasons("alpha")).contains("GuestCommandDone");
   }
 

@@ -17,4 +17,13 @@ public record GuestStatus(
     @JsonPropertyDescription(
             "Why the last guest command failed (the guest keeps what it ran; delete the Job to"
                 + " retry).")
-        String problem) {}
+        String problem,
+    @JsonPropertyDescription(
+            "The guest's disk after a bigger plan's growth (the operator makes the disk).")
+        GuestDiskStatus disk) {
+
+  /** The same status with {@code disk}. */
+  public GuestStatus withDisk(GuestDiskStatus disk) {
+    return new GuestStatus(odooVersion, updatedAt, lastCommand, problem, disk);
+  }
+}

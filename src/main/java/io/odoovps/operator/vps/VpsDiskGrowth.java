@@ -1,0 +1,171 @@
+package io.odoovps.operator.vps;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.odoovps.operator.api.v1alpha1.odoovps.GuestDiskStatus;
+import io.odoovps.operator.contract.Timestamps;
+import io.odoovps.operator.event.EventRecorder;
+import io.odoovps.operator.kubevirt.GuestAgent;
+import io.odoovps.operator.kubevirt.VirtualMachineInstance;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The act of {@link DiskGrowth}: creates the growth Job, records its success on the claim, restarts
+ * the VM's instance that still runs the smaller disk, and reads what the guest sees.
+ */
+final class VpsDiskGrowth {
+
+  private final DiskClaimDesign design;
+  private final VpsGuest guest;
+
+  VpsDiskGrowth(DiskClaimDesign design, VpsGuest guest) {
+    this.design = design;
+    this.guest = guest;
+  }
+
+  /** The guest's disk section after this pass (the previous one when nothing happened). */
+  GuestDiskStatus run(VpsFacts facts, KubernetesClient client, EventRecorder events) {
+    var vps = facts.vps();
+    var last = facts.previous().getGuest();
+    var previous = last == null ? null : last.disk();
+    var disk = facts.disk();
+    var planDisk = vps.getSpec().getPlan().getDisk();
+    long plan = DiskClaimDesign.bytes(planDisk);
+    var jobName = DiskClaimDesign.growJobName(vps, plan);
+    var job = facts.commandJob(jobName);
+    var namespace = vps.getMetadata().getNamespace();
+    var name = vps.getMetadata().getName();
+    var instance = new Lazy(client, namespace, name);
+    var action = DiskGrowth.next(disk, planDisk, job, previous, instance.read());
+    var claimName = VirtualMachineDesign.diskName(vps);
+    switch (action) {
+      case TOO_SMALL -> {
+        var problem =
+            "spec.plan.disk: the plan's disk is "
+                + planDisk
+                + " but the volume of claim "
+                + claimName
+                + " holds "
+                + DiskClaimDesign.capacityBytes(disk.claim().orElseThrow())
+                + " bytes: expand the claim (a StorageClass with allowVolumeExpansion) or bind it"
+                + " to a bigger volume; the disk keeps its size";
+        if (previous == null || !problem.equals(previous.problem())) {
+          events.warning(vps, "DiskTooSmall", problem);
+        }
+        return DiskGrowth.problem(previous, problem);
+      }
+      case GROW -> {
+        try {
+          client.resource(design.growJob(vps, plan, instance.get().map(Lazy.Read::node))).create();
+          events.normal(
+              vps, "DiskGrowing", "Job " + jobName + " grows the disk to the plan's " + planDisk);
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            throw e;
+          }
+        }
+        return DiskGrowth.cleared(previous);
+      }
+      case MARK_GROWN -> {
+        var patch =
+            Serialization.asJson(
+                Map.of(
+                    "metadata",
+                    Map.of(
+                        "annotations",
+                        Map.of(
+                            DiskClaimDesign.SIZE,
+                            String.valueOf(plan),
+                            DiskClaimDesign.GROWN,
+                            Timestamps.format(facts.now()),
+                            DiskClaimDesign.GROWN_UNDER,
+                            instance.get().map(Lazy.Read::uid).orElse("")))));
+        client
+            .persistentVolumeClaims()
+            .inNamespace(namespace)
+            .withName(claimName)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        events.normal(
+            vps,
+            "DiskGrown",
+            "The disk grew to the plan's "
+                + planDisk
+                + "; the guest grows its file system when its VM instance restarts");
+        return DiskGrowth.cleared(previous);
+      }
+      case FAILED -> {
+        var problem =
+            "the growth of the disk to "
+                + planDisk
+                + " failed (Job "
+                + jobName
+                + ", see its log); delete the Job to retry";
+        if (previous == null || !problem.equals(previous.problem())) {
+          events.warning(vps, "DiskGrowthFailed", problem);
+        }
+        return DiskGrowth.problem(previous, problem);
+      }
+      case RESTART -> {
+        guest.reboot(vps, client);
+        events.normal(
+            vps,
+            "Restarted",
+            "The disk grew to " + planDisk + ": the VM instance was restarted to use it");
+        return previous;
+      }
+      case READ_GUEST -> {
+        return GuestAgent.rootFileSystemBytes(client, namespace, name)
+            .map(bytes -> DiskGrowth.seen(bytes, facts.now()))
+            .orElse(previous);
+      }
+      default -> {
+        return previous;
+      }
+    }
+  }
+
+  /** The VM's instance, read once and only when a decision needs it. */
+  private static final class Lazy {
+    record Read(String uid, boolean agentConnected, String node) {}
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String name;
+    private Optional<Read> read;
+
+    Lazy(KubernetesClient client, String namespace, String name) {
+      this.client = client;
+      this.namespace = namespace;
+      this.name = name;
+    }
+
+    Optional<Read> get() {
+      if (read == null) {
+        var vmi =
+            client
+                .resources(VirtualMachineInstance.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
+        read =
+            Optional.ofNullable(vmi)
+                .filter(v -> v.getMetadata().getDeletionTimestamp() == null)
+                .map(
+                    v ->
+                        new Read(
+                            v.getMetadata().getUid(),
+                            v.getStatus() != null && v.getStatus().agentConnected(),
+                            v.getStatus() == null ? null : v.getStatus().nodeName()));
+      }
+      return read;
+    }
+
+    java.util.function.Supplier<Optional<DiskGrowth.Instance>> read() {
+      return () -> get().map(r -> new DiskGrowth.Instance(r.uid(), r.agentConnected()));
+    }
+  }
+}
