@@ -88,6 +88,11 @@ public final class DiskClaimDesign {
         // someone edited it: fall back to the request
       }
     }
+    return requestBytes(claim);
+  }
+
+  /** What the claim asks for (its request); 0 if none. */
+  static long requestBytes(PersistentVolumeClaim claim) {
     var resources = claim.getSpec().getResources();
     var request =
         resources == null || resources.getRequests() == null

@@ -44,19 +44,7 @@ final class VpsDiskGrowth {
     var claimName = VirtualMachineDesign.diskName(vps);
     switch (action) {
       case TOO_SMALL -> {
-        var problem =
-            "spec.plan.disk: the plan's disk is "
-                + planDisk
-                + " but the volume of claim "
-                + claimName
-                + " holds "
-                + DiskClaimDesign.capacityBytes(disk.claim().orElseThrow())
-                + " bytes: expand the claim (a StorageClass with allowVolumeExpansion) or bind it"
-                + " to a bigger volume; the disk keeps its size";
-        if (previous == null || !problem.equals(previous.problem())) {
-          events.warning(vps, "DiskTooSmall", problem);
-        }
-        return DiskGrowth.problem(previous, problem);
+        return tooSmall(facts, client, events, previous);
       }
       case GROW -> {
         try {
@@ -126,6 +114,65 @@ final class VpsDiskGrowth {
         return previous;
       }
     }
+  }
+
+  /**
+   * The claim's volume holds less than the plan's disk: asks for the claim's expansion once per
+   * plan size (a StorageClass with `allowVolumeExpansion` grows the volume, the growth follows),
+   * and says on the VPS what is missing.
+   */
+  private static GuestDiskStatus tooSmall(
+      VpsFacts facts, KubernetesClient client, EventRecorder events, GuestDiskStatus previous) {
+    var vps = facts.vps();
+    var planDisk = vps.getSpec().getPlan().getDisk();
+    var claim = facts.disk().claim().orElseThrow();
+    var claimName = claim.getMetadata().getName();
+    var said = "spec.plan.disk: the plan's disk is " + planDisk + " but the volume of claim ";
+    String outcome;
+    if (previous != null && previous.problem() != null && previous.problem().startsWith(said)) {
+      return previous; // asked and said for this size already: nothing new to write
+    }
+    if (DiskClaimDesign.requestBytes(claim) >= DiskClaimDesign.bytes(planDisk)) {
+      outcome = "the claim asks for it: waiting for the volume's expansion";
+    } else {
+      try {
+        var patch =
+            Serialization.asJson(
+                Map.of(
+                    "metadata",
+                    Map.of(
+                        "annotations",
+                        Map.of(
+                            DiskClaimDesign.SIZE,
+                            String.valueOf(DiskClaimDesign.diskBytes(claim)))),
+                    "spec",
+                    Map.of("resources", Map.of("requests", Map.of("storage", planDisk)))));
+        client
+            .persistentVolumeClaims()
+            .inNamespace(claim.getMetadata().getNamespace())
+            .withName(claimName)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        outcome = "its expansion was asked for: waiting for the volume";
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 403 && e.getCode() != 422) {
+          throw e;
+        }
+        outcome =
+            "its expansion was refused ("
+                + (e.getStatus() == null ? "HTTP " + e.getCode() : e.getStatus().getMessage())
+                + "): use a StorageClass with allowVolumeExpansion or bind it to a bigger volume";
+      }
+    }
+    var problem =
+        said
+            + claimName
+            + " holds "
+            + DiskClaimDesign.capacityBytes(claim)
+            + " bytes; "
+            + outcome
+            + "; the disk keeps its size";
+    events.warning(vps, "DiskTooSmall", problem);
+    return DiskGrowth.problem(previous, problem);
   }
 
   /** The VM's instance, read once and only when a decision needs it. */

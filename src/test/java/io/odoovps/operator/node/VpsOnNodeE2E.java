@@ -315,6 +315,61 @@ class VpsOnNodeE2E {
 
   @Test
   @Order(5)
+  void aPlanChangeGrowsTheDiskAndTheGuestsFileSystemAndOnlyThenIsTheDeadlineMet() throws Exception {
+    var ip = address();
+    long before = rootBytes(ip);
+    var paid = Instant.now();
+    edit(
+        v -> {
+          v.getSpec().getPlan().setDisk("14Gi");
+          v.getSpec().getPlan().setPaidAt(io.odoovps.operator.contract.Timestamps.format(paid));
+        });
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> Files.size(volumes.resolve("disk").resolve("disk.img")) == 14L << 30);
+    var grown = Instant.now();
+    figures.add(
+        "plan change (disk 10Gi -> 14Gi) to disk.img grown: " + seconds(paid, grown) + " s");
+    assertThat(vps().getStatus().getPlanChange().appliedAt())
+        .as("not applied while the guest has not seen its disk")
+        .isNull();
+    await()
+        .atMost(BOOT_BOUND)
+        .pollInterval(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              var change = vps().getStatus().getPlanChange();
+              assertThat(change.appliedAt()).isNotNull();
+              assertThat(change.deadlineMet()).isTrue();
+              assertThat(change.appliedPlan()).isEqualTo(vps().getSpec().getPlan().sizing());
+            });
+    var applied = Instant.now();
+    figures.add(
+        "disk.img grown to status.planChange applied (restart, growpart, guest agent): "
+            + seconds(grown, applied)
+            + " s");
+    var seen = vps().getStatus().getGuest().disk();
+    assertThat(seen.problem()).isNull();
+    await().atMost(BOOT_BOUND).pollInterval(Duration.ofSeconds(5)).until(VpsOnNodeE2E::ready);
+    long after = rootBytes(address());
+    figures.add(
+        "guest root file system: "
+            + before
+            + " -> "
+            + after
+            + " bytes (df), "
+            + seen.rootFileSystemBytes()
+            + " (guest agent); "
+            + String.format(java.util.Locale.ROOT, "%.3f", after / (double) (14L << 30))
+            + " of the 14Gi disk");
+    assertThat(after).isGreaterThan(before).isGreaterThanOrEqualTo((long) (0.95 * (14L << 30)));
+    assertThat(seen.rootFileSystemBytes()).isGreaterThanOrEqualTo((long) (0.95 * (14L << 30)));
+    assertThat(https(address(), "/web/login").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(6)
   void suspensionStopsTheVmAndResumingBootsItAgain() throws Exception {
     edit(v -> v.getSpec().setSuspension(new SuspensionSpec("unpaid invoice (end-to-end test)")));
     await()
@@ -330,7 +385,7 @@ class VpsOnNodeE2E {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void terminationDeletesTheVmTheDiskAndTheSecrets() {
     edit(v -> v.getSpec().setTermination(new TerminationSpec(VPS)));
     await()
@@ -438,6 +493,12 @@ class VpsOnNodeE2E {
     } finally {
       connection.disconnect();
     }
+  }
+
+  /** The size of the guest's root file system, as df reports it in the guest. */
+  private static long rootBytes(String ip) throws Exception {
+    var lines = ssh(ip, "df -B1 --output=size /").strip().split("\\s+");
+    return Long.parseLong(lines[lines.length - 1]);
   }
 
   private static String ssh(String ip, String command) throws Exception {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.odoovps.operator.backup.BackupCommand;
 import io.odoovps.operator.backup.policy.BackupJobDesign;
 import io.odoovps.operator.disk.FillDiskCommand;
+import io.odoovps.operator.disk.GrowDiskCommand;
 import io.odoovps.operator.naming.VpsLabels;
 import io.odoovps.operator.vps.DiskClaimDesign;
 import java.io.ByteArrayInputStream;
@@ -35,8 +36,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Plays the kubelet for the pods of backup, restore and disk-fill Jobs, which the test control
- * plane cannot run (it has no nodes): it reads a pod as the API server stored it, after
+ * Plays the kubelet for the pods of backup, restore, disk-fill and disk-growth Jobs, which the test
+ * control plane cannot run (it has no nodes): it reads a pod as the API server stored it, after
  * kube-controller-manager made it from the Job, resolves its environment as the kubelet would
  * (values, `secretKeyRef`, `fieldRef`), maps its volumes to directories, runs the container's
  * arguments through the real backup command in-process, and reports the exit code and termination
@@ -91,6 +92,8 @@ public final class TestKubelet implements AutoCloseable {
           + VpsLabels.COMPONENT
           + " in (backup,restore,"
           + DiskClaimDesign.FILL_COMPONENT
+          + ","
+          + DiskClaimDesign.GROW_COMPONENT
           + ")";
 
   public TestKubelet(
@@ -245,14 +248,16 @@ public final class TestKubelet implements AutoCloseable {
       code =
           FillDiskCommand.COMMAND.equals(args.get(0))
               ? FillDiskCommand.run(args.toArray(String[]::new), stdout, stderr)
-              : BackupCommand.run(
-                  args.toArray(String[]::new),
-                  env,
-                  new ByteArrayInputStream(new byte[0]),
-                  stdout,
-                  stderr,
-                  clock,
-                  methods);
+              : GrowDiskCommand.COMMAND.equals(args.get(0))
+                  ? GrowDiskCommand.run(args.toArray(String[]::new), stdout, stderr)
+                  : BackupCommand.run(
+                      args.toArray(String[]::new),
+                      env,
+                      new ByteArrayInputStream(new byte[0]),
+                      stdout,
+                      stderr,
+                      clock,
+                      methods);
     } catch (PodKilled killed) {
       code = KILLED;
     }

@@ -24,6 +24,7 @@ public final class VirtControllerSimulator implements AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final Set<String> unbootable = ConcurrentHashMap.newKeySet();
+  private final Set<String> agents = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
 
   public VirtControllerSimulator(KubernetesClient client, String namespace) {
@@ -39,6 +40,14 @@ public final class VirtControllerSimulator implements AutoCloseable {
 
   public void boot(String name) {
     unbootable.remove(name);
+  }
+
+  /**
+   * The instances of VM {@code name} run on node {@code node-a} with their guest agent connected,
+   * as virt-handler reports them (the agent itself does not answer here: no virt-api runs).
+   */
+  public void guestAgent(String name) {
+    agents.add(name);
   }
 
   private void tick() {
@@ -66,6 +75,16 @@ public final class VirtControllerSimulator implements AutoCloseable {
           vmi.setKind("VirtualMachineInstance");
           vmi.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
           vmi.setAdditionalProperty("spec", Map.of("domain", Map.of("devices", Map.of())));
+          if (agents.contains(name)) {
+            // KubeVirt's VMI has no status subresource: virt-handler writes the whole object
+            vmi.setAdditionalProperty(
+                "status",
+                Map.of(
+                    "nodeName",
+                    "node-a",
+                    "conditions",
+                    java.util.List.of(Map.of("type", "AgentConnected", "status", "True"))));
+          }
           client.resource(vmi).create();
           status(vm, new VirtualMachineStatus(true, false, "Starting"));
         } else if (!unbootable.contains(name)) {

@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.kubevirt.VirtualMachineSpec;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.TestConfig;
 import io.odoovps.operator.testing.TestKubelet;
+import io.odoovps.operator.testing.VirtControllerSimulator;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
 import java.net.InetSocketAddress;
@@ -35,6 +38,7 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
   private static final byte[] IMAGE = new byte[2 << 20];
   private static HttpServer images;
   private TestKubelet kubelet;
+  private VirtControllerSimulator virt;
 
   @BeforeAll
   static void serveImage() throws Exception {
@@ -60,6 +64,9 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
   void stopKubelet() {
     if (kubelet != null) {
       kubelet.close();
+    }
+    if (virt != null) {
+      virt.close();
     }
   }
 
@@ -123,6 +130,108 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
 
     // the Job's deletion woke the reconciler: the marked claim is never filled again
     await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> job() == null);
+  }
+
+  @Test
+  void aBiggerPlansDiskGrowsTheImageRestartsTheInstanceAndCountsOnlyWhenTheGuestSeesIt()
+      throws Exception {
+    virt = new VirtControllerSimulator(client, namespace);
+    virt.guestAgent("acme");
+    kubelet =
+        new TestKubelet(
+            client,
+            namespace,
+            clock,
+            (method, timeout, env) -> {
+              throw new AssertionError("no backup runs in this test");
+            });
+    create(VpsFixtures.vps(namespace, "acme"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                claim() != null
+                    && claim().getMetadata().getAnnotations() != null
+                    && claim().getMetadata().getAnnotations().containsKey(DiskClaimDesign.FILLED));
+    assertThat(claim().getMetadata().getAnnotations())
+        .containsEntry(DiskClaimDesign.SIZE, String.valueOf(40L << 30));
+    // plays the volume binder: the claim's volume holds 100Gi (a hostPath or pool volume)
+    var bound = claim();
+    bound.setStatus(
+        new PersistentVolumeClaimStatusBuilder()
+            .withPhase("Bound")
+            .withCapacity(Map.of("storage", new Quantity("100Gi")))
+            .build());
+    client.resource(bound).updateStatus();
+    await().atMost(Duration.ofSeconds(30)).until(() -> vmInstance("acme") != null);
+    var first = vmInstance("acme").getMetadata().getUid();
+    var disk = kubelet.claim("acme-disk").resolve("disk.img");
+
+    var paid = io.odoovps.operator.contract.Timestamps.format(clock.instant());
+    editSpec(
+        "acme",
+        v -> {
+          v.getSpec().getPlan().setDisk("60Gi");
+          v.getSpec().getPlan().setPaidAt(paid);
+        });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(claim().getMetadata().getAnnotations())
+                    .containsEntry(DiskClaimDesign.SIZE, String.valueOf(60L << 30))
+                    .containsEntry(DiskClaimDesign.GROWN_UNDER, first));
+    assertThat(Files.size(disk)).as("grown, sparse").isEqualTo(60L << 30);
+    assertThat(kubelet.runs("acme-disk-grow"))
+        .singleElement()
+        .satisfies(run -> assertThat(run.exitCode()).as(run.stderr()).isZero());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                vmInstance("acme") != null
+                    && !first.equals(vmInstance("acme").getMetadata().getUid()));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(eventReasons("acme")).contains("DiskGrowing", "DiskGrown", "Restarted"));
+    // the new instance's agent is connected, but nothing here answers for it (no virt-api): the
+    // guest never says it sees 60Gi, so the change is not applied, whatever the VM runs
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              var change = vps("acme").getStatus().getPlanChange();
+              assertThat(change.paidAt()).isEqualTo(paid);
+              assertThat(change.appliedAt()).isNull();
+              assertThat(change.deadlineMet()).isNull();
+            });
+    assertThat(vmInstance("acme").getMetadata().getUid())
+        .as("restarted once: the new instance is not the one that ran during the growth")
+        .isNotEqualTo(first);
+
+    // a plan whose disk the volume cannot hold: the claim's expansion is asked for, refused by the
+    // API server (no StorageClass that expands), and said on the VPS; the disk keeps its size
+    editSpec("acme", v -> v.getSpec().getPlan().setDisk("200Gi"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var guest = vps("acme").getStatus().getGuest();
+              assertThat(guest.disk().problem())
+                  .contains("spec.plan.disk")
+                  .contains("200Gi")
+                  .contains("its expansion was refused")
+                  .contains("allowVolumeExpansion");
+              assertThat(eventReasons("acme")).contains("DiskTooSmall");
+            });
+    assertThat(Files.size(disk)).isEqualTo(60L << 30);
+    assertThat(kubelet.runs("acme-disk-grow")).hasSize(1);
+    assertThat(claim().getSpec().getResources().getRequests().get("storage").toString())
+        .as("the refused expansion left the claim as it was")
+        .isEqualTo("40Gi");
   }
 
   private PersistentVolumeClaim claim() {
