@@ -137,29 +137,19 @@ public final class DiskClaimDesign {
    * ReadWriteOnce): as KubeVirt's qemu user, with no Kubernetes credentials, owned by the VPS.
    */
   Job growJob(OdooVps vps, long bytes, Optional<String> node) {
-    var backup = config.backup();
     var labels = new HashMap<>(VpsLabels.of(vps));
     labels.put(VpsLabels.COMPONENT, GROW_COMPONENT);
-    var container =
-        BackupJobDesign.jobContainer(
-                "grow-disk", backup.image(), backup.imagePullPolicy(), backup.memoryLimit())
-            .withArgs(
-                "grow-disk-image", "--target", MOUNT + "/disk.img", "--size", String.valueOf(bytes))
-            .withEnv(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=50", null))
-            .withVolumeMounts(
-                new VolumeMountBuilder().withName("disk").withMountPath(MOUNT).build())
-            .build();
     var pod =
-        new io.fabric8.kubernetes.api.model.PodSpecBuilder()
-            .withRestartPolicy("Never")
-            .withAutomountServiceAccountToken(false)
-            .withContainers(container)
-            .withVolumes(
-                new VolumeBuilder()
-                    .withName("disk")
-                    .withNewPersistentVolumeClaim(VirtualMachineDesign.diskName(vps), false)
-                    .build())
-            .withSecurityContext(BackupJobDesign.jobPodSecurity(QEMU_UID));
+        diskPod(
+            vps,
+            diskContainer("grow-disk")
+                .withArgs(
+                    "grow-disk-image",
+                    "--target",
+                    MOUNT + "/disk.img",
+                    "--size",
+                    String.valueOf(bytes))
+                .build());
     node.ifPresent(
         n ->
             pod.withNewAffinity()
@@ -197,6 +187,53 @@ public final class DiskClaimDesign {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** The container of a disk Job: the operator's image, the claim mounted at {@link #MOUNT}. */
+  private io.fabric8.kubernetes.api.model.ContainerBuilder diskContainer(String name) {
+    var backup = config.backup();
+    return BackupJobDesign.jobContainer(
+            name, backup.image(), backup.imagePullPolicy(), backup.memoryLimit())
+        .withEnv(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=50", null))
+        .withVolumeMounts(new VolumeMountBuilder().withName("disk").withMountPath(MOUNT).build());
+  }
+
+  /** The pod of a disk Job: as KubeVirt's qemu user, no Kubernetes credentials, never restarted. */
+  private static io.fabric8.kubernetes.api.model.PodSpecBuilder diskPod(
+      OdooVps vps, io.fabric8.kubernetes.api.model.Container container) {
+    return new io.fabric8.kubernetes.api.model.PodSpecBuilder()
+        .withRestartPolicy("Never")
+        .withAutomountServiceAccountToken(false)
+        .withContainers(container)
+        .withVolumes(
+            new VolumeBuilder()
+                .withName("disk")
+                .withNewPersistentVolumeClaim(VirtualMachineDesign.diskName(vps), false)
+                .build())
+        .withSecurityContext(BackupJobDesign.jobPodSecurity(QEMU_UID));
+  }
+
+  /** Merge-patches annotations onto the VPS's disk claim (the filled and grown marks). */
+  static void annotate(
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      PersistentVolumeClaim claim,
+      Map<String, String> annotations) {
+    patch(client, claim, Map.of("metadata", Map.of("annotations", annotations)));
+  }
+
+  /** Merge-patches the VPS's disk claim. */
+  static void patch(
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      PersistentVolumeClaim claim,
+      Map<String, Object> patch) {
+    client
+        .persistentVolumeClaims()
+        .inNamespace(claim.getMetadata().getNamespace())
+        .withName(claim.getMetadata().getName())
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(patch));
   }
 
   /** The claim: Filesystem mode (KubeVirt keeps `disk.img` in it), at the plan's disk size. */
@@ -243,8 +280,7 @@ public final class DiskClaimDesign {
     var labels = new HashMap<>(VpsLabels.of(vps));
     labels.put(VpsLabels.COMPONENT, FILL_COMPONENT);
     var container =
-        BackupJobDesign.jobContainer(
-                "fill-disk", backup.image(), backup.imagePullPolicy(), backup.memoryLimit())
+        diskContainer("fill-disk")
             .withArgs(
                 "fill-disk",
                 "--vps",
@@ -254,12 +290,8 @@ public final class DiskClaimDesign {
                 "--target",
                 MOUNT + "/disk.img",
                 "--size",
-                String.valueOf(
-                    Quantity.getAmountInBytes(new Quantity(vps.getSpec().getPlan().getDisk()))
-                        .longValue()))
-            .withEnv(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=50", null))
-            .withVolumeMounts(
-                new VolumeMountBuilder().withName("disk").withMountPath(MOUNT).build(),
+                String.valueOf(bytes(vps.getSpec().getPlan().getDisk())))
+            .addToVolumeMounts(
                 new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
             .build();
     return new JobBuilder()
@@ -274,18 +306,11 @@ public final class DiskClaimDesign {
         .withNewMetadata()
         .withLabels(labels)
         .endMetadata()
-        .withNewSpec()
-        .withRestartPolicy("Never")
-        .withAutomountServiceAccountToken(false)
-        .withContainers(container)
-        .withVolumes(
-            new VolumeBuilder()
-                .withName("disk")
-                .withNewPersistentVolumeClaim(VirtualMachineDesign.diskName(vps), false)
-                .build(),
-            new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build())
-        .withSecurityContext(BackupJobDesign.jobPodSecurity(QEMU_UID))
-        .endSpec()
+        .withSpec(
+            diskPod(vps, container)
+                .addToVolumes(
+                    new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build())
+                .build())
         .endTemplate()
         .endSpec()
         .build();

@@ -234,22 +234,14 @@ final class VpsActions {
       return;
     }
     var claim = disk.claim().orElseThrow();
-    var patch =
-        Serialization.asJson(
-            Map.of(
-                "metadata",
-                Map.of(
-                    "annotations",
-                    Map.of(
-                        DiskClaimDesign.FILLED,
-                        Timestamps.format(now),
-                        DiskClaimDesign.SIZE,
-                        String.valueOf(DiskClaimDesign.diskBytes(claim))))));
-    client
-        .persistentVolumeClaims()
-        .inNamespace(claim.getMetadata().getNamespace())
-        .withName(claim.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    DiskClaimDesign.annotate(
+        client,
+        claim,
+        Map.of(
+            DiskClaimDesign.FILLED,
+            Timestamps.format(now),
+            DiskClaimDesign.SIZE,
+            String.valueOf(DiskClaimDesign.diskBytes(claim))));
     events.normal(
         vps,
         "DiskFilled",

@@ -2,9 +2,6 @@ package io.odoovps.operator.vps;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.odoovps.operator.api.v1alpha1.odoovps.GuestDiskStatus;
 import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.event.EventRecorder;
@@ -41,7 +38,6 @@ final class VpsDiskGrowth {
     var name = vps.getMetadata().getName();
     var instance = new Lazy(client, namespace, name);
     var action = DiskGrowth.next(disk, planDisk, job, previous, instance.read());
-    var claimName = VirtualMachineDesign.diskName(vps);
     switch (action) {
       case TOO_SMALL -> {
         return tooSmall(facts, client, events, previous);
@@ -59,24 +55,16 @@ final class VpsDiskGrowth {
         return DiskGrowth.cleared(previous);
       }
       case MARK_GROWN -> {
-        var patch =
-            Serialization.asJson(
-                Map.of(
-                    "metadata",
-                    Map.of(
-                        "annotations",
-                        Map.of(
-                            DiskClaimDesign.SIZE,
-                            String.valueOf(plan),
-                            DiskClaimDesign.GROWN,
-                            Timestamps.format(facts.now()),
-                            DiskClaimDesign.GROWN_UNDER,
-                            instance.get().map(Lazy.Read::uid).orElse("")))));
-        client
-            .persistentVolumeClaims()
-            .inNamespace(namespace)
-            .withName(claimName)
-            .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        DiskClaimDesign.annotate(
+            client,
+            disk.claim().orElseThrow(),
+            Map.of(
+                DiskClaimDesign.SIZE,
+                String.valueOf(plan),
+                DiskClaimDesign.GROWN,
+                Timestamps.format(facts.now()),
+                DiskClaimDesign.GROWN_UNDER,
+                instance.get().map(Lazy.Read::uid).orElse("")));
         events.normal(
             vps,
             "DiskGrown",
@@ -136,22 +124,16 @@ final class VpsDiskGrowth {
       outcome = "the claim asks for it: waiting for the volume's expansion";
     } else {
       try {
-        var patch =
-            Serialization.asJson(
+        DiskClaimDesign.patch(
+            client,
+            claim,
+            Map.of(
+                "metadata",
                 Map.of(
-                    "metadata",
-                    Map.of(
-                        "annotations",
-                        Map.of(
-                            DiskClaimDesign.SIZE,
-                            String.valueOf(DiskClaimDesign.diskBytes(claim)))),
-                    "spec",
-                    Map.of("resources", Map.of("requests", Map.of("storage", planDisk)))));
-        client
-            .persistentVolumeClaims()
-            .inNamespace(claim.getMetadata().getNamespace())
-            .withName(claimName)
-            .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+                    "annotations",
+                    Map.of(DiskClaimDesign.SIZE, String.valueOf(DiskClaimDesign.diskBytes(claim)))),
+                "spec",
+                Map.of("resources", Map.of("requests", Map.of("storage", planDisk)))));
         outcome = "its expansion was asked for: waiting for the volume";
       } catch (KubernetesClientException e) {
         if (e.getCode() != 403 && e.getCode() != 422) {

@@ -163,8 +163,8 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
             .withCapacity(Map.of("storage", new Quantity("100Gi")))
             .build());
     client.resource(bound).updateStatus();
-    await().atMost(Duration.ofSeconds(30)).until(() -> vmInstance("acme") != null);
-    var first = vmInstance("acme").getMetadata().getUid();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !instanceUid().isEmpty());
+    var first = instanceUid();
     var disk = kubelet.claim("acme-disk").resolve("disk.img");
 
     var paid = io.odoovps.operator.contract.Timestamps.format(clock.instant());
@@ -185,12 +185,7 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
     assertThat(kubelet.runs("acme-disk-grow"))
         .singleElement()
         .satisfies(run -> assertThat(run.exitCode()).as(run.stderr()).isZero());
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                vmInstance("acme") != null
-                    && !first.equals(vmInstance("acme").getMetadata().getUid()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !first.equals(instanceUid()));
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
@@ -208,7 +203,7 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
               assertThat(change.appliedAt()).isNull();
               assertThat(change.deadlineMet()).isNull();
             });
-    assertThat(vmInstance("acme").getMetadata().getUid())
+    assertThat(instanceUid())
         .as("restarted once: the new instance is not the one that ran during the growth")
         .isNotEqualTo(first);
 
@@ -220,6 +215,8 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
         .untilAsserted(
             () -> {
               var guest = vps("acme").getStatus().getGuest();
+              assertThat(guest).isNotNull();
+              assertThat(guest.disk()).isNotNull();
               assertThat(guest.disk().problem())
                   .contains("spec.plan.disk")
                   .contains("200Gi")
@@ -232,6 +229,12 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
     assertThat(claim().getSpec().getResources().getRequests().get("storage").toString())
         .as("the refused expansion left the claim as it was")
         .isEqualTo("40Gi");
+  }
+
+  /** The uid of the VM's instance, or "" while none runs (one read: it may go meanwhile). */
+  private String instanceUid() {
+    var instance = vmInstance("acme");
+    return instance == null ? "" : instance.getMetadata().getUid();
   }
 
   private PersistentVolumeClaim claim() {
