@@ -46,6 +46,13 @@ public final class DiskClaimDesign {
    */
   public static final String GROWN_UNDER = "odoovps.io/disk-grown-under-instance";
 
+  /**
+   * The claim's annotation that says what the disk was before its last growth: {@code <disk
+   * bytes>/<root file system bytes>}, the second as the guest agent reported it then (0 when no
+   * agent answered).
+   */
+  public static final String GROWN_FROM = "odoovps.io/disk-grown-from";
+
   /** The component label of the fill Job. */
   public static final String FILL_COMPONENT = "disk-fill";
 
@@ -122,6 +129,29 @@ public final class DiskClaimDesign {
     var annotations = claim.getMetadata().getAnnotations();
     return Optional.ofNullable(annotations == null ? null : annotations.get(GROWN))
         .map(io.odoovps.operator.contract.Timestamps::parse);
+  }
+
+  /** What the disk was before its last growth ({@link #GROWN_FROM}). */
+  record Before(long diskBytes, long rootBytes) {
+    String annotation() {
+      return diskBytes + "/" + rootBytes;
+    }
+  }
+
+  static Optional<Before> grownFrom(PersistentVolumeClaim claim) {
+    var annotations = claim.getMetadata().getAnnotations();
+    var value = annotations == null ? null : annotations.get(GROWN_FROM);
+    if (value == null) {
+      return Optional.empty();
+    }
+    var parts = value.split("/");
+    try {
+      return parts.length == 2
+          ? Optional.of(new Before(Long.parseLong(parts[0]), Long.parseLong(parts[1])))
+          : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   /** The uid of the VM's instance that ran while `disk.img` last grew, if one ran. */

@@ -55,10 +55,21 @@ final class VpsDiskGrowth {
         return DiskGrowth.cleared(previous);
       }
       case MARK_GROWN -> {
+        var claim = disk.claim().orElseThrow();
+        // the instance that runs still has the old disk open: its agent tells the baseline
+        long rootBefore =
+            instance
+                .get()
+                .filter(Lazy.Read::agentConnected)
+                .flatMap(i -> GuestAgent.rootFileSystemBytes(client, namespace, name))
+                .orElse(0L);
         DiskClaimDesign.annotate(
             client,
-            disk.claim().orElseThrow(),
+            claim,
             Map.of(
+                DiskClaimDesign.GROWN_FROM,
+                new DiskClaimDesign.Before(DiskClaimDesign.diskBytes(claim), rootBefore)
+                    .annotation(),
                 DiskClaimDesign.SIZE,
                 String.valueOf(plan),
                 DiskClaimDesign.GROWN,

@@ -180,7 +180,9 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
             () ->
                 assertThat(claim().getMetadata().getAnnotations())
                     .containsEntry(DiskClaimDesign.SIZE, String.valueOf(60L << 30))
-                    .containsEntry(DiskClaimDesign.GROWN_UNDER, first));
+                    .containsEntry(DiskClaimDesign.GROWN_UNDER, first)
+                    .as("no agent answers here: no baseline")
+                    .containsEntry(DiskClaimDesign.GROWN_FROM, (40L << 30) + "/0"));
     assertThat(Files.size(disk)).as("grown, sparse").isEqualTo(60L << 30);
     assertThat(kubelet.runs("acme-disk-grow"))
         .singleElement()
