@@ -1,5 +1,6 @@
 package io.odoovps.operator.vps;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.odoovps.operator.api.v1alpha1.odoovps.GuestDiskStatus;
@@ -76,6 +77,12 @@ final class VpsDiskGrowth {
                 Timestamps.format(facts.now()),
                 DiskClaimDesign.GROWN_UNDER,
                 instance.get().map(Lazy.Read::uid).orElse("")));
+        // as the fill Job once the claim is marked: its finished pod would hold the claim (its
+        // pvc-protection finalizer) until the Job's TTL, and the mark is what counts now
+        client
+            .resource(job.orElseThrow())
+            .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+            .delete();
         events.normal(
             vps,
             "DiskGrown",

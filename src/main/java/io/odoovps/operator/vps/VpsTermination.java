@@ -74,6 +74,35 @@ public class VpsTermination {
                       .inNamespace(ns)
                       .withName(disk)));
     }
+    // the disk Jobs left (a failed growth, a fill cut short): a pod that mounted the claim, even
+    // finished, holds it through the claim's kubernetes.io/pvc-protection finalizer
+    for (var job :
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(ns)
+            .withLabelSelector(
+                VpsLabels.MANAGED_BY_SELECTOR
+                    + ","
+                    + VpsLabels.VPS
+                    + "="
+                    + name
+                    + ","
+                    + VpsLabels.COMPONENT
+                    + " in ("
+                    + DiskClaimDesign.FILL_COMPONENT
+                    + ","
+                    + DiskClaimDesign.GROW_COMPONENT
+                    + ")")
+            .list()
+            .getItems()) {
+      var jobName = job.getMetadata().getName();
+      targets.add(
+          new Target(
+              "Job/" + jobName,
+              () -> client.batch().v1().jobs().inNamespace(ns).withName(jobName)));
+    }
     targets.add(
         new Target(
             "PersistentVolumeClaim/" + disk,

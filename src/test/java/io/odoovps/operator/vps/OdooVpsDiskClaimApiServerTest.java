@@ -184,6 +184,13 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
                     .as("no agent answers here: no baseline")
                     .containsEntry(DiskClaimDesign.GROWN_FROM, (40L << 30) + "/0"));
     assertThat(Files.size(disk)).as("grown, sparse").isEqualTo(60L << 30);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(job("acme-disk-grow-" + (60L << 30)))
+                    .as("gone once the claim is marked: its pod would hold the claim")
+                    .isNull());
     assertThat(kubelet.runs("acme-disk-grow"))
         .singleElement()
         .satisfies(run -> assertThat(run.exitCode()).as(run.stderr()).isZero());
