@@ -155,14 +155,7 @@ class RestoreSafetyApiServerTest extends VpsOperatorTestBase {
           new Backup(BACKUP_ID, manifest.createdAt(), manifest.sizeBytes(), manifest.sha256()),
           "alpha");
     }
-    kubelet =
-        new TestKubelet(
-            client,
-            namespace,
-            clock,
-            (method, timeout, env) -> {
-              throw new AssertionError("no backup runs in this test");
-            });
+    kubelet = TestKubelet.withoutBackups(client, namespace, clock);
     Files.write(disk(), previous);
     virt = new VirtControllerSimulator(client, namespace);
     awaitVm(VirtualMachineSpec.RUN_ALWAYS);

@@ -110,6 +110,17 @@ public final class TestKubelet implements AutoCloseable {
     loop.scheduleWithFixedDelay(this::tick, 0, 200, TimeUnit.MILLISECONDS);
   }
 
+  /** A kubelet for the pods of restore and disk Jobs: a backup's method is never asked for. */
+  public static TestKubelet withoutBackups(KubernetesClient client, String namespace, Clock clock) {
+    return new TestKubelet(
+        client,
+        namespace,
+        clock,
+        (method, timeout, env) -> {
+          throw new AssertionError("no backup runs in this test");
+        });
+  }
+
   /** The directory that backs a PersistentVolumeClaim when a pod mounts it. */
   public Path claim(String name) {
     return claims.computeIfAbsent(

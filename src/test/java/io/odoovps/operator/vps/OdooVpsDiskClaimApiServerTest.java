@@ -99,14 +99,7 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
     assertThat(vm.getSpec().template().spec().volumes().get(0).persistentVolumeClaim().claimName())
         .isEqualTo("acme-disk");
 
-    kubelet =
-        new TestKubelet(
-            client,
-            namespace,
-            clock,
-            (method, timeout, env) -> {
-              throw new AssertionError("no backup runs in this test");
-            });
+    kubelet = TestKubelet.withoutBackups(client, namespace, clock);
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -137,14 +130,7 @@ class OdooVpsDiskClaimApiServerTest extends VpsOperatorTestBase {
       throws Exception {
     virt = new VirtControllerSimulator(client, namespace);
     virt.guestAgent("acme");
-    kubelet =
-        new TestKubelet(
-            client,
-            namespace,
-            clock,
-            (method, timeout, env) -> {
-              throw new AssertionError("no backup runs in this test");
-            });
+    kubelet = TestKubelet.withoutBackups(client, namespace, clock);
     create(VpsFixtures.vps(namespace, "acme"));
     await()
         .atMost(Duration.ofSeconds(30))
