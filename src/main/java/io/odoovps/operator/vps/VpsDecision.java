@@ -87,15 +87,6 @@ final class VpsDecision {
       GuestStatus guest,
       boolean awaitingGuestDisk) {
 
-    Acts(
-        IPv4Allocator.Result.Allocated allocated,
-        TrafficStatus traffic,
-        VpsActions.AccessCodes accessCodes,
-        MaintenanceStatus maintenance,
-        GuestStatus guest) {
-      this(allocated, traffic, accessCodes, maintenance, guest, false);
-    }
-
     String accessCodesSentAt() {
       return accessCodes.sentAt();
     }

@@ -6,9 +6,8 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.odoovps.operator.api.v1alpha1.odoovps.GuestDiskStatus;
+import io.odoovps.operator.testing.JobFixtures;
 import io.odoovps.operator.vps.DiskGrowth.Action;
 import java.time.Instant;
 import java.util.HashMap;
@@ -63,15 +62,7 @@ class DiskGrowthTest {
   }
 
   private static Job job(String condition) {
-    var builder = new JobBuilder().withNewMetadata().withName("acme-disk-grow").endMetadata();
-    if (condition == null) {
-      return builder.withNewStatus().withActive(1).endStatus().build();
-    }
-    return builder
-        .withNewStatus()
-        .withConditions(new JobConditionBuilder().withType(condition).withStatus("True").build())
-        .endStatus()
-        .build();
+    return JobFixtures.job("acme-disk-grow", condition);
   }
 
   private static Supplier<Optional<DiskGrowth.Instance>> running(String uid, boolean agent) {

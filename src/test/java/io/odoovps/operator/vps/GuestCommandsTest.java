@@ -3,12 +3,11 @@ package io.odoovps.operator.vps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.odoovps.operator.api.v1alpha1.odoovps.GuestStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.contract.MaintenanceWindow;
+import io.odoovps.operator.testing.JobFixtures;
 import io.odoovps.operator.testing.VpsFixtures;
 import java.time.Instant;
 import java.util.List;
@@ -43,15 +42,7 @@ class GuestCommandsTest {
   }
 
   private static Job job(String name, String condition) {
-    var builder = new JobBuilder().withNewMetadata().withName(name).endMetadata();
-    if (condition == null) {
-      return builder.withNewStatus().withActive(1).endStatus().build();
-    }
-    return builder
-        .withNewStatus()
-        .withConditions(new JobConditionBuilder().withType(condition).withStatus("True").build())
-        .endStatus()
-        .build();
+    return JobFixtures.job(name, condition);
   }
 
   @Test

@@ -237,7 +237,8 @@ class VpsDecisionTest {
             null,
             new VpsActions.AccessCodes("2026-03-01T00:00:00Z", null),
             null,
-            null);
+            null,
+            false);
     var pass = decision.measured(facts, plan, acts);
     assertThat(pass.down()).isTrue();
     assertThat(pass.sections().measured()).isTrue();
@@ -247,6 +248,12 @@ class VpsDecisionTest {
     assertThat(pass.wake())
         .isEqualTo(Duration.between(NOW, Instant.parse("2026-03-15T09:00:00Z")).plusSeconds(1));
     assertThat(pass.observation().ipv4()).isEqualTo("192.0.2.7");
+    // a grown disk the guest has not reported yet: the guest is asked again within 30 s
+    var awaiting =
+        new VpsDecision.Acts(acts.allocated(), null, acts.accessCodes(), null, null, true);
+    assertThat(decision.measured(facts, plan, awaiting).wake())
+        .isPositive()
+        .isLessThanOrEqualTo(DiskGrowth.RECHECK.plusSeconds(1));
   }
 
   @Test
@@ -261,7 +268,8 @@ class VpsDecisionTest {
             null,
             new VpsActions.AccessCodes(null, null),
             null,
-            null);
+            null,
+            false);
     var outbox = outbox();
     var verdict = decision.status(decision.measured(facts, plan, acts), outbox, NOW);
     assertThat(verdict.status().getPhase()).isEqualTo(VpsPhase.Restoring);
