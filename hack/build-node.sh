@@ -8,12 +8,15 @@
 #     cni/bridge, host-local, loopback, portmap, bandwidth
 #                                                        github.com/containernetworking/plugins
 #     bin/coredns                                        github.com/coredns/coredns (cluster DNS)
+#     bin/kube-router                                    github.com/cloudnativelabs/kube-router/v2,
+#                                                        run as the NetworkPolicy engine only
+#                                                        (iptables and ipset; docs/traffic.md)
 #     bin/ociimage                                       hack/ociimage: images without a daemon
 #     debian/                                            Debian's containerd 1.6, runc 1.1 (built
 #                                                        with seccomp), iptables (nf_tables) and
 #                                                        conntrack, unpacked with dpkg-deb -x:
 #                                                        nothing is installed on the machine
-#     bin/iptables, iptables-save, iptables-restore, ip6tables..., conntrack
+#     bin/iptables, iptables-save, iptables-restore, ip6tables..., conntrack, ipset
 #                                                        wrappers that run those from debian/
 #     images/pause.tar                                   the pod sandbox (Kubernetes' pause.c,
 #                                                        static), as registry.k8s.io/pause:3.6
@@ -31,14 +34,15 @@ KUBE_API_TEST_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
 ODOOVPS_TOOLS_DIR="${ODOOVPS_TOOLS_DIR:-$HOME/.cache/odoovps-tools}"
 CNI_PLUGINS_VERSION="${CNI_PLUGINS_VERSION:-1.10.0}"
 COREDNS_VERSION="${COREDNS_VERSION:-1.12.4}"
+KUBE_ROUTER_VERSION="${KUBE_ROUTER_VERSION:-2.1.0}"
 OUT="$ODOOVPS_TOOLS_DIR/node-${K8S_VERSION}"
 DEBS=(containerd runc iptables libip4tc2 libip6tc2 libxtables12 libnftnl11 libnetfilter-conntrack3
-  libnfnetlink0 libmnl0 conntrack busybox-static)
+  libnfnetlink0 libmnl0 conntrack busybox-static ipset libipset13)
 
-wanted=(bin/kubelet bin/kube-proxy bin/kube-scheduler bin/coredns bin/ociimage
+wanted=(bin/kubelet bin/kube-proxy bin/kube-scheduler bin/coredns bin/kube-router bin/ociimage
   cni/bridge cni/host-local cni/loopback cni/portmap cni/bandwidth
   debian/usr/bin/containerd debian/usr/sbin/runc debian/usr/sbin/xtables-nft-multi
-  bin/iptables images/pause.tar images/coredns.tar images/busybox.tar)
+  debian/usr/sbin/ipset bin/iptables bin/ipset images/pause.tar images/coredns.tar images/busybox.tar)
 missing=()
 for f in "${wanted[@]}"; do [ -e "$OUT/$f" ] || missing+=("$f"); done
 if [ ${#missing[@]} -eq 0 ]; then
@@ -85,6 +89,10 @@ if [ ! -x "$OUT/bin/coredns" ]; then
   build_in_module "$TMP/coredns-mod" "github.com/coredns/coredns@v${COREDNS_VERSION}" \
     github.com/coredns/coredns "$OUT/bin/coredns"
 fi
+if [ ! -x "$OUT/bin/kube-router" ]; then
+  build_in_module "$TMP/kube-router-mod" "github.com/cloudnativelabs/kube-router/v2@v${KUBE_ROUTER_VERSION}" \
+    github.com/cloudnativelabs/kube-router/v2/cmd/kube-router "$OUT/bin/kube-router"
+fi
 
 # --- the image builder
 if [ ! -x "$OUT/bin/ociimage" ]; then
@@ -96,7 +104,8 @@ fi
 
 # --- Debian's containerd, runc, iptables and conntrack, unpacked (not installed)
 if [ ! -x "$OUT/debian/usr/bin/containerd" ] || [ ! -x "$OUT/debian/usr/sbin/runc" ] \
-  || [ ! -x "$OUT/debian/usr/sbin/xtables-nft-multi" ] || [ ! -x "$OUT/debian/bin/busybox" ]; then
+  || [ ! -x "$OUT/debian/usr/sbin/xtables-nft-multi" ] || [ ! -x "$OUT/debian/bin/busybox" ] \
+  || [ ! -x "$OUT/debian/usr/sbin/ipset" ]; then
   command -v apt-get >/dev/null || { echo "error: apt-get (Debian) is needed to fetch containerd and runc" >&2; exit 1; }
   mkdir -p "$TMP/debs"
   (cd "$TMP/debs" && apt-get download "${DEBS[@]}" >/dev/null 2>&1) \
@@ -121,6 +130,12 @@ export LD_LIBRARY_PATH="$LIBS"
 exec "$OUT/debian/usr/sbin/conntrack" "\$@"
 SH
 chmod +x "$OUT/bin/conntrack"
+cat >"$OUT/bin/ipset" <<SH
+#!/bin/sh
+export LD_LIBRARY_PATH="$LIBS"
+exec "$OUT/debian/usr/sbin/ipset" "\$@"
+SH
+chmod +x "$OUT/bin/ipset"
 
 # --- images
 if [ ! -s "$OUT/images/pause.tar" ]; then

@@ -7,7 +7,8 @@
 #                              kubeconfig in $CLUSTER_DIR/kubeconfig
 #   node_possible              prints why not, and fails, when this machine cannot run a node
 #   cluster_up_node            containerd (Debian's 1.6, runc 1.1), kubelet, kube-proxy (iptables),
-#                              the bridge CNI with portmap and bandwidth chained, CoreDNS
+#                              the bridge CNI with portmap and bandwidth chained, kube-router as
+#                              the NetworkPolicy engine (iptables and ipset), CoreDNS
 #   cluster_import_image FILE  a docker-archive tarball into the node's containerd
 #   cluster_down               stops and removes all of it (and KubeVirt's leftovers, through
 #                              kubevirt_down of hack/lib/kubevirt.sh when that is sourced)
@@ -264,8 +265,21 @@ YAML
   "$NODE_HOME/bin/kube-scheduler" --kubeconfig "$CLUSTER_DIR/kubeconfig" --leader-elect=false --secure-port 0 \
     >"$CLUSTER_DIR/logs/kube-scheduler.log" 2>&1 &
   CLUSTER_PIDS+=($!)
+  # NetworkPolicy on packets: kube-router's policy controller alone (the bridge CNI routes the
+  # pods, kube-proxy the Services), the engine k3s embeds; docs/traffic.md says why this one
+  local router_health
+  router_health=$(free_port)
+  "$NODE_HOME/bin/kube-router" --kubeconfig "$CLUSTER_DIR/kubeconfig" --hostname-override "$NODE_NAME" \
+    --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
+    --enable-pod-egress=false --service-cluster-ip-range "$SERVICE_CIDR" \
+    --health-port "$router_health" --metrics-port 0 \
+    >"$CLUSTER_DIR/logs/kube-router.log" 2>&1 &
+  CLUSTER_PIDS+=($!)
   printf "waiting for kube-proxy "
   cluster_wait 60 kube-proxy curl -sf "http://127.0.0.1:$proxy_health/healthz" || return 1
+  echo ok
+  printf "waiting for kube-router "
+  cluster_wait 60 kube-router curl -sf "http://127.0.0.1:$router_health/healthz" || return 1
   echo ok
   printf "waiting for node %s " "$NODE_NAME"
   cluster_wait 120 "the node" kubectl wait --for condition=Ready "node/$NODE_NAME" --timeout=1s || return 1
@@ -409,6 +423,8 @@ cluster_down() {
       for t in filter nat mangle raw; do ip6tables -t "$t" -F 2>/dev/null; ip6tables -t "$t" -X 2>/dev/null; done
       ip6tables-restore <"$w/ip6tables.before" 2>/dev/null || true
     fi
+    # kube-router's ipsets (no rule refers to them any more)
+    ipset list -n 2>/dev/null | grep -E '^(KUBE-|kube-router-)' | xargs -r -n1 ipset destroy 2>/dev/null || true
   fi
   rm -rf "$CLUSTER_DIR"
 }
