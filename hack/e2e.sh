@@ -26,7 +26,9 @@ finish() {
   trap - INT TERM EXIT
   if [ "$keep" = true ]; then
     echo "ODOOVPS_E2E_KEEP=true: the cluster stays up in $CLUSTER_DIR; stop it with: kill $$"
-    sleep infinity || true
+    trap 'cluster_down; exit 130' INT TERM
+    sleep infinity &
+    wait $! || true
   fi
   cluster_down
 }

@@ -265,8 +265,15 @@ YAML
   "$NODE_HOME/bin/kube-scheduler" --kubeconfig "$CLUSTER_DIR/kubeconfig" --leader-elect=false --secure-port 0 \
     >"$CLUSTER_DIR/logs/kube-scheduler.log" 2>&1 &
   CLUSTER_PIDS+=($!)
+  printf "waiting for kube-proxy "
+  cluster_wait 60 kube-proxy curl -sf "http://127.0.0.1:$proxy_health/healthz" || return 1
+  echo ok
+  printf "waiting for node %s " "$NODE_NAME"
+  cluster_wait 120 "the node" kubectl wait --for condition=Ready "node/$NODE_NAME" --timeout=1s || return 1
+  echo ok
   # NetworkPolicy on packets: kube-router's policy controller alone (the bridge CNI routes the
-  # pods, kube-proxy the Services), the engine k3s embeds; docs/traffic.md says why this one
+  # pods, kube-proxy the Services), the engine k3s embeds; docs/traffic.md says why this one.
+  # After the node is registered: it looks its Node up by name and exits if there is none.
   local router_health
   router_health=$(free_port)
   "$NODE_HOME/bin/kube-router" --kubeconfig "$CLUSTER_DIR/kubeconfig" --hostname-override "$NODE_NAME" \
@@ -275,14 +282,8 @@ YAML
     --health-port "$router_health" --metrics-port 0 \
     >"$CLUSTER_DIR/logs/kube-router.log" 2>&1 &
   CLUSTER_PIDS+=($!)
-  printf "waiting for kube-proxy "
-  cluster_wait 60 kube-proxy curl -sf "http://127.0.0.1:$proxy_health/healthz" || return 1
-  echo ok
   printf "waiting for kube-router "
   cluster_wait 60 kube-router curl -sf "http://127.0.0.1:$router_health/healthz" || return 1
-  echo ok
-  printf "waiting for node %s " "$NODE_NAME"
-  cluster_wait 120 "the node" kubectl wait --for condition=Ready "node/$NODE_NAME" --timeout=1s || return 1
   echo ok
   cluster_dns
 }

@@ -154,6 +154,25 @@ public interface OperatorConfig {
 
     /** The only UDP ports a VPS may receive on; none by default. */
     Optional<List<String>> allowedUdpIngressPorts();
+
+    /**
+     * The cluster's own networks (pods, Services, nodes, the provider's private ranges): a VPS
+     * opens no connection into them, so it reaches neither another VPS nor the operator's webhook
+     * nor the API server by their cluster addresses. The cluster DNS (below) and the provider's
+     * networks stay reachable. The default is every private, shared (CGNAT) and link-local range; a
+     * cluster whose pods or nodes use public addresses must list them.
+     */
+    @WithDefault(
+        "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,169.254.0.0/16,fc00::/7,fe80::/10")
+    List<String> clusterCidrs();
+
+    /** The namespace of the cluster DNS pods, which a VPS may query on port 53. */
+    @WithDefault("kube-system")
+    String dnsNamespace();
+
+    /** Labels of the cluster DNS pods, as {@code key=value}. */
+    @WithDefault("k8s-app=kube-dns")
+    List<String> dnsPodLabels();
   }
 
   /** Port 25. */
@@ -230,9 +249,13 @@ public interface OperatorConfig {
      */
     Optional<List<String>> sshAuthorizedKeys();
 
-    /** Networks from which the provider administers the guests; isolation keeps them open. */
-    @WithDefault("10.0.0.0/8")
-    List<String> adminCidrs();
+    /**
+     * Networks from which the provider administers the guests: every port, both ways, and kept open
+     * by isolation. None by default: the operator's own guest-command pods (SSH) and the node the
+     * VM runs on are let in without it. Never list the pod network here: it would let every pod of
+     * the cluster, other VPSs included, past the filter.
+     */
+    Optional<List<String>> adminCidrs();
   }
 
   /** The per-VPS Service. */

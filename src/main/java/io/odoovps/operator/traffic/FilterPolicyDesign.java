@@ -26,7 +26,8 @@ import java.util.Map;
  *       DDoS mitigation from level 2, TCP on the service ports only, and from level 3 only from the
  *       scrubbing centre;
  *   <li>outbound: TCP on every port but the denied ones (and port 25 while it is blocked), UDP only
- *       to the allowed ports.
+ *       to the allowed ports, to anywhere but the cluster's own networks (tenant isolation: no
+ *       other VPS, no webhook, no API server by its cluster address); DNS to the cluster DNS pods.
  * </ul>
  *
  * <p>NetworkPolicy names TCP, UDP and SCTP only: ICMP is therefore not allowed by this policy
@@ -79,11 +80,73 @@ public final class FilterPolicyDesign {
     if (!admins.isEmpty()) {
       builder.addToEgress(new NetworkPolicyEgressRuleBuilder().withTo(admins).build());
     }
+    var dns = rules.dns();
+    if (dns != null && !dns.podLabels().isEmpty()) {
+      builder.addToEgress(
+          new NetworkPolicyEgressRuleBuilder()
+              .addNewTo()
+              .withNewNamespaceSelector()
+              .addToMatchLabels(NAMESPACE_NAME, dns.namespace())
+              .endNamespaceSelector()
+              .withNewPodSelector()
+              .withMatchLabels(dns.podLabels())
+              .endPodSelector()
+              .endTo()
+              .withPorts(namedPort("UDP", DNS_PORT), namedPort("TCP", DNS_TCP_PORT))
+              .build());
+    }
     var outbound = new ArrayList<NetworkPolicyPort>();
     outbound.addAll(ports("TCP", PortRange.complement(rules.deniedTcpEgress())));
     outbound.addAll(ports("UDP", rules.allowedUdpEgress()));
-    builder.addToEgress(new NetworkPolicyEgressRuleBuilder().withPorts(outbound).build());
+    builder.addToEgress(
+        new NetworkPolicyEgressRuleBuilder()
+            .withTo(outside(rules.clusterCidrs()))
+            .withPorts(outbound)
+            .build());
     return builder.endSpec().build();
+  }
+
+  /**
+   * The DNS pods' port names, as kubeadm's CoreDNS names them: a policy sees the port after the
+   * Service's translation (53 on the Service may be 1053 in the pod), so it names the pod's port.
+   */
+  static final String DNS_PORT = "dns";
+
+  static final String DNS_TCP_PORT = "dns-tcp";
+
+  private static NetworkPolicyPort namedPort(String protocol, String name) {
+    return new NetworkPolicyPortBuilder()
+        .withProtocol(protocol)
+        .withPort(new IntOrString(name))
+        .build();
+  }
+
+  /** The label every namespace carries with its own name (Kubernetes 1.21 and later). */
+  static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
+
+  /**
+   * Every address but the cluster's networks, one block per address family; no peer at all (that
+   * is, anywhere) when the list is empty.
+   */
+  static List<NetworkPolicyPeer> outside(List<String> clusterCidrs) {
+    if (clusterCidrs.isEmpty()) {
+      return List.of();
+    }
+    var v4 = clusterCidrs.stream().filter(c -> !c.contains(":")).sorted().toList();
+    var v6 = clusterCidrs.stream().filter(c -> c.contains(":")).sorted().toList();
+    return List.of(
+        new NetworkPolicyPeerBuilder()
+            .withNewIpBlock()
+            .withCidr("0.0.0.0/0")
+            .withExcept(v4)
+            .endIpBlock()
+            .build(),
+        new NetworkPolicyPeerBuilder()
+            .withNewIpBlock()
+            .withCidr("::/0")
+            .withExcept(v6)
+            .endIpBlock()
+            .build());
   }
 
   /** The operator's guest-command pods of the VPS, on SSH only (also while it is isolated). */

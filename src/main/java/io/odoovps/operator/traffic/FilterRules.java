@@ -18,6 +18,9 @@ import java.util.Map;
  * @param servicePorts the TCP ports the VPS serves; from mitigation level 2, the only inbound ports
  * @param scrubbingCidrs from mitigation level 3, the only sources of inbound traffic (besides the
  *     provider's networks): the scrubbing centre's return path
+ * @param clusterCidrs the cluster's own networks, to which the VPS opens no connection (tenant
+ *     isolation), apart from the cluster DNS
+ * @param dns the cluster DNS pods, which the VPS may query on port 53 (TCP and UDP)
  */
 public record FilterRules(
     Map<String, String> podSelector,
@@ -29,7 +32,12 @@ public record FilterRules(
     int smtpPort,
     int mitigationLevel,
     List<Integer> servicePorts,
-    List<String> scrubbingCidrs) {
+    List<String> scrubbingCidrs,
+    List<String> clusterCidrs,
+    DnsPeer dns) {
+
+  /** Pods selected by namespace name and labels. */
+  public record DnsPeer(String namespace, Map<String, String> podLabels) {}
 
   /** TCP ports denied outbound: the sensitive ports, plus SMTP while it is blocked. */
   public List<PortRange> deniedTcpEgress() {

@@ -21,19 +21,38 @@ record FilterPolicy(
     int smtpPort,
     List<Integer> servicePorts,
     List<String> scrubbingCidrs,
-    Map<String, String> scrubbingAnnotations) {
+    Map<String, String> scrubbingAnnotations,
+    List<String> clusterCidrs,
+    FilterRules.DnsPeer dns) {
 
   static FilterPolicy of(OperatorConfig config) {
     var traffic = config.traffic();
     return new FilterPolicy(
-        config.provider().adminCidrs(),
+        config.provider().adminCidrs().orElse(List.of()),
         PortRange.parseList(traffic.filter().deniedTcpPorts()),
         PortRange.parseList(traffic.filter().allowedUdpEgressPorts()),
         PortRange.parseList(traffic.filter().allowedUdpIngressPorts().orElse(List.of())),
         traffic.smtp().port(),
         config.service().ports(),
         traffic.mitigation().scrubbingCidrs().orElse(List.of()),
-        new TreeMap<>(traffic.mitigation().serviceAnnotations()));
+        new TreeMap<>(traffic.mitigation().serviceAnnotations()),
+        List.copyOf(traffic.filter().clusterCidrs()),
+        new FilterRules.DnsPeer(
+            traffic.filter().dnsNamespace(), labels(traffic.filter().dnsPodLabels())));
+  }
+
+  /** {@code key=value} entries as labels; an entry without {@code =} is refused, naming it. */
+  static Map<String, String> labels(List<String> entries) {
+    var labels = new TreeMap<String, String>();
+    for (var entry : entries) {
+      int eq = entry.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "odoovps.traffic.filter.dns-pod-labels: '" + entry + "' is not key=value");
+      }
+      labels.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+    }
+    return labels;
   }
 
   FilterRules rules(OdooVps vps, NetworkMitigation mitigation) {
@@ -47,7 +66,9 @@ record FilterPolicy(
         smtpPort,
         mitigation.ddosLevel(),
         servicePorts,
-        scrubbingCidrs);
+        scrubbingCidrs,
+        clusterCidrs,
+        dns);
   }
 
   /**

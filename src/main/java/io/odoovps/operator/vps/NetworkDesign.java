@@ -79,7 +79,7 @@ public class NetworkDesign {
 
   public NetworkPolicy isolationPolicy(OdooVps vps) {
     List<NetworkPolicyPeer> admins =
-        config.provider().adminCidrs().stream()
+        config.provider().adminCidrs().orElse(List.of()).stream()
             .map(
                 cidr ->
                     new NetworkPolicyPeerBuilder()
@@ -88,24 +88,23 @@ public class NetworkDesign {
                         .endIpBlock()
                         .build())
             .toList();
-    return new NetworkPolicyBuilder()
-        .withNewMetadata()
-        .withName(isolationPolicyName(vps))
-        .withNamespace(vps.getMetadata().getNamespace())
-        .withLabels(VpsLabels.of(vps))
-        .endMetadata()
-        .withNewSpec()
-        .withNewPodSelector()
-        .withMatchLabels(podSelector(vps))
-        .endPodSelector()
-        .withPolicyTypes("Ingress", "Egress")
-        .addNewIngress()
-        .withFrom(admins)
-        .endIngress()
-        .addToIngress(FilterPolicyDesign.guestCommands(vps.getMetadata().getName()))
-        .addNewEgress()
-        .withTo(admins)
-        .endEgress()
+    var spec =
+        new NetworkPolicyBuilder()
+            .withNewMetadata()
+            .withName(isolationPolicyName(vps))
+            .withNamespace(vps.getMetadata().getNamespace())
+            .withLabels(VpsLabels.of(vps))
+            .endMetadata()
+            .withNewSpec()
+            .withNewPodSelector()
+            .withMatchLabels(podSelector(vps))
+            .endPodSelector()
+            .withPolicyTypes("Ingress", "Egress");
+    // a rule with no peer allows everyone: without provider networks, only the guest commands
+    if (!admins.isEmpty()) {
+      spec.addNewIngress().withFrom(admins).endIngress().addNewEgress().withTo(admins).endEgress();
+    }
+    return spec.addToIngress(FilterPolicyDesign.guestCommands(vps.getMetadata().getName()))
         .endSpec()
         .build();
   }

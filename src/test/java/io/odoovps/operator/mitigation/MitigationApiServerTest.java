@@ -81,7 +81,14 @@ class MitigationApiServerTest extends VpsOperatorTestBase {
   /** Whether the filter lets the VPS send TCP to {@code port} on the Internet. */
   private boolean egressAllows(String vps, int port) {
     return filter(vps).getSpec().getEgress().stream()
-        .filter(rule -> rule.getTo() == null || rule.getTo().isEmpty())
+        .filter(
+            rule ->
+                rule.getTo() != null
+                    && rule.getTo().stream()
+                        .anyMatch(
+                            p ->
+                                p.getIpBlock() != null
+                                    && "0.0.0.0/0".equals(p.getIpBlock().getCidr())))
         .anyMatch(rule -> covers(rule.getPorts(), "TCP", port));
   }
 

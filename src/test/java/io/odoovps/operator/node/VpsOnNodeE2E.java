@@ -7,6 +7,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
+import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateSpec;
+import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.IsolationSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.PlanSpec;
@@ -211,6 +215,107 @@ class VpsOnNodeE2E {
 
   @Test
   @Order(3)
+  void theFilterPort25AndIsolationHoldOnPacketsAndNoVpsReachesTheCluster() throws Exception {
+    var ip = address();
+    // a listener on denied 445, then 25, and 2525 as the control, "on the Internet"
+    try (var internet = InternetNamespace.start(POD_CIDR, List.of(25, 445, 2525))) {
+      var out = InternetNamespace.ADDRESS;
+      assertThat(guestConnects(ip, out, 2525)).as("an allowed port, out").isTrue();
+      assertThat(guestConnects(ip, out, 25)).as("port 25 while not blocked").isTrue();
+      assertThat(guestConnects(ip, out, 445)).as("a denied port, out").isFalse();
+      assertThat(internet.sources(445)).as("not one SYN got through").isEmpty();
+      var seen = internet.sources(2525);
+      figures.add("source address of the VPS's traffic as the Internet saw it: " + seen);
+      assertThat(seen).as("today the node's shared address (bridge CNI ipMasq)").isNotEmpty();
+
+      // inbound: listeners in the guest on a denied and an allowed port
+      ssh(
+          ip,
+          "for p in 445 8445; do nohup python3 -m http.server $p >/dev/null 2>&1 & done; sleep 3");
+      assertThat(hostConnects(ip, 445)).as("the node reaches the guest's 445").isTrue();
+      assertThat(internet.connects(ip, 8445)).as("the Internet, an allowed port").isTrue();
+      assertThat(internet.connects(ip, 445)).as("the Internet, a denied port").isFalse();
+
+      // tenant isolation: not the operator's webhook (its Service, its pod), while the node
+      // reaches it. (The API server listens on the machine's address here, which stays reachable:
+      // the guest's package repository is served there; a real cluster lists its node addresses
+      // in cluster-cidrs.)
+      var operator =
+          client
+              .services()
+              .inNamespace(InstalledChart.NAMESPACE)
+              .withName(InstalledChart.RELEASE)
+              .get();
+      var clusterIp = operator.getSpec().getClusterIP();
+      var operatorPod =
+          client.pods().inNamespace(InstalledChart.NAMESPACE).list().getItems().stream()
+              .filter(p -> "Running".equals(p.getStatus().getPhase()))
+              .findFirst()
+              .orElseThrow()
+              .getStatus()
+              .getPodIP();
+      assertThat(hostConnects(operatorPod, 8080)).as("the node reaches the webhook").isTrue();
+      assertThat(guestConnects(ip, clusterIp, 8080)).as("the webhook's Service").isFalse();
+      assertThat(guestConnects(ip, operatorPod, 8080)).as("the webhook's pod").isFalse();
+      assertThat(ssh(ip, "getent hosts kubernetes.default.svc.cluster.local || echo none"))
+          .as("the cluster DNS still answers the guest")
+          .contains("10.96.0.1");
+
+      // port 25 along the ladder: blocked, unblocked on request, twice; the third block stays
+      for (int block = 1; block <= 3; block++) {
+        var fired = Instant.now();
+        spamAlert(clusterIp, "spam" + block, "firing");
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(() -> !guestConnects(ip, out, 25));
+        figures.add(
+            "spam alert " + block + " to port 25 closed: " + seconds(fired, Instant.now()) + " s");
+        assertThat(guestConnects(ip, out, 2525)).as("only port 25 closes").isTrue();
+        var asked = Instant.now();
+        var request = "e2e-" + block;
+        mitigation(m -> m.getSpec().setSmtp(new MitigationStateSpec.Smtp(request)));
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(() -> request.equals(smtp().unblockRequestAnswered()));
+        if (block < 3) {
+          assertThat(smtp().unblockAnswer()).isEqualTo("Granted");
+          await()
+              .atMost(Duration.ofMinutes(2))
+              .pollInterval(Duration.ofSeconds(2))
+              .until(() -> guestConnects(ip, out, 25));
+          figures.add(
+              "unblock " + block + " to port 25 open: " + seconds(asked, Instant.now()) + " s");
+        } else {
+          assertThat(smtp().unblockAnswer()).isEqualTo("Refused");
+          Thread.sleep(15_000);
+          assertThat(guestConnects(ip, out, 25)).as("the third block stays").isFalse();
+        }
+        spamAlert(clusterIp, "spam" + block, "resolved");
+        Thread.sleep(2_000); // the next detection must start after this one
+      }
+
+      // isolation: nothing out, nothing in from the Internet; the provider's SSH (the node) kept
+      var isolated = Instant.now();
+      edit(v -> v.getSpec().setIsolation(new IsolationSpec("e2e: the filter on packets")));
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> !guestConnects(ip, out, 2525));
+      figures.add("isolation to the Internet cut: " + seconds(isolated, Instant.now()) + " s");
+      assertThat(internet.connects(ip, 8445)).as("the Internet, in, while isolated").isFalse();
+      assertThat(ssh(ip, "id -u").strip()).as("the provider's SSH, while isolated").isEqualTo("0");
+      edit(v -> v.getSpec().setIsolation(null));
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> guestConnects(ip, out, 2525));
+      ssh(ip, "pkill -f 'http.server' || true");
+    }
+  }
+
+  @Test
+  @Order(4)
   void aVersionChangeUpgradesOdooInTheGuestThroughTheOperatorsRestrictedKey() throws Exception {
     assertThat(vps().getStatus().getGuest().odooVersion()).isEqualTo("17.0");
     var start = Instant.now();
@@ -265,7 +370,7 @@ class VpsOnNodeE2E {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aMaintenanceRequestIsEmailedThenTheGuestInstallsItsUpdatesThenTheVmReboots()
       throws Exception {
     var ip = address();
@@ -314,7 +419,7 @@ class VpsOnNodeE2E {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aPlanChangeGrowsTheDiskAndTheGuestsFileSystemAndOnlyThenIsTheDeadlineMet() throws Exception {
     var ip = address();
     long before = rootBytes(ip);
@@ -384,7 +489,7 @@ class VpsOnNodeE2E {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void suspensionStopsTheVmAndResumingBootsItAgain() throws Exception {
     edit(v -> v.getSpec().setSuspension(new SuspensionSpec("unpaid invoice (end-to-end test)")));
     await()
@@ -400,7 +505,7 @@ class VpsOnNodeE2E {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void terminationDeletesTheVmTheDiskAndTheSecrets() {
     edit(v -> v.getSpec().setTermination(new TerminationSpec(VPS)));
     await()
@@ -438,6 +543,78 @@ class VpsOnNodeE2E {
   }
 
   // --- helpers
+
+  private static final String POD_CIDR = "10.244.0.0/24";
+
+  /** Whether a TCP connection from the guest to {@code host:port} opens within 5 s. */
+  private static boolean guestConnects(String ip, String host, int port) throws Exception {
+    var answer =
+        ssh(
+            ip,
+            "timeout 5 bash -c '</dev/tcp/"
+                + host
+                + "/"
+                + port
+                + "' 2>/dev/null"
+                + " && echo open || echo closed");
+    return answer.strip().equals("open");
+  }
+
+  /** Whether a TCP connection from this machine (the node) to {@code ip:port} opens. */
+  private static boolean hostConnects(String ip, int port) {
+    try (var socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(ip, port), 5_000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** What Alertmanager posts to the operator's receiver for the VPS's spam alert. */
+  private static void spamAlert(String operatorIp, String fingerprint, String status)
+      throws Exception {
+    var body =
+        """
+        {"version":"4","status":"%s","receiver":"odoovps","groupKey":"e2e-spam","alerts":[\
+        {"status":"%s","labels":{"alertname":"OdooVpsSpamSuspected","namespace":"%s","vps":"%s"},\
+        "annotations":{"summary":"port 25 abuse"},"fingerprint":"%s"}]}"""
+            .formatted(status, status, namespace, VPS, fingerprint);
+    var request =
+        java.net.http.HttpRequest.newBuilder(
+                URI.create("http://" + operatorIp + ":8080/alertmanager/webhook"))
+            .header("Authorization", "Bearer " + InstalledChart.TOKEN)
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+  }
+
+  private static MitigationState mitigationState() {
+    return client.resources(MitigationState.class).inNamespace(namespace).withName(VPS).get();
+  }
+
+  private static MitigationStateStatus.SmtpStatus smtp() {
+    var state = mitigationState();
+    return state == null || state.getStatus() == null || state.getStatus().smtp() == null
+        ? new MitigationStateStatus.SmtpStatus(
+            null, null, null, null, null, null, null, null, null, null)
+        : state.getStatus().smtp();
+  }
+
+  private static void mitigation(Consumer<MitigationState> change) {
+    client
+        .resources(MitigationState.class)
+        .inNamespace(namespace)
+        .withName(VPS)
+        .edit(
+            m -> {
+              change.accept(m);
+              return m;
+            });
+  }
 
   private static OdooVps vps() {
     return client.resources(OdooVps.class).inNamespace(namespace).withName(VPS).get();

@@ -53,7 +53,9 @@ class CiliumPolicyDesignTest {
         25,
         mitigationLevel,
         List.of(22, 80, 443),
-        scrubbingCidrs);
+        scrubbingCidrs,
+        List.of("10.0.0.0/8"),
+        null);
   }
 
   static final List<String> ADMIN = List.of("2001:db8:10::/48", "203.0.113.0/24", "192.0.2.10");
@@ -205,7 +207,9 @@ class CiliumPolicyDesignTest {
             base.smtpPort(),
             base.mitigationLevel(),
             base.servicePorts(),
-            base.scrubbingCidrs());
+            base.scrubbingCidrs(),
+            base.clusterCidrs(),
+            base.dns());
 
     var serialization = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
     assertThat(serialization.asJson(design.policy("ns", "shop", LABELS, shuffled)))

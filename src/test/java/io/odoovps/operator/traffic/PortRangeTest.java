@@ -53,6 +53,8 @@ class PortRangeTest {
         25,
         0,
         List.of(22),
-        List.of());
+        List.of(),
+        List.of(),
+        null);
   }
 }

@@ -159,12 +159,10 @@ class OdooVpsLifecycleApiServerTest extends VpsOperatorTestBase {
     assertThat(policy.getSpec().getPodSelector().getMatchLabels())
         .containsEntry(VpsLabels.VPS, "hacked");
     assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
-    // the provider's networks, and the operator's guest-command pods of this VPS on SSH
-    assertThat(policy.getSpec().getIngress()).hasSize(2);
-    assertThat(policy.getSpec().getIngress().get(0).getFrom())
-        .extracting(p -> p.getIpBlock().getCidr())
-        .containsExactly("10.0.0.0/8");
-    var commands = policy.getSpec().getIngress().get(1);
+    // no provider network configured (the default): the operator's guest-command pods of this VPS
+    // on SSH, and nothing out (an ingress or egress rule without peers would allow everyone)
+    var commands = policy.getSpec().getIngress().get(0);
+    assertThat(policy.getSpec().getIngress()).hasSize(1);
     assertThat(commands.getFrom())
         .singleElement()
         .satisfies(
@@ -174,13 +172,7 @@ class OdooVpsLifecycleApiServerTest extends VpsOperatorTestBase {
     assertThat(commands.getPorts())
         .singleElement()
         .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(22));
-    assertThat(policy.getSpec().getEgress())
-        .singleElement()
-        .satisfies(
-            rule ->
-                assertThat(rule.getTo())
-                    .extracting(p -> p.getIpBlock().getCidr())
-                    .containsExactly("10.0.0.0/8"));
+    assertThat(policy.getSpec().getEgress()).isEmpty();
     assertThat(runStrategy("hacked"))
         .as("isolation keeps the VM running")
         .isEqualTo(VirtualMachineSpec.RUN_ALWAYS);

@@ -1,0 +1,108 @@
+package io.odoovps.operator.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Internet as the VPS sees it, on this machine only: a network namespace joined to the node by
+ * a veth pair, {@value #HOST}/30 on the node's side and {@value #ADDRESS} inside (TEST-NET-3, no
+ * real network), with a route back to the pod network through the node. A TCP listener inside
+ * (src/test/resources/node/listener.py) logs the source address of every connection. Nothing is
+ * sent through the machine's own interface: the VPS pools overlap its network.
+ */
+final class InternetNamespace implements AutoCloseable {
+
+  static final String NAME = "odoovps-e2e-inet";
+  static final String HOST = "203.0.113.1";
+  static final String ADDRESS = "203.0.113.2";
+  private static final String VETH = "ovinet0";
+
+  private final Path log;
+  private final Process listener;
+
+  private InternetNamespace(Path log, Process listener) {
+    this.log = log;
+    this.listener = listener;
+  }
+
+  /** The namespace, with the listener on {@code ports}; {@code podCidr} is routed via the node. */
+  static InternetNamespace start(String podCidr, List<Integer> ports) throws Exception {
+    cleanUp();
+    run("ip", "netns", "add", NAME);
+    run("ip", "link", "add", VETH, "type", "veth", "peer", "name", "eth0", "netns", NAME);
+    run("ip", "addr", "add", HOST + "/30", "dev", VETH);
+    run("ip", "link", "set", VETH, "up");
+    run("ip", "-n", NAME, "addr", "add", ADDRESS + "/30", "dev", "eth0");
+    run("ip", "-n", NAME, "link", "set", "eth0", "up");
+    run("ip", "-n", NAME, "link", "set", "lo", "up");
+    run("ip", "-n", NAME, "route", "add", podCidr, "via", HOST);
+    var script = Files.createTempFile("odoovps-listener", ".py");
+    try (var in = InternetNamespace.class.getResourceAsStream("/node/listener.py")) {
+      Files.write(script, in.readAllBytes());
+    }
+    var log = Files.createTempFile("odoovps-listener", ".log");
+    var command = new ArrayList<>(List.of("ip", "netns", "exec", NAME, "python3", "-u"));
+    command.add(script.toString());
+    command.add(log.toString());
+    ports.forEach(p -> command.add(String.valueOf(p)));
+    var listener = new ProcessBuilder(command).redirectErrorStream(true).start();
+    var first = new String(listener.getInputStream().readNBytes("listening".length()));
+    assertThat(first).as("the listener in " + NAME).isEqualTo("listening");
+    return new InternetNamespace(log, listener);
+  }
+
+  /** The source addresses the listener saw on {@code port}, oldest first. */
+  List<String> sources(int port) throws IOException {
+    return Files.readAllLines(log).stream()
+        .map(line -> line.split(" "))
+        .filter(f -> f.length == 2 && f[0].equals(String.valueOf(port)))
+        .map(f -> f[1])
+        .toList();
+  }
+
+  /** Whether a TCP connection from inside the namespace to {@code ip:port} opens within 5 s. */
+  boolean connects(String ip, int port) throws Exception {
+    var process =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                NAME,
+                "timeout",
+                "5",
+                "bash",
+                "-c",
+                "</dev/tcp/" + ip + "/" + port)
+            .redirectErrorStream(true)
+            .start();
+    process.getInputStream().readAllBytes();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return process.exitValue() == 0;
+  }
+
+  @Override
+  public void close() throws Exception {
+    listener.destroyForcibly();
+    listener.waitFor(10, TimeUnit.SECONDS);
+    cleanUp();
+    Files.deleteIfExists(log);
+  }
+
+  private static void cleanUp() throws Exception {
+    new ProcessBuilder("ip", "netns", "del", NAME).start().waitFor();
+    new ProcessBuilder("ip", "link", "del", VETH).start().waitFor();
+  }
+
+  private static void run(String... command) throws Exception {
+    var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    var output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
+  }
+}
