@@ -11,16 +11,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Internet as the VPS sees it, on this machine only: a network namespace joined to the node by
- * a veth pair, {@value #HOST}/30 on the node's side and {@value #ADDRESS} inside (TEST-NET-3, no
- * real network), with a route back to the pod network through the node. A TCP listener inside
+ * a veth pair, {@value #HOST}/30 on the node's side and {@value #ADDRESS} inside (the benchmarking
+ * range of RFC 2544, outside the test's VPS pool 203.0.113.0/24; no real network), with a route
+ * back to the pod network through the node. A TCP listener inside
  * (src/test/resources/node/listener.py) logs the source address of every connection. Nothing is
  * sent through the machine's own interface: the VPS pools overlap its network.
  */
 final class InternetNamespace implements AutoCloseable {
 
   static final String NAME = "odoovps-e2e-inet";
-  static final String HOST = "203.0.113.1";
-  static final String ADDRESS = "203.0.113.2";
+  static final String HOST = "198.18.0.1";
+  static final String ADDRESS = "198.18.0.2";
   private static final String VETH = "ovinet0";
 
   private final Path log;
