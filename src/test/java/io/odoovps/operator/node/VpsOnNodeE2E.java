@@ -312,7 +312,7 @@ class VpsOnNodeE2E {
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofSeconds(2))
           .until(() -> guestConnects(ip, out, 2525));
-      ssh(ip, "pkill -f 'http.server' || true");
+      ssh(ip, "pkill -f '[h]ttp.server' || true"); // [h]: not this command's own shell
     }
   }
 
