@@ -117,6 +117,10 @@ qemu-img: ## Install Debian's qemu-utils when qemu-img is missing (the disk-fill
 ssh-client: ## Install Debian's openssh-client when ssh-keygen is missing (the command-key test reads a key with it; make e2e logs into the VPS)
 	@command -v ssh-keygen >/dev/null || bash hack/apt-install.sh openssh-client
 
+.PHONY: iperf3
+iperf3: ## Debian's iperf3 on the machine: the Internet's end of the e2e bandwidth probes
+	@command -v iperf3 >/dev/null || bash hack/apt-install.sh iperf3
+
 .PHONY: test
 test: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ssh-client ## Run every test tier: unit, real API server, end to end
 	$(MVN) verify $(MVN_PROPS)
@@ -142,7 +146,7 @@ kubevirt-smoke: node kubevirt ## Boot two real VMs (containerDisk, PVC) under Ku
 	@bash hack/kubevirt-smoke.sh
 
 .PHONY: e2e
-e2e: node kubevirt guest-image odoo-standin image upstream-crds helm cni-crds s3proxy ssh-client ## End to end on a real node (root): the chart's operator as pods, backup, restore and disk-fill Jobs as pods, KubeVirt booting a real VPS
+e2e: node kubevirt guest-image odoo-standin image upstream-crds helm cni-crds s3proxy ssh-client monitoring-tools iperf3 ## End to end on a real node (root): the chart's operator as pods, backup, restore and disk-fill Jobs as pods, KubeVirt booting a real VPS
 	@bash hack/e2e.sh $(MVN_PROPS)
 
 .PHONY: guest-image

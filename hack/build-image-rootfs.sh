@@ -28,7 +28,9 @@ ROOT_PACKAGE=openjdk-17-jre-headless
 # qemu-utils: qemu-img, with which the fill Job of a disk claim turns a qcow2 provider image into
 # the raw disk.img KubeVirt boots (fill-disk, on clusters without CDI)
 # openssh-client: ssh, with which the guest-command Jobs reach the guest's forced command
-ROOT_PACKAGES=("$ROOT_PACKAGE" ca-certificates qemu-utils openssh-client)
+# iproute2: tc and ip, with which the shaper (the image's `shape` mode) rewrites the TBFs of a VPS
+# pod's host devices
+ROOT_PACKAGES=("$ROOT_PACKAGE" ca-certificates qemu-utils openssh-client iproute2)
 JAVA_HOME_IN_IMAGE=/usr/lib/jvm/java-17-openjdk-amd64
 # Not unpacked, and their dependencies not followed:
 SKIP=(
@@ -150,9 +152,9 @@ printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$rootfs/etc/nsswitch.
 mkdir -p "$rootfs/tmp" "$rootfs/root"
 chmod 1777 "$rootfs/tmp"
 
-# 4. every library the JRE's and qemu-img's ELF files need is in the tree (the loader looks in
+# 4. every library the JRE's, qemu-img's, tc's and ip's ELF files need is in the tree (the loader looks in
 #    these directories)
-missing=$(find "$rootfs$JAVA_HOME_IN_IMAGE" "$rootfs/usr/bin/qemu-img" -type f \( -name '*.so' -o -perm -u+x \) -print0 |
+missing=$(find "$rootfs$JAVA_HOME_IN_IMAGE" "$rootfs/usr/bin/qemu-img" "$rootfs/sbin/tc" "$rootfs/bin/ip" -type f \( -name '*.so' -o -perm -u+x \) -print0 |
   xargs -0 readelf -d 2>/dev/null | awk '/NEEDED/ {gsub(/[\[\]]/, "", $5); print $5}' | sort -u |
   while read -r lib; do
     for dir in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu "${JAVA_HOME_IN_IMAGE#/}/lib" \
@@ -171,6 +173,7 @@ if [[ $(id -u) == 0 ]] && unshare --mount --pid --fork true 2>/dev/null; then
   unshare --mount --pid --fork --mount-proc="$rootfs/proc" \
     chroot "$rootfs" "$JAVA_HOME_IN_IMAGE/bin/java" -Xshare:on -version
   unshare --mount --pid --fork --mount-proc="$rootfs/proc" chroot "$rootfs" /usr/bin/qemu-img --version
+  unshare --mount --pid --fork --mount-proc="$rootfs/proc" chroot "$rootfs" /sbin/tc -V
 else
   echo "not root, or no mount namespaces here: the image's java was not run in a chroot" >&2
 fi

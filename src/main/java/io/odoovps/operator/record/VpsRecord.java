@@ -40,6 +40,7 @@ public record VpsRecord(
                 traffic.lastCounter(),
                 traffic.lastReadingAt(),
                 traffic.throttleNoticeSentAt(),
+                null,
                 null)
             : null;
     var keptAvailability =

@@ -192,7 +192,8 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     var now = facts.now();
     var client = context.getClient();
     var plan = decision.plan(facts, outbox);
-    var trafficStatus = traffic.measure(facts, plan.period(), events);
+    var trafficStatus =
+        traffic.measure(facts, plan.period(), events).withApplied(ShaperReport.of(facts.pods()));
     actions.enforce(
         context, allocated.address(), plan, trafficStatus.bandwidthMbps(), facts, events);
     actions.liveBandwidth(client, facts.pods(), trafficStatus.bandwidthMbps());

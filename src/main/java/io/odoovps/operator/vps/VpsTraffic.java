@@ -204,7 +204,8 @@ final class VpsTraffic {
         state == null ? null : state.lastCounter(),
         state == null ? null : Timestamps.format(state.lastReadingAt()),
         noticeSentAt,
-        problem);
+        problem,
+        null);
   }
 
   /**
@@ -257,7 +258,8 @@ final class VpsTraffic {
         null,
         null,
         "No Prometheus configured (odoovps.traffic.prometheus.url): outbound traffic is not"
-            + " counted");
+            + " counted",
+        null);
   }
 
   /** Bytes of the cycle in the in-memory ledger (ahead of status between writes). */

@@ -349,6 +349,66 @@ class ChartTemplateTest {
   }
 
   @Test
+  void theShaperIsANodeAgentOnTheHostNetworkThatTheOperatorsSelectorsDoNotMatch() {
+    var off = parse(HelmChart.template("odoovps-system", "{}"));
+    assertThat(off).noneMatch(m -> m.getKind().equals("DaemonSet"));
+    var on = parse(HelmChart.template("odoovps-system", "shaper: {enabled: true}"));
+    var daemonSet =
+        on.stream()
+            .filter(io.fabric8.kubernetes.api.model.apps.DaemonSet.class::isInstance)
+            .map(io.fabric8.kubernetes.api.model.apps.DaemonSet.class::cast)
+            .findFirst()
+            .orElseThrow();
+    var spec = daemonSet.getSpec().getTemplate().getSpec();
+    assertThat(spec.getHostNetwork()).isTrue();
+    assertThat(spec.getServiceAccountName()).isEqualTo("odoovps-operator-shaper");
+    var container = spec.getContainers().get(0);
+    assertThat(container.getArgs()).containsExactly("shape");
+    assertThat(container.getSecurityContext().getCapabilities().getAdd())
+        .containsExactly("NET_ADMIN");
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getSecurityContext().getPrivileged()).isNull();
+    assertThat(container.getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("NODE_NAME")
+                    && e.getValueFrom().getFieldRef().getFieldPath().equals("spec.nodeName"));
+    assertThat(spec.getVolumes())
+        .anyMatch(
+            v ->
+                v.getHostPath() != null
+                    && v.getHostPath().getPath().equals("/var/lib/cni/results"));
+    // the operator's Deployment and Service select by labels the shaper's pods do not all carry
+    var podLabels = daemonSet.getSpec().getTemplate().getMetadata().getLabels();
+    var deployment =
+        on.stream()
+            .filter(io.fabric8.kubernetes.api.model.apps.Deployment.class::isInstance)
+            .map(io.fabric8.kubernetes.api.model.apps.Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(
+            podLabels
+                .entrySet()
+                .containsAll(deployment.getSpec().getSelector().getMatchLabels().entrySet()))
+        .as("the shaper pods are not the operator's")
+        .isFalse();
+    // the operator patches the standard annotations live, and may patch pods for it
+    assertThat(properties(on))
+        .contains("odoovps.traffic.live-annotations.\"kubernetes.io/ingress-bandwidth\"={mbps}M")
+        .contains("odoovps.traffic.live-annotations.\"kubernetes.io/egress-bandwidth\"={mbps}M");
+    assertThat(clusterRole(on, "odoovps-operator").getRules())
+        .anyMatch(r -> r.getResources().contains("pods") && r.getVerbs().contains("patch"));
+    assertThat(admissionPolicies(on))
+        .contains("odoovps-operator-launcher-annotations", "odoovps-operator-shaper-annotations");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                HelmChart.template(
+                    "odoovps-system",
+                    "shaper: {enabled: true}\nconfig: {traffic: {liveAnnotations: {a: b}}}"))
+        .hasMessageContaining("config.traffic.liveAnnotations and shaper.enabled: choose one");
+  }
+
+  @Test
   void theOperatorGuardNamesTheOperatorsServiceAccountAndTheBackupRole() {
     var items =
         parse(

@@ -603,6 +603,108 @@ class HelmChartApiServerTest {
   }
 
   @Test
+  void theShaperPassesADryRunAndItsGuardLetsItWriteOnlyItsAnnotationsOfVpsPods() {
+    var shaperManifests =
+        ChartTemplateTest.parse(
+            HelmChart.template(
+                namespace, "shaper: {enabled: true}\nsecrets: {webhookToken: not-a-real-token}"));
+    var shaperName = HelmChart.RELEASE + "-shaper";
+    assertThat(shaperManifests)
+        .anyMatch(
+            m -> m.getKind().equals("DaemonSet") && m.getMetadata().getName().equals(shaperName));
+    for (var manifest : shaperManifests) {
+      client.resource(manifest).dryRun().fieldManager("helm").forceConflicts().serverSideApply();
+    }
+    defaultServiceAccount();
+    var shaperKinds =
+        Set.of(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding");
+    var applied =
+        shaperManifests.stream()
+            .filter(m -> shaperKinds.contains(m.getKind()))
+            .filter(m -> m.getMetadata().getName().startsWith(shaperName))
+            .toList();
+    assertThat(applied).hasSize(5);
+    applied.forEach(
+        m -> client.resource(m).fieldManager("helm").forceConflicts().serverSideApply());
+    var launcher =
+        pod(
+            "virt-launcher-alpha-s1",
+            Map.of(VpsLabels.VPS, "alpha", "kubevirt.io", "virt-launcher"));
+    var other = pod("not-a-vps", Map.of("app", "shop"));
+    var config =
+        new ConfigBuilder(ControlPlane.get().operatorConfig("odoovps-shaper-as-chart-sa"))
+            .withImpersonateUsername("system:serviceaccount:" + namespace + ":" + shaperName)
+            .withImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + namespace)
+            .build();
+    try (var shaper = new KubernetesClientBuilder().withConfig(config).build()) {
+      var pods = shaper.pods().inNamespace(namespace);
+      // admission policies load asynchronously: wait until the guard refuses a foreign key
+      var probes = new java.util.concurrent.atomic.AtomicInteger();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                try {
+                  pods.withName(launcher)
+                      .patch(
+                          PatchContext.of(PatchType.JSON_MERGE),
+                          // a new value each time: a patch that changes nothing passes any guard
+                          annotations(
+                              "kubernetes.io/egress-bandwidth", probes.incrementAndGet() + "M"));
+                  return false;
+                } catch (KubernetesClientException e) {
+                  return e.getCode() == 403
+                      && e.getMessage().contains("the odoovps shaper changes only its annotations");
+                }
+              });
+      pods.withName(launcher)
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"annotations\":{\"odoovps.io/applied-ingress-bandwidth\":\"1M\","
+                  + "\"odoovps.io/applied-egress-bandwidth\":\"1M\"}}}");
+      pods.withName(launcher)
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"annotations\":{\"odoovps.io/applied-ingress-bandwidth\":null}}}");
+      assertThat(
+              client
+                  .pods()
+                  .inNamespace(namespace)
+                  .withName(launcher)
+                  .get()
+                  .getMetadata()
+                  .getAnnotations())
+          .containsEntry("odoovps.io/applied-egress-bandwidth", "1M")
+          .doesNotContainKey("odoovps.io/applied-ingress-bandwidth");
+      assertRefused(
+          () ->
+              pods.withName(launcher)
+                  .patch(
+                      PatchContext.of(PatchType.JSON_MERGE),
+                      "{\"metadata\":{\"labels\":{\"odoovps.io/vps\":\"bravo\"}}}"),
+          "the odoovps shaper changes only its annotations");
+      assertRefused(
+          () ->
+              pods.withName(other)
+                  .patch(
+                      PatchContext.of(PatchType.JSON_MERGE),
+                      annotations("odoovps.io/applied-ingress-bandwidth", "1M")),
+          "writes only on the virt-launcher pods of VPSs");
+      assertRefused(() -> pods.withName(launcher).delete(), "forbidden"); // RBAC: no delete at all
+    } finally {
+      applied.stream()
+          .filter(m -> m.getKind().startsWith("ValidatingAdmissionPolicy"))
+          .forEach(m -> client.resource(m).delete());
+    }
+  }
+
+  @Test
   void theBackupServiceAccountCapturesItsVmAndCanReadOrWriteNoSecret() throws Exception {
     applyRbac();
     credentials();

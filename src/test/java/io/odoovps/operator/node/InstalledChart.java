@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.odoovps.operator.testing.PrometheusServer;
 import io.odoovps.operator.testing.TestMailbox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,10 +31,22 @@ final class InstalledChart {
   static final String TOKEN = "e2e-webhook-token";
   static final String STORAGE_CLASS = "e2e-hostpath";
 
+  /**
+   * The guaranteed bandwidth of the e2e operator, in Mbit/s: lower than the contract's 100, which
+   * the emulated guest cannot carry here (docs/traffic.md); the throttle is the contract's 1.
+   */
+  static final int GUARANTEED_MBPS = 20;
+
+  static final int THROTTLED_MBPS = 1;
+
+  /** The monthly quota of the e2e operator: 150 MB, a minute of sending at the guaranteed rate. */
+  static final long QUOTA_BYTES = 150_000_000L;
+
   private static KubernetesClient client;
   private static TestMailbox mailbox;
   private static GuestFiles guestFiles;
   private static Path providerKey;
+  private static PrometheusServer prometheus;
 
   private InstalledChart() {}
 
@@ -70,6 +83,7 @@ final class InstalledChart {
     mailbox = new TestMailbox(host);
     guestFiles = GuestFiles.serve(host, Path.of("target", "guest"));
     providerKey = providerKey();
+    prometheus = PrometheusServer.onHostScrapingHttps(host, virtHandlers());
     var values = Files.createTempFile("e2e-values", ".yaml");
     Files.writeString(
         values,
@@ -93,9 +107,17 @@ final class InstalledChart {
             security: NONE
           backup:
             imagePullPolicy: Never
+          traffic:
+            prometheusUrl: "%s"
+            bandwidthMbps: %d
+            throttledMbps: %d
+        shaper:
+          enabled: true
         extraConfig:
           odoovps.vm.upgrade-on-first-boot: "false"
           odoovps.deadlines.maintenance-notice: "30s"
+          odoovps.traffic.quota-bytes: "%d"
+          odoovps.traffic.prometheus.interval: "10s"
         secrets:
           webhookToken: %s
         resources:
@@ -110,6 +132,10 @@ final class InstalledChart {
                 Files.readString(Path.of(providerKey + ".pub")).strip(),
                 host,
                 mailbox.port(),
+                prometheus.baseUri(),
+                GUARANTEED_MBPS,
+                THROTTLED_MBPS,
+                QUOTA_BYTES,
                 TOKEN));
     helm(
         "install",
@@ -124,6 +150,27 @@ final class InstalledChart {
         "--timeout",
         "5m");
     return client;
+  }
+
+  /** The real Prometheus on the machine's address, scraping the real virt-handler's metrics. */
+  static PrometheusServer prometheus() {
+    return prometheus;
+  }
+
+  /** virt-handler's metrics endpoints (its pods' port 8443, HTTPS), as Prometheus scrapes them. */
+  private static List<String> virtHandlers() {
+    var pods =
+        client.pods().inNamespace("kubevirt").withLabel("kubevirt.io", "virt-handler").list();
+    var targets =
+        pods.getItems().stream()
+            .map(p -> p.getStatus().getPodIP())
+            .filter(ip -> ip != null && !ip.isBlank())
+            .map(ip -> ip + ":8443")
+            .toList();
+    assertThat(targets)
+        .as("virt-handler runs on the node (hack/e2e.sh deploys KubeVirt)")
+        .isNotEmpty();
+    return targets;
   }
 
   /** The machine's address, which pods reach (the node's cluster serves on it). */

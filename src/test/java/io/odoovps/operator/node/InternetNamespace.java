@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * a veth pair, {@value #HOST}/30 on the node's side and {@value #ADDRESS} inside (the benchmarking
  * range of RFC 2544, outside the test's VPS pool 203.0.113.0/24; no real network), with a route
  * back to the pod network through the node. A TCP listener inside
- * (src/test/resources/node/listener.py) logs the source address of every connection. Nothing is
- * sent through the machine's own interface: the VPS pools overlap its network.
+ * (src/test/resources/node/listener.py) logs the source address of every connection, and an iperf3
+ * server listens on {@value #IPERF_PORT}. Nothing is sent through the machine's own interface: the
+ * VPS pools overlap its network.
  */
 final class InternetNamespace implements AutoCloseable {
 
@@ -24,12 +25,17 @@ final class InternetNamespace implements AutoCloseable {
   static final String ADDRESS = "198.18.0.2";
   private static final String VETH = "ovinet0";
 
+  /** The port of the iperf3 server inside. */
+  static final int IPERF_PORT = 5201;
+
   private final Path log;
   private final Process listener;
+  private final Process iperf;
 
-  private InternetNamespace(Path log, Process listener) {
+  private InternetNamespace(Path log, Process listener, Process iperf) {
     this.log = log;
     this.listener = listener;
+    this.iperf = iperf;
   }
 
   /** The namespace, with the listener on {@code ports}; {@code podCidr} is routed via the node. */
@@ -55,7 +61,21 @@ final class InternetNamespace implements AutoCloseable {
     var listener = new ProcessBuilder(command).redirectErrorStream(true).start();
     var first = new String(listener.getInputStream().readNBytes("listening".length()));
     assertThat(first).as("the listener in " + NAME).isEqualTo("listening");
-    return new InternetNamespace(log, listener);
+    // an iperf3 server (Debian's iperf3 on the machine), for the bandwidth probes from the guest
+    var iperf =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                NAME,
+                "iperf3",
+                "--server",
+                "--port",
+                String.valueOf(IPERF_PORT))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    return new InternetNamespace(log, listener, iperf);
   }
 
   /** The source addresses the listener saw on {@code port}, oldest first. */
@@ -91,6 +111,8 @@ final class InternetNamespace implements AutoCloseable {
   public void close() throws Exception {
     listener.destroyForcibly();
     listener.waitFor(10, TimeUnit.SECONDS);
+    iperf.destroyForcibly();
+    iperf.waitFor(10, TimeUnit.SECONDS);
     cleanUp();
     Files.deleteIfExists(log);
   }

@@ -1,6 +1,7 @@
 package io.odoovps.operator.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateSpec;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.AppliedBandwidth;
 import io.odoovps.operator.api.v1alpha1.odoovps.IsolationSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.MaintenanceSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
@@ -29,6 +31,8 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -213,8 +217,148 @@ class VpsOnNodeE2E {
     assertThat(refused.output()).contains("Permission denied (publickey)");
   }
 
+  /** How long the billing cycle that the bandwidth test starts has left: it ends in test 5. */
+  private static final Duration CYCLE_LEFT = Duration.ofMinutes(8);
+
+  private static String bootId;
+  private static Instant cycleEnd;
+
   @Test
   @Order(3)
+  void theBandwidthIsShapedLiveAndTheRealCounterThrottlesItWithoutARestart() throws Exception {
+    var ip = address();
+    bootId = ssh(ip, "cat /proc/sys/kernel/random/boot_id").strip();
+    var vmi = instance().getMetadata().getUid();
+    // a billing cycle that ends in CYCLE_LEFT: the edit of the anchor starts a new cycle (and a
+    // new ledger) now, the way a provider corrects a contract's start
+    cycleEnd = Instant.now().plus(CYCLE_LEFT).truncatedTo(ChronoUnit.SECONDS);
+    var start = cycleEnd.atZone(ZoneOffset.UTC).minusMonths(1).toInstant().toString();
+    edit(v -> v.getSpec().getBilling().setStart(start));
+    var guaranteed = InstalledChart.GUARANTEED_MBPS + "M";
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> {
+              var traffic = vps().getStatus().getTraffic();
+              assertThat(traffic.cycleEnd()).isEqualTo(cycleEnd.toString());
+              assertThat(traffic.throttled()).isFalse();
+              assertThat(traffic.applied())
+                  .as("what the shaper read back from the node's qdiscs")
+                  .isEqualTo(new AppliedBandwidth(guaranteed, guaranteed, null));
+            });
+
+    try (var internet = InternetNamespace.start(POD_CIDR, List.of(2525))) {
+      var out = iperf(ip, false, 12);
+      var in = iperf(ip, true, 12);
+      figures.add(
+          "iperf3 at the guaranteed "
+              + guaranteed
+              + "bit/s: guest -> Internet "
+              + mbps(out)
+              + " Mbit/s, Internet -> guest "
+              + mbps(in)
+              + " Mbit/s");
+      assertThat(out).isCloseTo(InstalledChart.GUARANTEED_MBPS, withinPercentage(10));
+      assertThat(in).isCloseTo(InstalledChart.GUARANTEED_MBPS, withinPercentage(10));
+
+      // past the quota: sent until the operator, reading the real virt-handler's counter through
+      // the real Prometheus, throttles the VPS
+      var sending = Instant.now();
+      var deadline = sending.plus(Duration.ofMinutes(6));
+      while (!Boolean.TRUE.equals(vps().getStatus().getTraffic().throttled())) {
+        assertThat(Instant.now()).as("the quota crossed within 6 minutes").isBefore(deadline);
+        ssh(
+            ip,
+            "iperf3 -c "
+                + InternetNamespace.ADDRESS
+                + " -p "
+                + InternetNamespace.IPERF_PORT
+                + " -t 15 >/dev/null || true");
+      }
+      var throttledAt = Instant.now();
+      var traffic = vps().getStatus().getTraffic();
+      figures.add(
+          "quota "
+              + InstalledChart.QUOTA_BYTES
+              + " bytes crossed: status.traffic.throttled "
+              + seconds(sending, throttledAt)
+              + " s after the sending started; bytesUsed "
+              + traffic.bytesUsed()
+              + ", virt-handler's counter "
+              + traffic.lastCounter());
+      assertThat(traffic.bytesUsed()).isGreaterThanOrEqualTo(InstalledChart.QUOTA_BYTES);
+      var series =
+          InstalledChart.prometheus()
+              .query(
+                  "kubevirt_vmi_network_transmit_bytes_total{namespace=\""
+                      + namespace
+                      + "\",name=\""
+                      + VPS
+                      + "\"}");
+      assertThat(series).as("the real counter, scraped from virt-handler").isNotEmpty();
+      var throttled = InstalledChart.THROTTLED_MBPS + "M";
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () ->
+                  new AppliedBandwidth(throttled, throttled, null)
+                      .equals(vps().getStatus().getTraffic().applied()));
+      figures.add(
+          "throttle to the node's qdiscs at "
+              + throttled
+              + "bit/s (status.traffic.applied): "
+              + seconds(throttledAt, Instant.now())
+              + " s");
+      var slowOut = iperf(ip, false, 15);
+      var slowIn = iperf(ip, true, 15);
+      figures.add(
+          "iperf3 throttled: guest -> Internet "
+              + mbps(slowOut)
+              + " Mbit/s, Internet -> guest "
+              + mbps(slowIn)
+              + " Mbit/s");
+      assertThat(slowOut).isCloseTo(InstalledChart.THROTTLED_MBPS, withinPercentage(10));
+      assertThat(slowIn).isCloseTo(InstalledChart.THROTTLED_MBPS, withinPercentage(10));
+    }
+    assertThat(ssh(ip, "cat /proc/sys/kernel/random/boot_id").strip())
+        .as("the same boot: no restart")
+        .isEqualTo(bootId);
+    assertThat(instance().getMetadata().getUid()).as("the same VM instance").isEqualTo(vmi);
+  }
+
+  @Test
+  @Order(5)
+  void theCycleEndLiftsTheThrottleLive() throws Exception {
+    assertThat(cycleEnd).as("test 3 started the cycle").isNotNull();
+    var guaranteed = InstalledChart.GUARANTEED_MBPS + "M";
+    await()
+        .atMost(Duration.between(Instant.now(), cycleEnd).plus(Duration.ofMinutes(3)))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () -> {
+              var traffic = vps().getStatus().getTraffic();
+              return Boolean.FALSE.equals(traffic.throttled())
+                  && new AppliedBandwidth(guaranteed, guaranteed, null).equals(traffic.applied());
+            });
+    figures.add(
+        "cycle end to the guaranteed rate on the node's qdiscs: "
+            + seconds(cycleEnd, Instant.now())
+            + " s");
+    var ip = address();
+    try (var internet = InternetNamespace.start(POD_CIDR, List.of(2525))) {
+      var out = iperf(ip, false, 12);
+      figures.add("iperf3 in the new cycle: guest -> Internet " + mbps(out) + " Mbit/s");
+      assertThat(out).isCloseTo(InstalledChart.GUARANTEED_MBPS, withinPercentage(10));
+    }
+    assertThat(ssh(ip, "cat /proc/sys/kernel/random/boot_id").strip())
+        .as("the same boot: no restart")
+        .isEqualTo(bootId);
+  }
+
+  @Test
+  @Order(4)
   void theFilterPort25AndIsolationHoldOnPacketsAndNoVpsReachesTheCluster() throws Exception {
     var ip = address();
     // a listener on denied 445, then 25, and 2525 as the control, "on the Internet"
@@ -317,7 +461,7 @@ class VpsOnNodeE2E {
   }
 
   @Test
-  @Order(4)
+  @Order(6)
   void aVersionChangeUpgradesOdooInTheGuestThroughTheOperatorsRestrictedKey() throws Exception {
     assertThat(vps().getStatus().getGuest().odooVersion()).isEqualTo("17.0");
     var start = Instant.now();
@@ -372,7 +516,7 @@ class VpsOnNodeE2E {
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void aMaintenanceRequestIsEmailedThenTheGuestInstallsItsUpdatesThenTheVmReboots()
       throws Exception {
     var ip = address();
@@ -421,7 +565,7 @@ class VpsOnNodeE2E {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void aPlanChangeGrowsTheDiskAndTheGuestsFileSystemAndOnlyThenIsTheDeadlineMet() throws Exception {
     var ip = address();
     long before = rootBytes(ip);
@@ -491,7 +635,7 @@ class VpsOnNodeE2E {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void suspensionStopsTheVmAndResumingBootsItAgain() throws Exception {
     edit(v -> v.getSpec().setSuspension(new SuspensionSpec("unpaid invoice (end-to-end test)")));
     await()
@@ -507,7 +651,7 @@ class VpsOnNodeE2E {
   }
 
   @Test
-  @Order(8)
+  @Order(10)
   void terminationDeletesTheVmTheDiskAndTheSecrets() {
     edit(v -> v.getSpec().setTermination(new TerminationSpec(VPS)));
     await()
@@ -693,6 +837,38 @@ class VpsOnNodeE2E {
   private static long rootBytes(String ip) throws Exception {
     var lines = ssh(ip, "df -B1 --output=size /").strip().split("\\s+");
     return Long.parseLong(lines[lines.length - 1]);
+  }
+
+  /**
+   * iperf3 from the guest to the Internet's server ({@code reverse}: from the server to the guest),
+   * {@code seconds} long, the first 2 s left out (slow start, the bucket's burst): the receiver's
+   * rate in Mbit/s.
+   */
+  private static double iperf(String ip, boolean reverse, int seconds) throws Exception {
+    var json =
+        ssh(
+            ip,
+            "iperf3 --json -c "
+                + InternetNamespace.ADDRESS
+                + " -p "
+                + InternetNamespace.IPERF_PORT
+                + " -t "
+                + seconds
+                + " -O 2"
+                + (reverse ? " -R" : ""));
+    var bits =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(json)
+            .path("end")
+            .path("sum_received")
+            .path("bits_per_second")
+            .asDouble();
+    assertThat(bits).as("iperf3 measured: " + json).isPositive();
+    return bits / 1e6;
+  }
+
+  private static String mbps(double value) {
+    return String.format(java.util.Locale.ROOT, "%.2f", value);
   }
 
   private static String ssh(String ip, String command) throws Exception {

@@ -144,6 +144,7 @@ class DashboardTest {
         bytes,
         "2026-03-10T11:55:00Z",
         null,
+        null,
         null);
   }
 

@@ -23,6 +23,7 @@ class VpsRecordTest {
         counter,
         "2026-03-05T00:00:00Z",
         null,
+        null,
         null);
   }
 

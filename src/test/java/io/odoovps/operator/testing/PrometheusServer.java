@@ -34,6 +34,7 @@ public final class PrometheusServer implements AutoCloseable {
   private final Process process;
   private final int port;
   private final String routePrefix;
+  private final String host;
   private final Path dir;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -53,6 +54,20 @@ public final class PrometheusServer implements AutoCloseable {
    * the root), scraping {@code targets} ({@code host:port}) every 1s.
    */
   public PrometheusServer(List<String> targets, String routePrefix) {
+    this(targets, routePrefix, "127.0.0.1", false);
+  }
+
+  /**
+   * Starts Prometheus on {@code host} (an address pods reach, for the node's cluster), scraping
+   * {@code targets} every 1s over HTTPS without checking their certificates (virt-handler serves
+   * its metrics with a self-signed one, which KubeVirt's ServiceMonitor does not check either).
+   */
+  public static PrometheusServer onHostScrapingHttps(String host, List<String> targets) {
+    return new PrometheusServer(targets, "", host, true);
+  }
+
+  private PrometheusServer(List<String> targets, String routePrefix, String host, boolean https) {
+    this.host = host;
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("Prometheus needs at least one target to scrape");
     }
@@ -60,7 +75,7 @@ public final class PrometheusServer implements AutoCloseable {
     var binary = binary();
     try {
       dir = Files.createTempDirectory("prometheus-test");
-      try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      try (var socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
         port = socket.getLocalPort();
       }
       var config = dir.resolve("prometheus.yml");
@@ -73,9 +88,12 @@ public final class PrometheusServer implements AutoCloseable {
               "  evaluation_interval: 1s",
               "scrape_configs:",
               "  - job_name: kubevirt",
-              "    honor_labels: true",
-              "    static_configs:",
-              "      - targets:"));
+              "    honor_labels: true"));
+      if (https) {
+        lines.addAll(
+            List.of("    scheme: https", "    tls_config:", "      insecure_skip_verify: true"));
+      }
+      lines.addAll(List.of("    static_configs:", "      - targets:"));
       targets.forEach(t -> lines.add("          - '" + t + "'"));
       lines.add("");
       Files.writeString(config, String.join("\n", lines));
@@ -85,7 +103,7 @@ public final class PrometheusServer implements AutoCloseable {
               binary.toString(),
               "--config.file=" + config,
               "--storage.tsdb.path=" + dir.resolve("data"),
-              "--web.listen-address=127.0.0.1:" + port,
+              "--web.listen-address=" + host + ":" + port,
               "--log.level=warn"));
       if (!this.routePrefix.isEmpty()) {
         command.add("--web.route-prefix=" + this.routePrefix);
@@ -125,13 +143,13 @@ public final class PrometheusServer implements AutoCloseable {
     }
   }
 
-  /** Where Prometheus answers, with its route prefix: {@code http://127.0.0.1:<port>[/prefix]}. */
+  /** Where Prometheus answers, with its route prefix: {@code http://<host>:<port>[/prefix]}. */
   public URI baseUri() {
     return URI.create(base());
   }
 
   private String base() {
-    return "http://127.0.0.1:" + port + routePrefix;
+    return "http://" + host + ":" + port + routePrefix;
   }
 
   /** Runs an instant query and returns its {@code data.result} array. */

@@ -30,4 +30,25 @@ public record TrafficStatus(
     @JsonPropertyDescription(
             "Why traffic is not being counted now (no Prometheus configured, query failing, no"
                 + " series for the VM yet).")
-        String problem) {}
+        String problem,
+    @JsonPropertyDescription(
+            "What the node's shaper reports it applies on the VM's running pod (the `shape` mode"
+                + " of the operator's image, chart shaper.enabled); absent without a shaper.")
+        AppliedBandwidth applied) {
+
+  /** The same status with what the shaper applies. */
+  public TrafficStatus withApplied(AppliedBandwidth applied) {
+    return new TrafficStatus(
+        cycleStart,
+        cycleEnd,
+        bytesUsed,
+        quotaBytes,
+        throttled,
+        bandwidthMbps,
+        lastCounter,
+        lastReadingAt,
+        throttleNoticeSentAt,
+        problem,
+        applied);
+  }
+}

@@ -1,0 +1,125 @@
+package io.odoovps.operator.shaper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's network devices, read and changed with iproute2's {@code ip} and {@code tc} (their
+ * JSON output); {@code prefix} runs them elsewhere (tests: {@code ip netns exec NAME}).
+ */
+public final class HostNetwork {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final List<String> prefix;
+
+  public HostNetwork(List<String> prefix) {
+    this.prefix = List.copyOf(prefix);
+  }
+
+  /** Whether the device exists and is a veth. */
+  public boolean isVeth(String device) throws IOException {
+    var links = json("ip", "-j", "-d", "link", "show", "dev", device);
+    return links.isPresent()
+        && links.get().path(0).path("linkinfo").path("info_kind").asText("").equals("veth");
+  }
+
+  /** The device's root qdisc if it is a TBF (its rate read back in bytes per second). */
+  public Optional<TokenBucket> rootTbf(String device) throws IOException {
+    var qdiscs = json("tc", "-j", "qdisc", "show", "dev", device);
+    if (qdiscs.isEmpty()) {
+      return Optional.empty();
+    }
+    for (var q : qdiscs.get()) {
+      if (q.path("root").asBoolean(false) && q.path("kind").asText("").equals("tbf")) {
+        var options = q.path("options");
+        return Optional.of(
+            new TokenBucket(options.path("rate").asLong() * 8, options.path("burst").asLong()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The device its ingress qdisc redirects to (a mirred action), if any. */
+  public Optional<String> ingressRedirect(String device) throws IOException {
+    var filters = json("tc", "-j", "filter", "show", "dev", device, "parent", "ffff:");
+    if (filters.isEmpty()) {
+      return Optional.empty();
+    }
+    for (var f : filters.get()) {
+      for (var action : f.path("options").path("actions")) {
+        if (action.path("kind").asText("").equals("mirred")
+            && action.path("mirred_action").asText("").equals("redirect")
+            && !action.path("to_dev").asText("").isEmpty()) {
+          return Optional.of(action.path("to_dev").asText());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The pod's devices as they are now. */
+  public Shaping.Devices devices(String hostDevice) throws IOException {
+    var ifb = ingressRedirect(hostDevice);
+    return new Shaping.Devices(
+        hostDevice,
+        rootTbf(hostDevice),
+        ifb,
+        ifb.isPresent() ? rootTbf(ifb.get()) : Optional.empty());
+  }
+
+  /** Writes the device's root TBF in place. */
+  public void replace(Shaping.Change change) throws IOException {
+    var argv =
+        new ArrayList<>(
+            List.of("tc", "qdisc", "replace", "dev", change.device(), "root", "handle", "1:"));
+    argv.addAll(change.bucket().tcArguments());
+    run(argv, false);
+  }
+
+  private Optional<JsonNode> json(String... argv) throws IOException {
+    var out = run(List.of(argv), true);
+    if (out == null || out.isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(JSON.readTree(out));
+  }
+
+  /**
+   * Runs the command; a failure is an exception, or null when {@code absentOk} (no such device).
+   */
+  private String run(List<String> argv, boolean absentOk) throws IOException {
+    var command = new ArrayList<>(prefix);
+    command.addAll(argv);
+    var process = new ProcessBuilder(command).redirectErrorStream(false).start();
+    byte[] out;
+    byte[] err;
+    try {
+      out = process.getInputStream().readAllBytes();
+      err = process.getErrorStream().readAllBytes();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(String.join(" ", argv) + ": no answer in 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(String.join(" ", argv) + ": interrupted", e);
+    }
+    if (process.exitValue() != 0) {
+      if (absentOk) {
+        return null;
+      }
+      throw new IOException(
+          String.join(" ", argv)
+              + ": exit "
+              + process.exitValue()
+              + ": "
+              + new String(err).strip());
+    }
+    return new String(out);
+  }
+}

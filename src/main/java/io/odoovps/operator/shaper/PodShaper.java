@@ -1,0 +1,137 @@
+package io.odoovps.operator.shaper;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Shapes one pod (gather its rates and devices, decide with {@link Shaping}, act with {@code tc}),
+ * then writes on the pod what the kernel now applies.
+ */
+final class PodShaper {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final KubernetesClient client;
+  private final HostNetwork net;
+  private final Path cniResults;
+  private final PrintStream log;
+
+  PodShaper(KubernetesClient client, HostNetwork net, Path cniResults, PrintStream log) {
+    this.client = client;
+    this.net = net;
+    this.cniResults = cniResults;
+    this.log = log;
+  }
+
+  void shape(Pod pod) {
+    var name = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+    var ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+    if (pod.getMetadata().getDeletionTimestamp() != null || ip == null || ip.isBlank()) {
+      return; // not started yet, or going: nothing to shape
+    }
+    var annotations = pod.getMetadata().getAnnotations();
+    var ingress = Rates.bits(annotations == null ? null : annotations.get(Shaping.INGRESS));
+    var egress = Rates.bits(annotations == null ? null : annotations.get(Shaping.EGRESS));
+    Map<String, String> wanted;
+    try {
+      var device = hostDevice(ip);
+      if (device.isEmpty()) {
+        wanted =
+            Shaping.unreadable("no veth of address " + ip + " in the CNI results " + cniResults);
+      } else {
+        var devices = net.devices(device.get());
+        var plan = Shaping.plan(ingress, egress, devices);
+        for (var change : plan.changes()) {
+          net.replace(change);
+          log(
+              name
+                  + ": "
+                  + change.device()
+                  + " tbf rate "
+                  + Rates.quantity(change.bucket().rateBits())
+                  + " burst "
+                  + change.bucket().burstBytes());
+        }
+        wanted =
+            Shaping.applied(
+                plan.changes().isEmpty() ? devices : net.devices(device.get()), plan.problems());
+      }
+    } catch (IOException | RuntimeException e) {
+      wanted = Shaping.unreadable("shaping failed: " + e.getMessage());
+    }
+    var patch = Shaping.differences(wanted, annotations);
+    if (patch.isEmpty()) {
+      return;
+    }
+    if (patch.get(Shaping.PROBLEM) != null) {
+      log(name + ": " + patch.get(Shaping.PROBLEM));
+    }
+    try {
+      client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              Serialization.asJson(Map.of("metadata", Map.of("annotations", patch))));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        log(name + ": the applied rates could not be written: HTTP " + e.getCode());
+      }
+    }
+  }
+
+  /** The host veth of the pod's address, from the newest cached CNI result that names one. */
+  private Optional<String> hostDevice(String ip) throws IOException {
+    if (!Files.isDirectory(cniResults)) {
+      return Optional.empty();
+    }
+    List<Path> files;
+    try (var listing = Files.list(cniResults)) {
+      files =
+          new ArrayList<>(
+              listing.filter(p -> !p.getFileName().toString().startsWith(".")).toList());
+    }
+    files.sort(Comparator.comparing(PodShaper::modified).reversed());
+    for (var file : files) {
+      List<String> candidates;
+      try {
+        candidates = CniResults.hostInterfaces(JSON.readTree(file.toFile()), ip);
+      } catch (IOException e) {
+        continue; // being written, or not a result
+      }
+      for (var candidate : candidates) {
+        if (net.isVeth(candidate)) {
+          return Optional.of(candidate);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Instant modified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toInstant();
+    } catch (IOException e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  private void log(String line) {
+    log.println(Instant.now() + " " + line);
+  }
+}
