@@ -11,6 +11,9 @@
 #     bin/kube-router                                    github.com/cloudnativelabs/kube-router/v2,
 #                                                        run as the NetworkPolicy engine only
 #                                                        (iptables and ipset; docs/traffic.md)
+#     bin/kube-vip                                       github.com/kube-vip/kube-vip: the
+#                                                        LoadBalancer Services' addresses and
+#                                                        their egress (SNAT) on the node
 #     bin/ociimage                                       hack/ociimage: images without a daemon
 #     debian/                                            Debian's containerd 1.6, runc 1.1 (built
 #                                                        with seccomp), iptables (nf_tables) and
@@ -35,11 +38,12 @@ ODOOVPS_TOOLS_DIR="${ODOOVPS_TOOLS_DIR:-$HOME/.cache/odoovps-tools}"
 CNI_PLUGINS_VERSION="${CNI_PLUGINS_VERSION:-1.10.0}"
 COREDNS_VERSION="${COREDNS_VERSION:-1.12.4}"
 KUBE_ROUTER_VERSION="${KUBE_ROUTER_VERSION:-2.1.0}"
+KUBE_VIP_VERSION="${KUBE_VIP_VERSION:-1.0.0}"
 OUT="$ODOOVPS_TOOLS_DIR/node-${K8S_VERSION}"
 DEBS=(containerd runc iptables libip4tc2 libip6tc2 libxtables12 libnftnl11 libnetfilter-conntrack3
   libnfnetlink0 libmnl0 conntrack busybox-static ipset libipset13)
 
-wanted=(bin/kubelet bin/kube-proxy bin/kube-scheduler bin/coredns bin/kube-router bin/ociimage
+wanted=(bin/kubelet bin/kube-proxy bin/kube-scheduler bin/coredns bin/kube-router bin/kube-vip bin/ociimage
   cni/bridge cni/host-local cni/loopback cni/portmap cni/bandwidth
   debian/usr/bin/containerd debian/usr/sbin/runc debian/usr/sbin/xtables-nft-multi
   debian/usr/sbin/ipset bin/iptables bin/ipset images/pause.tar images/coredns.tar images/busybox.tar)
@@ -92,6 +96,10 @@ fi
 if [ ! -x "$OUT/bin/kube-router" ]; then
   build_in_module "$TMP/kube-router-mod" "github.com/cloudnativelabs/kube-router/v2@v${KUBE_ROUTER_VERSION}" \
     github.com/cloudnativelabs/kube-router/v2/cmd/kube-router "$OUT/bin/kube-router"
+fi
+if [ ! -x "$OUT/bin/kube-vip" ]; then
+  build_in_module "$TMP/kube-vip-mod" "github.com/kube-vip/kube-vip@v${KUBE_VIP_VERSION}" \
+    github.com/kube-vip/kube-vip "$OUT/bin/kube-vip"
 fi
 
 # --- the image builder

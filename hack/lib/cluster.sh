@@ -8,7 +8,8 @@
 #   node_possible              prints why not, and fails, when this machine cannot run a node
 #   cluster_up_node            containerd (Debian's 1.6, runc 1.1), kubelet, kube-proxy (iptables),
 #                              the bridge CNI with portmap and bandwidth chained, kube-router as
-#                              the NetworkPolicy engine (iptables and ipset), CoreDNS
+#                              the NetworkPolicy engine (iptables and ipset), kube-vip for the
+#                              LoadBalancer Services (addresses and egress SNAT), CoreDNS
 #   cluster_import_image FILE  a docker-archive tarball into the node's containerd
 #   cluster_down               stops and removes all of it (and KubeVirt's leftovers, through
 #                              kubevirt_down of hack/lib/kubevirt.sh when that is sourced)
@@ -32,6 +33,8 @@ NODE_HOME="$ODOOVPS_TOOLS_DIR/node-${K8S_VERSION}"
 SERVICE_CIDR="${SERVICE_CIDR:-10.96.0.0/16}"
 CLUSTER_DNS=10.96.0.10
 POD_CIDR="${POD_CIDR:-10.244.0.0/24}"
+# the device kube-vip puts the LoadBalancer Services' addresses on
+VIP_DEVICE=odoovps-vip0
 NODE_NAME=odoovps-node
 KUBELET_ROOT=/var/lib/kubelet
 CLUSTER_PIDS=()
@@ -285,6 +288,18 @@ YAML
   printf "waiting for kube-router "
   cluster_wait 60 kube-router curl -sf "http://127.0.0.1:$router_health/healthz" || return 1
   echo ok
+  # LoadBalancer Services: kube-vip in services mode puts each Service's pinned address
+  # (kube-vip.io/loadBalancerIPs) on a dummy device of the node and writes it into the Service's
+  # status, for kube-proxy to forward; with kube-vip.io/egress=true it SNATs the pod's outbound
+  # traffic to that address. One node: no leader election; ARP announces it on the dummy only.
+  ip link add "$VIP_DEVICE" type dummy 2>/dev/null || true
+  ip link set "$VIP_DEVICE" up
+  vip_interface="$VIP_DEVICE" vip_arp=true svc_enable=true svc_election=false vip_leaderelection=false \
+    egress_podcidr="$POD_CIDR" egress_servicecidr="$SERVICE_CIDR" vip_nodename="$NODE_NAME" \
+    "$NODE_HOME/bin/kube-vip" manager --k8sConfigPath "$CLUSTER_DIR/kubeconfig" --services --arp \
+    --interface "$VIP_DEVICE" --prometheusHTTPServer "" \
+    >"$CLUSTER_DIR/logs/kube-vip.log" 2>&1 &
+  CLUSTER_PIDS+=($!)
   cluster_dns
 }
 
@@ -407,6 +422,7 @@ cluster_down() {
       ip link del "$dev" 2>/dev/null || true
     done
     ip link del odoovps0 2>/dev/null || true
+    ip link del "$VIP_DEVICE" 2>/dev/null || true
     # what still runs in the pods' cgroups (a sandbox's pause outlives its killed shim), then the
     # cgroups themselves (kubelet's cgroupfs driver makes them under kubepods)
     find /sys/fs/cgroup/*/kubepods -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u \

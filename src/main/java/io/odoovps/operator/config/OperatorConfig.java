@@ -275,6 +275,13 @@ public interface OperatorConfig {
     Optional<String> loadBalancerClass();
 
     /**
+     * Annotations put on every VPS's Service, for what the load balancer implementation needs
+     * besides the address; kube-vip: `kube-vip.io/egress=true`, so that the VPS's outbound traffic
+     * leaves from its own IPv4. The address annotation and the mitigation's win over these.
+     */
+    Map<String, String> annotations();
+
+    /**
      * `Local` keeps the clients' source addresses (the traffic filter's scrubbing level and the
      * customer's logs rely on them), but Kubernetes then takes a health-check NodePort per Service
      * from the NodePort range (30000-32767 by default, 2,768 ports): past about 2,700 VPSs per

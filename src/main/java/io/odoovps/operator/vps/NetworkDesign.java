@@ -44,7 +44,8 @@ public class NetworkDesign {
 
   /** The Service, with extra annotations (the scrubbing route while DDoS mitigation is on). */
   public Service service(OdooVps vps, String ipv4, Map<String, String> extraAnnotations) {
-    var annotations = new java.util.TreeMap<>(extraAnnotations);
+    var annotations = new java.util.TreeMap<>(config.service().annotations());
+    annotations.putAll(extraAnnotations);
     annotations.put(config.service().addressAnnotation(), ipv4);
     var serviceConfig = config.service();
     List<ServicePort> ports =

@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
  * #STORAGE_CLASS}, which the tests' hostPath PersistentVolumes carry) and fills them from the
  * provider image that this JVM serves over HTTP on the machine's address ({@link GuestFiles}), with
  * the stand-in Odoo's apt repository; customer mail goes to a mail server of this JVM on that
- * address; the provider's SSH key is made here.
+ * address; the provider's SSH key is made here. Traffic: the shaper runs (shaper.enabled), a real
+ * Prometheus on the machine's address scrapes the real virt-handler for the quota, whose size and
+ * the guaranteed rate are the test's ({@link #QUOTA_BYTES}, {@link #GUARANTEED_MBPS}); the Services
+ * carry kube-vip's address and egress annotations (the node runs kube-vip).
  */
 final class InstalledChart {
 
@@ -118,6 +121,8 @@ final class InstalledChart {
           odoovps.deadlines.maintenance-notice: "30s"
           odoovps.traffic.quota-bytes: "%d"
           odoovps.traffic.prometheus.interval: "10s"
+          odoovps.service.address-annotation: kube-vip.io/loadBalancerIPs
+          'odoovps.service.annotations."kube-vip.io/egress"': "true"
         secrets:
           webhookToken: %s
         resources:

@@ -38,7 +38,14 @@ final class InternetNamespace implements AutoCloseable {
     this.iperf = iperf;
   }
 
-  /** The namespace, with the listener on {@code ports}; {@code podCidr} is routed via the node. */
+  /** The VPS pool of the e2e operator (InstalledChart), routed to the node like a provider's. */
+  static final String VPS_POOL = "203.0.113.0/24";
+
+  /**
+   * The namespace, with the listener on {@code ports}; {@code podCidr} and the VPS pool are routed
+   * via the node (as the provider's routers route its public ranges to the nodes that announce
+   * them).
+   */
   static InternetNamespace start(String podCidr, List<Integer> ports) throws Exception {
     cleanUp();
     run("ip", "netns", "add", NAME);
@@ -49,6 +56,7 @@ final class InternetNamespace implements AutoCloseable {
     run("ip", "-n", NAME, "link", "set", "eth0", "up");
     run("ip", "-n", NAME, "link", "set", "lo", "up");
     run("ip", "-n", NAME, "route", "add", podCidr, "via", HOST);
+    run("ip", "-n", NAME, "route", "add", VPS_POOL, "via", HOST);
     var script = Files.createTempFile("odoovps-listener", ".py");
     try (var in = InternetNamespace.class.getResourceAsStream("/node/listener.py")) {
       Files.write(script, in.readAllBytes());

@@ -55,8 +55,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * runs the image's provision script, which installs the stand-in Odoo from the stand-in repository
  * that this JVM serves; the VM is Ready only once Odoo answers through the guest's TLS proxy, and
  * only then do the access codes go out. Then, from the machine (which reaches the pod network):
- * HTTPS, SSH as the provider, suspension and resume, termination. The figures (fill, boot to Odoo)
- * go to target/e2e/vps-figures.txt.
+ * HTTPS, SSH as the provider, suspension and resume, termination. On packets, from the guest and
+ * from a network namespace standing for the Internet ({@link InternetNamespace}): the bandwidth
+ * (iperf3) at the guaranteed rate, throttled live when the real virt-handler's counter, scraped by
+ * a real Prometheus, crosses the quota, and back at the cycle's end, all in one boot; the filter,
+ * port 25, isolation and tenant isolation under kube-router; the fixed IPv4 in (kube-vip, then
+ * kube-proxy) and out (kube-vip's egress SNAT). The figures go to target/e2e/vps-figures.txt.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VpsOnNodeE2E {
@@ -261,6 +265,31 @@ class VpsOnNodeE2E {
               + " Mbit/s");
       assertThat(out).isCloseTo(InstalledChart.GUARANTEED_MBPS, withinPercentage(10));
       assertThat(in).isCloseTo(InstalledChart.GUARANTEED_MBPS, withinPercentage(10));
+      // the ceiling of the emulated guest: the node's two buckets of the VPS opened by hand (as
+      // root on the machine), then the shaper puts them back at its next pass over the pods
+      var buckets = buckets(guaranteed + "bit");
+      assertThat(buckets).as("the VPS's veth and IFB at " + guaranteed).hasSize(2);
+      for (var device : buckets) {
+        host(
+            "tc", "qdisc", "replace", "dev", device, "root", "handle", "1:", "tbf", "rate",
+            "10gbit", "burst", "4mb", "latency", "25ms");
+      }
+      var ceiling = iperf(ip, false, 12);
+      figures.add(
+          "iperf3 with the node's buckets opened (10 Gbit/s): guest -> Internet "
+              + mbps(ceiling)
+              + " Mbit/s, the emulated guest's ceiling here");
+      var opened = Instant.now();
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> buckets(guaranteed + "bit").size() == 2);
+      figures.add(
+          "the shaper put the buckets back at "
+              + guaranteed
+              + "bit/s: "
+              + seconds(opened, Instant.now())
+              + " s (its resync)");
 
       // past the quota: sent until the operator, reading the real virt-handler's counter through
       // the real Prometheus, throttles the VPS
@@ -370,7 +399,16 @@ class VpsOnNodeE2E {
       assertThat(internet.sources(445)).as("not one SYN got through").isEmpty();
       var seen = internet.sources(2525);
       figures.add("source address of the VPS's traffic as the Internet saw it: " + seen);
-      assertThat(seen).as("today the node's shared address (bridge CNI ipMasq)").isNotEmpty();
+      var ipv4 = vps().getStatus().getIpv4();
+      assertThat(seen)
+          .as("the VPS's own IPv4 (kube-vip's egress SNAT), not the node's")
+          .isNotEmpty()
+          .containsOnly(ipv4);
+      var service = client.services().inNamespace(namespace).withName(VPS).get();
+      assertThat(service.getStatus().getLoadBalancer().getIngress())
+          .as("kube-vip announced the pinned address")
+          .singleElement()
+          .satisfies(i -> assertThat(i.getIp()).isEqualTo(ipv4));
 
       // inbound: listeners in the guest on a denied and an allowed port
       ssh(
@@ -379,6 +417,15 @@ class VpsOnNodeE2E {
       assertThat(hostConnects(ip, 445)).as("the node reaches the guest's 445").isTrue();
       assertThat(internet.connects(ip, 8445)).as("the Internet, an allowed port").isTrue();
       assertThat(internet.connects(ip, 445)).as("the Internet, a denied port").isFalse();
+      // the fixed IPv4 from the Internet: the Service's ports reach the VM (kube-vip holds the
+      // address on the node, kube-proxy forwards it to the pod), the others do not
+      assertThat(internet.connects(ipv4, 443))
+          .as("the fixed IPv4's 443 (the guest's nginx)")
+          .isTrue();
+      assertThat(internet.connects(ipv4, 22)).as("the fixed IPv4's 22 (the guest's sshd)").isTrue();
+      assertThat(internet.connects(ipv4, 8445))
+          .as("the fixed IPv4, a port its Service does not expose")
+          .isFalse();
 
       // tenant isolation: not the operator's webhook (its Service, its pod), while the node
       // reaches it. (The API server listens on the machine's address here, which stays reachable:
@@ -450,6 +497,7 @@ class VpsOnNodeE2E {
           .until(() -> !guestConnects(ip, out, 2525));
       figures.add("isolation to the Internet cut: " + seconds(isolated, Instant.now()) + " s");
       assertThat(internet.connects(ip, 8445)).as("the Internet, in, while isolated").isFalse();
+      assertThat(internet.connects(ipv4, 443)).as("the fixed IPv4, while isolated").isFalse();
       assertThat(ssh(ip, "id -u").strip()).as("the provider's SSH, while isolated").isEqualTo("0");
       edit(v -> v.getSpec().setIsolation(null));
       await()
@@ -865,6 +913,27 @@ class VpsOnNodeE2E {
             .asDouble();
     assertThat(bits).as("iperf3 measured: " + json).isPositive();
     return bits / 1e6;
+  }
+
+  /** The node's devices whose root TBF has this rate ({@code tc}'s spelling: {@code 20Mbit}). */
+  private static List<String> buckets(String rate) throws Exception {
+    var process = new ProcessBuilder("tc", "qdisc", "show").redirectErrorStream(true).start();
+    var out = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return out.lines()
+        .filter(
+            l ->
+                l.startsWith("qdisc tbf 1: dev ")
+                    && l.contains(" root ")
+                    && l.contains(" rate " + rate + " "))
+        .map(l -> l.split(" ")[4])
+        .toList();
+  }
+
+  /** A command on the machine (root), which must succeed. */
+  private static void host(String... command) throws Exception {
+    var result = run(List.of(command));
+    assertThat(result.code()).as(String.join(" ", command) + ": " + result.output()).isZero();
   }
 
   private static String mbps(double value) {
