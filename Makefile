@@ -117,16 +117,20 @@ qemu-img: ## Install Debian's qemu-utils when qemu-img is missing (the disk-fill
 ssh-client: ## Install Debian's openssh-client when ssh-keygen is missing (the command-key test reads a key with it; make e2e logs into the VPS)
 	@command -v ssh-keygen >/dev/null || bash hack/apt-install.sh openssh-client
 
+.PHONY: nft
+nft: ## Debian's nftables on the machine: the shaper's packet-limit test writes a table with it (root)
+	@command -v nft >/dev/null || bash hack/apt-install.sh nftables
+
 .PHONY: iperf3
 iperf3: ## Debian's iperf3 on the machine: the Internet's end of the e2e bandwidth probes
 	@command -v iperf3 >/dev/null || bash hack/apt-install.sh iperf3
 
 .PHONY: test
-test: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ssh-client ## Run every test tier: unit, real API server, end to end
+test: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ssh-client nft ## Run every test tier: unit, real API server, end to end
 	$(MVN) verify $(MVN_PROPS)
 
 .PHONY: test-one
-test-one: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ssh-client ## Run only the surefire tests TEST=Class[#method][,Class...] with the same tools as make test
+test-one: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ssh-client nft ## Run only the surefire tests TEST=Class[#method][,Class...] with the same tools as make test
 	$(MVN) test -Dtest='$(TEST)' -Dsurefire.failIfNoSpecifiedTests=false $(MVN_PROPS)
 
 GREENMAIL_JAR := target/tools/greenmail-standalone.jar

@@ -29,8 +29,8 @@ ROOT_PACKAGE=openjdk-17-jre-headless
 # the raw disk.img KubeVirt boots (fill-disk, on clusters without CDI)
 # openssh-client: ssh, with which the guest-command Jobs reach the guest's forced command
 # iproute2: tc and ip, with which the shaper (the image's `shape` mode) rewrites the TBFs of a VPS
-# pod's host devices
-ROOT_PACKAGES=("$ROOT_PACKAGE" ca-certificates qemu-utils openssh-client iproute2)
+# pod's host devices; nftables: nft, with which it writes the VPSs' UDP and ICMP packet limits
+ROOT_PACKAGES=("$ROOT_PACKAGE" ca-certificates qemu-utils openssh-client iproute2 nftables)
 JAVA_HOME_IN_IMAGE=/usr/lib/jvm/java-17-openjdk-amd64
 # Not unpacked, and their dependencies not followed:
 SKIP=(
@@ -154,7 +154,7 @@ chmod 1777 "$rootfs/tmp"
 
 # 4. every library the JRE's, qemu-img's, tc's and ip's ELF files need is in the tree (the loader looks in
 #    these directories)
-missing=$(find "$rootfs$JAVA_HOME_IN_IMAGE" "$rootfs/usr/bin/qemu-img" "$rootfs/sbin/tc" "$rootfs/bin/ip" -type f \( -name '*.so' -o -perm -u+x \) -print0 |
+missing=$(find "$rootfs$JAVA_HOME_IN_IMAGE" "$rootfs/usr/bin/qemu-img" "$rootfs/sbin/tc" "$rootfs/bin/ip" "$rootfs/usr/sbin/nft" -type f \( -name '*.so' -o -perm -u+x \) -print0 |
   xargs -0 readelf -d 2>/dev/null | awk '/NEEDED/ {gsub(/[\[\]]/, "", $5); print $5}' | sort -u |
   while read -r lib; do
     for dir in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu "${JAVA_HOME_IN_IMAGE#/}/lib" \
@@ -174,6 +174,7 @@ if [[ $(id -u) == 0 ]] && unshare --mount --pid --fork true 2>/dev/null; then
     chroot "$rootfs" "$JAVA_HOME_IN_IMAGE/bin/java" -Xshare:on -version
   unshare --mount --pid --fork --mount-proc="$rootfs/proc" chroot "$rootfs" /usr/bin/qemu-img --version
   unshare --mount --pid --fork --mount-proc="$rootfs/proc" chroot "$rootfs" /sbin/tc -V
+  unshare --mount --pid --fork --mount-proc="$rootfs/proc" chroot "$rootfs" /usr/sbin/nft --version
 else
   echo "not root, or no mount namespaces here: the image's java was not run in a chroot" >&2
 fi

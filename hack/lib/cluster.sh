@@ -33,8 +33,6 @@ NODE_HOME="$ODOOVPS_TOOLS_DIR/node-${K8S_VERSION}"
 SERVICE_CIDR="${SERVICE_CIDR:-10.96.0.0/16}"
 CLUSTER_DNS=10.96.0.10
 POD_CIDR="${POD_CIDR:-10.244.0.0/24}"
-# the device kube-vip puts the LoadBalancer Services' addresses on
-VIP_DEVICE=odoovps-vip0
 NODE_NAME=odoovps-node
 KUBELET_ROOT=/var/lib/kubelet
 CLUSTER_PIDS=()
@@ -289,15 +287,15 @@ YAML
   cluster_wait 60 kube-router curl -sf "http://127.0.0.1:$router_health/healthz" || return 1
   echo ok
   # LoadBalancer Services: kube-vip in services mode puts each Service's pinned address
-  # (kube-vip.io/loadBalancerIPs) on a dummy device of the node and writes it into the Service's
-  # status, for kube-proxy to forward; with kube-vip.io/egress=true it SNATs the pod's outbound
-  # traffic to that address. One node: no leader election; ARP announces it on the dummy only.
-  ip link add "$VIP_DEVICE" type dummy 2>/dev/null || true
-  ip link set "$VIP_DEVICE" up
-  vip_interface="$VIP_DEVICE" vip_arp=true svc_enable=true svc_election=false vip_leaderelection=false \
+  # (kube-vip.io/loadBalancerIPs) on the node's loopback (as for a provider that routes its public
+  # ranges to the nodes; this kernel has no dummy device) and writes it into the Service's status,
+  # for kube-proxy to forward; with kube-vip.io/egress=true it SNATs the pod's outbound traffic to
+  # that address. One node: no leader election, no ARP.
+  ip -4 -o addr show dev lo | awk '{print $4}' >"$w/lo.before"
+  vip_interface=lo vip_arp=false svc_enable=true svc_election=false vip_leaderelection=false \
     egress_podcidr="$POD_CIDR" egress_servicecidr="$SERVICE_CIDR" vip_nodename="$NODE_NAME" \
-    "$NODE_HOME/bin/kube-vip" manager --k8sConfigPath "$CLUSTER_DIR/kubeconfig" --services --arp \
-    --interface "$VIP_DEVICE" --prometheusHTTPServer "" \
+    "$NODE_HOME/bin/kube-vip" manager --k8sConfigPath "$CLUSTER_DIR/kubeconfig" --services \
+    --interface lo --prometheusHTTPServer "" \
     >"$CLUSTER_DIR/logs/kube-vip.log" 2>&1 &
   CLUSTER_PIDS+=($!)
   cluster_dns
@@ -422,7 +420,12 @@ cluster_down() {
       ip link del "$dev" 2>/dev/null || true
     done
     ip link del odoovps0 2>/dev/null || true
-    ip link del "$VIP_DEVICE" 2>/dev/null || true
+    # the Services' addresses kube-vip left on the loopback
+    if [ -f "$w/lo.before" ]; then
+      for a in $(ip -4 -o addr show dev lo | awk '{print $4}'); do
+        grep -qxF "$a" "$w/lo.before" || ip addr del "$a" dev lo 2>/dev/null || true
+      done
+    fi
     # what still runs in the pods' cgroups (a sandbox's pause outlives its killed shim), then the
     # cgroups themselves (kubelet's cgroupfs driver makes them under kubepods)
     find /sys/fs/cgroup/*/kubepods -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u \

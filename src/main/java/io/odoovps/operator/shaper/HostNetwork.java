@@ -81,6 +81,35 @@ public final class HostNetwork {
     run(argv, false);
   }
 
+  /** Runs an nft script ({@code nft -f -}): one transaction, all of it or nothing. */
+  public void nft(String script) throws IOException {
+    var command = new ArrayList<>(prefix);
+    command.addAll(List.of("nft", "-f", "-"));
+    var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (var in = process.getOutputStream()) {
+      in.write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    var out = new String(process.getInputStream().readAllBytes()).strip();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException("nft -f -: no answer in 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("nft -f -: interrupted", e);
+    }
+    if (process.exitValue() != 0) {
+      throw new IOException("nft -f -: exit " + process.exitValue() + ": " + out);
+    }
+  }
+
+  /** The shaper's nftables table as nft lists it, or empty when there is none. */
+  public String listLimits() throws IOException {
+    var out = run(List.of("nft", "list", "table", "inet", PacketLimits.TABLE), true);
+    return out == null ? "" : out;
+  }
+
   private Optional<JsonNode> json(String... argv) throws IOException {
     var out = run(List.of(argv), true);
     if (out == null || out.isBlank()) {

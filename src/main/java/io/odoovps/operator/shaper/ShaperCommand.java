@@ -15,7 +15,8 @@ import java.util.concurrent.Executors;
  *
  * <pre>
  * shape        (environment: NODE_NAME, required; CNI_RESULTS_DIR, default /var/lib/cni/results;
- *               SHAPER_RESYNC_SECONDS, default 60)
+ *               SHAPER_RESYNC_SECONDS, default 60; SHAPER_UDP_PPS, SHAPER_ICMP_PPS: packets per
+ *               second each way per VPS, default 0, not limited)
  * </pre>
  *
  * It watches the virt-launcher pods of VPSs on its node (labels {@code kubevirt.io=virt-launcher}
@@ -24,7 +25,9 @@ import java.util.concurrent.Executors;
  * (which the operator patches when the quota throttle starts or lifts), and writes back on the pod
  * the rates the kernel reports ({@code odoovps.io/applied-ingress-bandwidth}, {@code
  * odoovps.io/applied-egress-bandwidth}, or {@code odoovps.io/shaping-problem}), which the operator
- * reports in the VPS's status. One pod at a time; every pod again at each resync.
+ * reports in the VPS's status. With packet rates set, it also keeps one nftables table (see {@link
+ * PacketLimits}) with every VPS pod's UDP and ICMP limits. One pod at a time; every pod again at
+ * each resync.
  */
 public final class ShaperCommand {
 
@@ -40,8 +43,12 @@ public final class ShaperCommand {
     }
     var results = Path.of(envOr("CNI_RESULTS_DIR", "/var/lib/cni/results"));
     long resync = Long.parseLong(envOr("SHAPER_RESYNC_SECONDS", "60"));
+    int udpPps = Integer.parseInt(envOr("SHAPER_UDP_PPS", "0"));
+    int icmpPps = Integer.parseInt(envOr("SHAPER_ICMP_PPS", "0"));
     var client = new KubernetesClientBuilder().build();
-    var shaper = new PodShaper(client, new HostNetwork(List.of()), results, System.out);
+    var net = new HostNetwork(List.of());
+    var shaper = new PodShaper(client, net, results, System.out);
+    var limits = new LimitsWriter(net, udpPps, icmpPps, System.out);
     var executor = Executors.newSingleThreadExecutor();
     var pending = new ConcurrentHashMap<String, Pod>();
     ResourceEventHandler<Pod> handler =
@@ -58,7 +65,8 @@ public final class ShaperCommand {
 
           @Override
           public void onDelete(Pod pod, boolean unknown) {
-            // the CNI plugin deletes the pod's devices with it
+            // the CNI plugin deletes the pod's devices with it; its packet limits go here
+            executor.execute(() -> limits.write(informer()));
           }
 
           private void queue(Pod pod) {
@@ -69,20 +77,32 @@ public final class ShaperCommand {
                     var latest = pending.remove(key);
                     if (latest != null) {
                       shaper.shape(latest);
+                      limits.write(informer());
                     }
                   });
             }
           }
         };
-    client
-        .pods()
-        .inAnyNamespace()
-        .withLabel("kubevirt.io", "virt-launcher")
-        .withLabel("odoovps.io/vps")
-        .withField("spec.nodeName", node)
-        .inform(handler, resync * 1000);
+    INFORMER.set(
+        client
+            .pods()
+            .inAnyNamespace()
+            .withLabel("kubevirt.io", "virt-launcher")
+            .withLabel("odoovps.io/vps")
+            .withField("spec.nodeName", node)
+            .inform(handler, resync * 1000));
     System.out.println("shape: watching the VPS pods of node " + node + ", CNI results " + results);
     Thread.currentThread().join();
+  }
+
+  private static final java.util.concurrent.atomic.AtomicReference<
+          io.fabric8.kubernetes.client.informers.SharedIndexInformer<Pod>>
+      INFORMER = new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** The pods the informer holds now (none before it started). */
+  private static List<Pod> informer() {
+    var informer = INFORMER.get();
+    return informer == null ? List.of() : informer.getStore().list();
   }
 
   private static String envOr(String name, String fallback) {

@@ -42,6 +42,9 @@ final class InstalledChart {
 
   static final int THROTTLED_MBPS = 1;
 
+  /** The UDP packets a second each way per VPS that the shaper's nftables table lets through. */
+  static final int UDP_PPS = 200;
+
   /** The monthly quota of the e2e operator: 150 MB, a minute of sending at the guaranteed rate. */
   static final long QUOTA_BYTES = 150_000_000L;
 
@@ -116,6 +119,7 @@ final class InstalledChart {
             throttledMbps: %d
         shaper:
           enabled: true
+          udpPacketsPerSecond: %d
         extraConfig:
           odoovps.vm.upgrade-on-first-boot: "false"
           odoovps.deadlines.maintenance-notice: "30s"
@@ -140,6 +144,7 @@ final class InstalledChart {
                 prometheus.baseUri(),
                 GUARANTEED_MBPS,
                 THROTTLED_MBPS,
+                UDP_PPS,
                 QUOTA_BYTES,
                 TOKEN));
     helm(

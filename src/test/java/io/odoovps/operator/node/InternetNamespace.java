@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
  * a veth pair, {@value #HOST}/30 on the node's side and {@value #ADDRESS} inside (the benchmarking
  * range of RFC 2544, outside the test's VPS pool 203.0.113.0/24; no real network), with a route
  * back to the pod network through the node. A TCP listener inside
- * (src/test/resources/node/listener.py) logs the source address of every connection, and an iperf3
- * server listens on {@value #IPERF_PORT}. Nothing is sent through the machine's own interface: the
- * VPS pools overlap its network.
+ * (src/test/resources/node/listener.py) logs the source address of every connection, and iperf3
+ * servers listen on {@value #IPERF_PORT} and {@value #IPERF_UDP_PORT}. Nothing is sent through the
+ * machine's own interface: the VPS pools overlap its network.
  */
 final class InternetNamespace implements AutoCloseable {
 
@@ -28,11 +28,14 @@ final class InternetNamespace implements AutoCloseable {
   /** The port of the iperf3 server inside. */
   static final int IPERF_PORT = 5201;
 
+  /** A second iperf3 server, on NTP's port: the one UDP port out the filter allows but DNS. */
+  static final int IPERF_UDP_PORT = 123;
+
   private final Path log;
   private final Process listener;
-  private final Process iperf;
+  private final List<Process> iperf;
 
-  private InternetNamespace(Path log, Process listener, Process iperf) {
+  private InternetNamespace(Path log, Process listener, List<Process> iperf) {
     this.log = log;
     this.listener = listener;
     this.iperf = iperf;
@@ -69,20 +72,16 @@ final class InternetNamespace implements AutoCloseable {
     var listener = new ProcessBuilder(command).redirectErrorStream(true).start();
     var first = new String(listener.getInputStream().readNBytes("listening".length()));
     assertThat(first).as("the listener in " + NAME).isEqualTo("listening");
-    // an iperf3 server (Debian's iperf3 on the machine), for the bandwidth probes from the guest
-    var iperf =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                NAME,
-                "iperf3",
-                "--server",
-                "--port",
-                String.valueOf(IPERF_PORT))
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
+    // iperf3 servers (Debian's iperf3 on the machine), for the bandwidth and UDP probes
+    var iperf = new ArrayList<Process>();
+    for (int port : List.of(IPERF_PORT, IPERF_UDP_PORT)) {
+      iperf.add(
+          new ProcessBuilder(
+                  "ip", "netns", "exec", NAME, "iperf3", "--server", "--port", String.valueOf(port))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start());
+    }
     return new InternetNamespace(log, listener, iperf);
   }
 
@@ -119,8 +118,10 @@ final class InternetNamespace implements AutoCloseable {
   public void close() throws Exception {
     listener.destroyForcibly();
     listener.waitFor(10, TimeUnit.SECONDS);
-    iperf.destroyForcibly();
-    iperf.waitFor(10, TimeUnit.SECONDS);
+    for (var server : iperf) {
+      server.destroyForcibly();
+      server.waitFor(10, TimeUnit.SECONDS);
+    }
     cleanUp();
     Files.deleteIfExists(log);
   }

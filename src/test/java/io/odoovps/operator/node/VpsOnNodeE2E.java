@@ -265,6 +265,16 @@ class VpsOnNodeE2E {
               + " Mbit/s");
       assertThat(out).isCloseTo(InstalledChart.GUARANTEED_MBPS, withinPercentage(10));
       assertThat(in).isCloseTo(InstalledChart.GUARANTEED_MBPS, withinPercentage(10));
+      // UDP from the guest, offered at 1,250 packets a second (200-byte datagrams at 2 Mbit/s)
+      // to NTP's port: the node's packet limit lets through what it is configured to
+      var udp = udpFlood(ip, 10);
+      figures.add(
+          "UDP from the guest offered at 1250 packets/s, limit "
+              + InstalledChart.UDP_PPS
+              + "/s: "
+              + mbps(udp)
+              + " packets/s received");
+      assertThat(udp).isCloseTo(InstalledChart.UDP_PPS, withinPercentage(10));
       // the ceiling of the emulated guest: the node's two buckets of the VPS opened by hand (as
       // root on the machine), then the shaper puts them back at its next pass over the pods
       var buckets = buckets(guaranteed + "bit");
@@ -934,6 +944,26 @@ class VpsOnNodeE2E {
   private static void host(String... command) throws Exception {
     var result = run(List.of(command));
     assertThat(result.code()).as(String.join(" ", command) + ": " + result.output()).isZero();
+  }
+
+  /** UDP datagrams a second that the Internet's iperf3 server received from the guest. */
+  private static double udpFlood(String ip, int seconds) throws Exception {
+    var json =
+        ssh(
+            ip,
+            "iperf3 --json -u -c "
+                + InternetNamespace.ADDRESS
+                + " -p "
+                + InternetNamespace.IPERF_UDP_PORT
+                + " -b 2M -l 200 -t "
+                + seconds);
+    var sum =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("end").path("sum");
+    long packets = sum.path("packets").asLong();
+    long lost = sum.path("lost_packets").asLong();
+    double duration = sum.path("seconds").asDouble();
+    assertThat(packets).as("iperf3 UDP: " + json).isPositive();
+    return (packets - lost) / duration;
   }
 
   private static String mbps(double value) {

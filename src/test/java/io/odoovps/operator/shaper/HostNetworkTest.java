@@ -82,6 +82,32 @@ class HostNetworkTest {
             new Shaping.Devices("podeth", Optional.empty(), Optional.empty(), Optional.empty()));
   }
 
+  @Test
+  void writesAndReplacesThePacketLimitTableInOneTransaction() throws IOException {
+    assumeTrue(sh0("nft", "--version"), "needs nft (make test installs Debian's nftables)");
+    net.nft(PacketLimits.script(List.of("10.244.0.7", "10.244.0.9"), 200, 20));
+    var listed = net.listLimits();
+    assertThat(listed)
+        .contains("hook forward priority filter - 10")
+        .contains(
+            "ip saddr 10.244.0.7 meta l4proto udp limit rate over 200/second burst 20 packets")
+        .contains(
+            "ip daddr 10.244.0.9 meta l4proto icmp limit rate over 20/second burst 2 packets");
+    // one pod left: the table is replaced whole, the other's rules are gone
+    net.nft(PacketLimits.script(List.of("10.244.0.9"), 200, 20));
+    assertThat(net.listLimits()).doesNotContain("10.244.0.7").contains("10.244.0.9");
+    net.nft(PacketLimits.script(List.of(), 200, 20));
+    assertThat(net.listLimits()).isEmpty();
+  }
+
+  private static boolean sh0(String... argv) {
+    try {
+      return sh(argv) == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
   private static int sh(String... argv) throws IOException, InterruptedException {
     return new ProcessBuilder(argv)
         .redirectErrorStream(true)
