@@ -290,12 +290,25 @@ YAML
   # (kube-vip.io/loadBalancerIPs) on the node's loopback (as for a provider that routes its public
   # ranges to the nodes; this kernel has no dummy device) and writes it into the Service's status,
   # for kube-proxy to forward; with kube-vip.io/egress=true it SNATs the pod's outbound traffic to
-  # that address. One node: no leader election, no ARP.
+  # that address. Its ARP mode is what adds the addresses (on the loopback no neighbour hears the
+  # announcements); the per-Service election is what watches the Service's endpoints, which egress
+  # needs (kube-vip's code: without it no active endpoint is recorded and nothing is SNATed).
   ip -4 -o addr show dev lo | awk '{print $4}' >"$w/lo.before"
-  vip_interface=lo vip_arp=false svc_enable=true svc_election=false vip_leaderelection=false \
+  # kube-vip reads /etc/kubernetes/admin.conf, else $HOME/.kube/config (its --k8sConfigPath is
+  # not what its manager reads, seen): a HOME of its own holds the cluster's kubeconfig
+  mkdir -p "$w/kube-vip/.kube" "$w/kube-vip/bin"
+  cp "$CLUSTER_DIR/kubeconfig" "$w/kube-vip/.kube/config"
+  # its egress runs iptables-nft (the node's iptables is the nf_tables one, as kube-proxy's and
+  # kube-router's rules are), by that name: wrappers of the node's
+  local b
+  for b in iptables iptables-save iptables-restore; do
+    printf '#!/bin/sh\nexec "%s" "$@"\n' "$NODE_HOME/bin/$b" >"$w/kube-vip/bin/${b/iptables/iptables-nft}"
+    chmod +x "$w/kube-vip/bin/${b/iptables/iptables-nft}"
+  done
+  PATH="$w/kube-vip/bin:$PATH" HOME="$w/kube-vip" vip_interface=lo vip_arp=true svc_enable=true \
+    svc_election=true vip_leaderelection=false egress_withnftables=true \
     egress_podcidr="$POD_CIDR" egress_servicecidr="$SERVICE_CIDR" vip_nodename="$NODE_NAME" \
-    "$NODE_HOME/bin/kube-vip" manager --k8sConfigPath "$CLUSTER_DIR/kubeconfig" --services \
-    --interface lo --prometheusHTTPServer "" \
+    "$NODE_HOME/bin/kube-vip" manager --services --arp --interface lo --prometheusHTTPServer "" \
     >"$CLUSTER_DIR/logs/kube-vip.log" 2>&1 &
   CLUSTER_PIDS+=($!)
   cluster_dns

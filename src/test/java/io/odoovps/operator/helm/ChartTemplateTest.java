@@ -373,6 +373,9 @@ class ChartTemplateTest {
             e ->
                 e.getName().equals("NODE_NAME")
                     && e.getValueFrom().getFieldRef().getFieldPath().equals("spec.nodeName"));
+    assertThat(container.getEnv())
+        .anyMatch(e -> e.getName().equals("SHAPER_UDP_PPS") && e.getValue().equals("1000"))
+        .anyMatch(e -> e.getName().equals("SHAPER_ICMP_PPS") && e.getValue().equals("20"));
     assertThat(spec.getVolumes())
         .anyMatch(
             v ->
