@@ -578,22 +578,9 @@ class HelmChartApiServerTest {
           .patch(
               PatchContext.of(PatchType.JSON_MERGE),
               annotations("ovn.kubernetes.io/egress_rate", "1"));
-      assertThat(
-              client
-                  .pods()
-                  .inNamespace(namespace)
-                  .withName(launcher)
-                  .get()
-                  .getMetadata()
-                  .getAnnotations())
-          .containsEntry("ovn.kubernetes.io/egress_rate", "1");
-      assertRefused(
-          () ->
-              pods.withName(launcher)
-                  .patch(
-                      PatchContext.of(PatchType.JSON_MERGE),
-                      "{\"metadata\":{\"labels\":{\"odoovps.io/vps\":\"bravo\"}}}"),
-          "changes only the annotations of a virt-launcher pod");
+      assertThat(podAnnotations(launcher)).containsEntry("ovn.kubernetes.io/egress_rate", "1");
+      assertRelabelRefused(
+          pods.withName(launcher), "changes only the annotations of a virt-launcher pod");
       assertRefused(
           () ->
               pods.withName(other)
@@ -672,23 +659,11 @@ class HelmChartApiServerTest {
           .patch(
               PatchContext.of(PatchType.JSON_MERGE),
               "{\"metadata\":{\"annotations\":{\"odoovps.io/applied-ingress-bandwidth\":null}}}");
-      assertThat(
-              client
-                  .pods()
-                  .inNamespace(namespace)
-                  .withName(launcher)
-                  .get()
-                  .getMetadata()
-                  .getAnnotations())
+      assertThat(podAnnotations(launcher))
           .containsEntry("odoovps.io/applied-egress-bandwidth", "1M")
           .doesNotContainKey("odoovps.io/applied-ingress-bandwidth");
-      assertRefused(
-          () ->
-              pods.withName(launcher)
-                  .patch(
-                      PatchContext.of(PatchType.JSON_MERGE),
-                      "{\"metadata\":{\"labels\":{\"odoovps.io/vps\":\"bravo\"}}}"),
-          "the odoovps shaper changes only its annotations");
+      assertRelabelRefused(
+          pods.withName(launcher), "the odoovps shaper changes only its annotations");
       assertRefused(
           () ->
               pods.withName(other)
@@ -921,6 +896,21 @@ class HelmChartApiServerTest {
         throw e; // 409: kube-controller-manager made it first
       }
     }
+  }
+
+  /** Moving the pod to another VPS (its label) is refused, with {@code reason}. */
+  private static void assertRelabelRefused(
+      io.fabric8.kubernetes.client.dsl.PodResource pod, String reason) {
+    assertRefused(
+        () ->
+            pod.patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"labels\":{\"odoovps.io/vps\":\"bravo\"}}}"),
+        reason);
+  }
+
+  private Map<String, String> podAnnotations(String pod) {
+    return client.pods().inNamespace(namespace).withName(pod).get().getMetadata().getAnnotations();
   }
 
   private static String annotations(String key, String value) {

@@ -253,18 +253,7 @@ class VpsOnNodeE2E {
             });
 
     try (var internet = InternetNamespace.start(POD_CIDR, List.of(2525))) {
-      var out = iperf(ip, false, 12);
-      var in = iperf(ip, true, 12);
-      figures.add(
-          "iperf3 at the guaranteed "
-              + guaranteed
-              + "bit/s: guest -> Internet "
-              + mbps(out)
-              + " Mbit/s, Internet -> guest "
-              + mbps(in)
-              + " Mbit/s");
-      assertThat(out).isCloseTo(InstalledChart.GUARANTEED_MBPS, withinPercentage(10));
-      assertThat(in).isCloseTo(InstalledChart.GUARANTEED_MBPS, withinPercentage(10));
+      bothWays(ip, "at the guaranteed " + guaranteed + "bit/s", 12, InstalledChart.GUARANTEED_MBPS);
       // UDP from the guest, offered at 1,250 packets a second (200-byte datagrams at 2 Mbit/s)
       // to NTP's port: the node's packet limit lets through what it is configured to
       var udp = udpFlood(ip, 10);
@@ -325,16 +314,7 @@ class VpsOnNodeE2E {
               + "bit/s (status.traffic.applied): "
               + seconds(throttledAt, Instant.now())
               + " s");
-      var slowOut = iperf(ip, false, 15);
-      var slowIn = iperf(ip, true, 15);
-      figures.add(
-          "iperf3 throttled: guest -> Internet "
-              + mbps(slowOut)
-              + " Mbit/s, Internet -> guest "
-              + mbps(slowIn)
-              + " Mbit/s");
-      assertThat(slowOut).isCloseTo(InstalledChart.THROTTLED_MBPS, withinPercentage(10));
-      assertThat(slowIn).isCloseTo(InstalledChart.THROTTLED_MBPS, withinPercentage(10));
+      bothWays(ip, "throttled", 15, InstalledChart.THROTTLED_MBPS);
     }
     assertThat(ssh(ip, "cat /proc/sys/kernel/random/boot_id").strip())
         .as("the same boot: no restart")
@@ -944,6 +924,22 @@ class VpsOnNodeE2E {
   private static void host(String... command) throws Exception {
     var result = run(List.of(command));
     assertThat(result.code()).as(String.join(" ", command) + ": " + result.output()).isZero();
+  }
+
+  /** iperf3 out and back ({@link #iperf}), recorded, each within 10 % of {@code mbps}. */
+  private static void bothWays(String ip, String label, int seconds, int mbps) throws Exception {
+    var out = iperf(ip, false, seconds);
+    var in = iperf(ip, true, seconds);
+    figures.add(
+        "iperf3 "
+            + label
+            + ": guest -> Internet "
+            + mbps(out)
+            + " Mbit/s, Internet -> guest "
+            + mbps(in)
+            + " Mbit/s");
+    assertThat(out).as("guest -> Internet, Mbit/s").isCloseTo(mbps, withinPercentage(10));
+    assertThat(in).as("Internet -> guest, Mbit/s").isCloseTo(mbps, withinPercentage(10));
   }
 
   /** UDP datagrams a second that the Internet's iperf3 server received from the guest. */
