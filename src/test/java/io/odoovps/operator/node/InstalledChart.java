@@ -127,6 +127,7 @@ final class InstalledChart {
           odoovps.deadlines.maintenance-notice: "30s"
           odoovps.traffic.quota-bytes: "%d"
           odoovps.traffic.prometheus.interval: "10s"
+          odoovps.traffic.mitigation.scrubbing-cidrs: 198.18.0.6/32
           odoovps.service.address-annotation: kube-vip.io/loadBalancerIPs
           'odoovps.service.annotations."kube-vip.io/egress"': "true"
         secrets:

@@ -25,6 +25,12 @@ final class InternetNamespace implements AutoCloseable {
   static final String ADDRESS = "198.18.0.2";
   private static final String VETH = "ovinet0";
 
+  /**
+   * A second address inside, standing for a DDoS scrubbing centre's return path (the e2e operator's
+   * `scrubbing-cidrs`), reached from the node on the same link.
+   */
+  static final String SCRUBBING = "198.18.0.6";
+
   /** The port of the iperf3 server inside. */
   static final int IPERF_PORT = 5201;
 
@@ -58,6 +64,8 @@ final class InternetNamespace implements AutoCloseable {
     run("ip", "-n", NAME, "addr", "add", ADDRESS + "/30", "dev", "eth0");
     run("ip", "-n", NAME, "link", "set", "eth0", "up");
     run("ip", "-n", NAME, "link", "set", "lo", "up");
+    run("ip", "-n", NAME, "addr", "add", SCRUBBING + "/32", "dev", "eth0");
+    run("ip", "route", "add", SCRUBBING + "/32", "dev", VETH);
     run("ip", "-n", NAME, "route", "add", podCidr, "via", HOST);
     run("ip", "-n", NAME, "route", "add", VPS_POOL, "via", HOST);
     var script = Files.createTempFile("odoovps-listener", ".py");
@@ -107,6 +115,29 @@ final class InternetNamespace implements AutoCloseable {
                 "bash",
                 "-c",
                 "</dev/tcp/" + ip + "/" + port)
+            .redirectErrorStream(true)
+            .start();
+    process.getInputStream().readAllBytes();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return process.exitValue() == 0;
+  }
+
+  /** Whether a TCP connection from {@code source} (an address inside) to {@code ip:port} opens. */
+  boolean connectsFrom(String source, String ip, int port) throws Exception {
+    var process =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                NAME,
+                "python3",
+                "-c",
+                "import socket,sys\n"
+                    + "s=socket.socket(); s.settimeout(5); s.bind((sys.argv[1], 0))\n"
+                    + "s.connect((sys.argv[2], int(sys.argv[3])))",
+                source,
+                ip,
+                String.valueOf(port))
             .redirectErrorStream(true)
             .start();
     process.getInputStream().readAllBytes();

@@ -494,6 +494,35 @@ class VpsOnNodeE2E {
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofSeconds(2))
           .until(() -> guestConnects(ip, out, 2525));
+
+      // DDoS mitigation: level 2 keeps the Service's TCP ports only, level 3 only the scrubbing
+      // centre's return path (and the provider's networks: the node's SSH); both stay 26 h
+      assertThat(internet.connects(ip, 8445)).as("an allowed port before mitigation").isTrue();
+      var attacked = Instant.now();
+      alert(clusterIp, "OdooVpsDDoSAttack", Map.of("level", "2"), "ddos", "firing");
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> !internet.connects(ip, 8445));
+      figures.add(
+          "DDoS level 2 to the non-Service port closed: "
+              + seconds(attacked, Instant.now())
+              + " s");
+      assertThat(internet.connects(ipv4, 443)).as("level 2: the Service's 443").isTrue();
+      var raised = Instant.now();
+      alert(clusterIp, "OdooVpsDDoSAttack", Map.of("level", "3"), "ddos", "firing");
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> !internet.connects(ipv4, 443));
+      figures.add(
+          "DDoS level 3 to the Internet's 443 closed: " + seconds(raised, Instant.now()) + " s");
+      assertThat(internet.connectsFrom(InternetNamespace.SCRUBBING, ipv4, 443))
+          .as("level 3: the scrubbing centre's return path reaches 443")
+          .isTrue();
+      assertThat(ssh(ip, "id -u").strip()).as("level 3: the provider's SSH").isEqualTo("0");
+      assertThat(mitigationState().getStatus().ddos().level()).isEqualTo(3);
+      alert(clusterIp, "OdooVpsDDoSAttack", Map.of("level", "3"), "ddos", "resolved");
       ssh(ip, "pkill -f '[h]ttp.server' || true"); // [h]: not this command's own shell
     }
   }
@@ -757,12 +786,31 @@ class VpsOnNodeE2E {
   /** What Alertmanager posts to the operator's receiver for the VPS's spam alert. */
   private static void spamAlert(String operatorIp, String fingerprint, String status)
       throws Exception {
+    alert(operatorIp, "OdooVpsSpamSuspected", Map.of(), fingerprint, status);
+  }
+
+  /** An Alertmanager notification of one alert on the VPS, posted to the operator's receiver. */
+  private static void alert(
+      String operatorIp,
+      String alertname,
+      Map<String, String> labels,
+      String fingerprint,
+      String status)
+      throws Exception {
+    var all = new java.util.TreeMap<>(labels);
+    all.put("alertname", alertname);
+    all.put("namespace", namespace);
+    all.put("vps", VPS);
     var body =
         """
-        {"version":"4","status":"%s","receiver":"odoovps","groupKey":"e2e-spam","alerts":[\
-        {"status":"%s","labels":{"alertname":"OdooVpsSpamSuspected","namespace":"%s","vps":"%s"},\
-        "annotations":{"summary":"port 25 abuse"},"fingerprint":"%s"}]}"""
-            .formatted(status, status, namespace, VPS, fingerprint);
+        {"version":"4","status":"%s","receiver":"odoovps","groupKey":"e2e-%s","alerts":[\
+        {"status":"%s","labels":%s,"annotations":{"summary":"e2e"},"fingerprint":"%s"}]}"""
+            .formatted(
+                status,
+                fingerprint,
+                status,
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(all),
+                fingerprint);
     var request =
         java.net.http.HttpRequest.newBuilder(
                 URI.create("http://" + operatorIp + ":8080/alertmanager/webhook"))
