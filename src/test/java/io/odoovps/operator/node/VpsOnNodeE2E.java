@@ -407,6 +407,11 @@ class VpsOnNodeE2E {
       assertThat(hostConnects(ip, 445)).as("the node reaches the guest's 445").isTrue();
       assertThat(internet.connects(ip, 8445)).as("the Internet, an allowed port").isTrue();
       assertThat(internet.connects(ip, 445)).as("the Internet, a denied port").isFalse();
+      // another tenant's pod (another namespace, no policy of its own): the guest's denied port
+      // is closed to it too, its allowed one open, as to the Internet
+      var neighbour = neighbourProbe(ip, List.of(445, 8445));
+      figures.add("a pod of another namespace -> the guest: " + neighbour);
+      assertThat(neighbour).containsEntry(445, false).containsEntry(8445, true);
       // the fixed IPv4 from the Internet: the Service's ports reach the VM (kube-vip holds the
       // address on the node, kube-proxy forwards it to the pod), the others do not
       assertThat(internet.connects(ipv4, 443))
@@ -787,6 +792,57 @@ class VpsOnNodeE2E {
   private static void spamAlert(String operatorIp, String fingerprint, String status)
       throws Exception {
     alert(operatorIp, "OdooVpsSpamSuspected", Map.of(), fingerprint, status);
+  }
+
+  /**
+   * Whether a busybox pod in a namespace of its own opens TCP connections to {@code ip} on each
+   * port ({@code nc}, 5 s each).
+   */
+  private static Map<Integer, Boolean> neighbourProbe(String ip, List<Integer> ports)
+      throws Exception {
+    var script = new StringBuilder();
+    for (int port : ports) {
+      script
+          .append("if nc -w 5 ")
+          .append(ip)
+          .append(' ')
+          .append(port)
+          .append(" </dev/null; then echo ")
+          .append(port)
+          .append("=open; else echo ")
+          .append(port)
+          .append("=closed; fi; ");
+    }
+    var other = TestNamespaces.create(client, "e2e-neighbour");
+    var pod =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName("neighbour")
+            .endMetadata()
+            .withNewSpec()
+            .withRestartPolicy("Never")
+            .addNewContainer()
+            .withName("nc")
+            .withImage("localhost/busybox:1")
+            .withImagePullPolicy("Never")
+            .withCommand("sh", "-c", script.toString())
+            .endContainer()
+            .endSpec()
+            .build();
+    client.pods().inNamespace(other).resource(pod).create();
+    var probe = client.pods().inNamespace(other).withName("neighbour");
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> List.of("Succeeded", "Failed").contains(probe.get().getStatus().getPhase()));
+    var log = probe.getLog();
+    var result = new java.util.TreeMap<Integer, Boolean>();
+    for (int port : ports) {
+      assertThat(log).as("the neighbour's log").containsPattern(port + "=(open|closed)");
+      result.put(port, log.contains(port + "=open"));
+    }
+    client.namespaces().withName(other).delete();
+    return result;
   }
 
   /** An Alertmanager notification of one alert on the VPS, posted to the operator's receiver. */
