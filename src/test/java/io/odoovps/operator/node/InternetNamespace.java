@@ -104,42 +104,27 @@ final class InternetNamespace implements AutoCloseable {
 
   /** Whether a TCP connection from inside the namespace to {@code ip:port} opens within 5 s. */
   boolean connects(String ip, int port) throws Exception {
-    var process =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                NAME,
-                "timeout",
-                "5",
-                "bash",
-                "-c",
-                "</dev/tcp/" + ip + "/" + port)
-            .redirectErrorStream(true)
-            .start();
-    process.getInputStream().readAllBytes();
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return process.exitValue() == 0;
+    return succeeds("timeout", "5", "bash", "-c", "</dev/tcp/" + ip + "/" + port);
   }
 
   /** Whether a TCP connection from {@code source} (an address inside) to {@code ip:port} opens. */
   boolean connectsFrom(String source, String ip, int port) throws Exception {
-    var process =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                NAME,
-                "python3",
-                "-c",
-                "import socket,sys\n"
-                    + "s=socket.socket(); s.settimeout(5); s.bind((sys.argv[1], 0))\n"
-                    + "s.connect((sys.argv[2], int(sys.argv[3])))",
-                source,
-                ip,
-                String.valueOf(port))
-            .redirectErrorStream(true)
-            .start();
+    return succeeds(
+        "python3",
+        "-c",
+        "import socket,sys\n"
+            + "s=socket.socket(); s.settimeout(5); s.bind((sys.argv[1], 0))\n"
+            + "s.connect((sys.argv[2], int(sys.argv[3])))",
+        source,
+        ip,
+        String.valueOf(port));
+  }
+
+  /** Whether the command, run inside the namespace, exits 0. */
+  private static boolean succeeds(String... command) throws Exception {
+    var argv = new ArrayList<>(List.of("ip", "netns", "exec", NAME));
+    argv.addAll(List.of(command));
+    var process = new ProcessBuilder(argv).redirectErrorStream(true).start();
     process.getInputStream().readAllBytes();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     return process.exitValue() == 0;
