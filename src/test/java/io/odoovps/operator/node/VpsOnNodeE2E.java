@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -221,6 +222,17 @@ class VpsOnNodeE2E {
     assertThat(refused.output()).contains("Permission denied (publickey)");
   }
 
+  /** The VPS's series of virt-handler's transmit counter in the test's Prometheus. */
+  private static JsonNode transmitSeries() throws Exception {
+    return InstalledChart.prometheus()
+        .query(
+            "kubevirt_vmi_network_transmit_bytes_total{namespace=\""
+                + namespace
+                + "\",name=\""
+                + VPS
+                + "\"}");
+  }
+
   /** How long the billing cycle that the bandwidth test starts has left: it ends in test 5. */
   private static final Duration CYCLE_LEFT = Duration.ofMinutes(10);
 
@@ -269,8 +281,14 @@ class VpsOnNodeE2E {
       // the real Prometheus, throttles the VPS
       var sending = Instant.now();
       var deadline = sending.plus(Duration.ofMinutes(6));
-      while (!Boolean.TRUE.equals(vps().getStatus().getTraffic().throttled())) {
-        assertThat(Instant.now()).as("the quota crossed within 6 minutes").isBefore(deadline);
+      for (var now = vps().getStatus().getTraffic();
+          !Boolean.TRUE.equals(now.throttled());
+          now = vps().getStatus().getTraffic()) {
+        assertThat(Instant.now())
+            .as(
+                "the quota crossed within 6 minutes (status.traffic %s, Prometheus %s)",
+                now, transmitSeries())
+            .isBefore(deadline);
         ssh(
             ip,
             "iperf3 -c "
@@ -291,14 +309,7 @@ class VpsOnNodeE2E {
               + ", virt-handler's counter "
               + traffic.lastCounter());
       assertThat(traffic.bytesUsed()).isGreaterThanOrEqualTo(InstalledChart.QUOTA_BYTES);
-      var series =
-          InstalledChart.prometheus()
-              .query(
-                  "kubevirt_vmi_network_transmit_bytes_total{namespace=\""
-                      + namespace
-                      + "\",name=\""
-                      + VPS
-                      + "\"}");
+      var series = transmitSeries();
       assertThat(series).as("the real counter, scraped from virt-handler").isNotEmpty();
       var throttled = InstalledChart.THROTTLED_MBPS + "M";
       await()
