@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmiss
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -112,7 +113,9 @@ class ChartTemplateTest {
             crd -> {
               assertThat(crd.getSpec().getGroup()).isEqualTo("odoovps.io");
               assertThat(crd.getMetadata().getAnnotations())
-                  .containsEntry("helm.sh/resource-policy", "keep");
+                  .containsEntry("helm.sh/resource-policy", "keep")
+                  .as("Argo CD ignores Helm's keep: neither a prune nor the app's deletion")
+                  .containsEntry("argocd.argoproj.io/sync-options", "Prune=false,Delete=false");
             });
     assertThat(parse(HelmChart.template("odoovps-system", "crds: {install: false}")))
         .noneMatch(CustomResourceDefinition.class::isInstance);
@@ -255,6 +258,14 @@ class ChartTemplateTest {
                     "odoovps-system", "extraConfig: {odoovps.restore.ledger-namespace: ops}"))
         .hasMessageContaining("extraConfig: odoovps.restore.ledger-namespace cannot be set there")
         .hasMessageContaining("set config.restore.ledgerNamespace instead");
+  }
+
+  private static Deployment deployment(List<HasMetadata> items) {
+    return items.stream()
+        .filter(Deployment.class::isInstance)
+        .map(Deployment.class::cast)
+        .findFirst()
+        .orElseThrow();
   }
 
   private static ClusterRole clusterRole(List<HasMetadata> items, String name) {
@@ -478,6 +489,96 @@ class ChartTemplateTest {
         .findFirst()
         .orElseThrow()
         .get("application.properties");
+  }
+
+  @Test
+  void extraEnvVolumesAndMountsReachTheOperatorContainer() {
+    var items =
+        parse(
+            HelmChart.template(
+                "odoovps-system",
+                """
+                extraEnv: [{name: QUARKUS_LOG_LEVEL, value: DEBUG}]
+                extraVolumes: [{name: trust, configMap: {name: provider-ca}}]
+                extraVolumeMounts: [{name: trust, mountPath: /etc/odoovps-trust, readOnly: true}]
+                """));
+    var pod = deployment(items).getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+    assertThat(container.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("QUARKUS_LOG_LEVEL");
+              assertThat(e.getValue()).isEqualTo("DEBUG");
+            });
+    assertThat(pod.getVolumes())
+        .anySatisfy(
+            v -> {
+              assertThat(v.getName()).isEqualTo("trust");
+              assertThat(v.getConfigMap().getName()).isEqualTo("provider-ca");
+            });
+    assertThat(container.getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/odoovps-trust"))
+        .as("the chart's own mounts are kept")
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/odoovps"));
+  }
+
+  @Test
+  void aDisruptionBudgetKeepsOneReplicaOnlyWhenThereAreTwo() {
+    var budgets =
+        parse(HelmChart.template("odoovps-system", "{}")).stream()
+            .filter(PodDisruptionBudget.class::isInstance)
+            .map(PodDisruptionBudget.class::cast)
+            .toList();
+    assertThat(budgets)
+        .singleElement()
+        .satisfies(
+            pdb -> {
+              assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+              assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                  .isEqualTo(
+                      deployment(parse(HelmChart.template("odoovps-system", "{}")))
+                          .getSpec()
+                          .getSelector()
+                          .getMatchLabels());
+            });
+    assertThat(parse(HelmChart.template("odoovps-system", "replicaCount: 1")))
+        .as("one replica: a budget of 1 would block every drain")
+        .noneMatch(PodDisruptionBudget.class::isInstance);
+  }
+
+  @Test
+  void peopleGetViewSupportAndAdminRolesThatNeverReadSecrets() {
+    var items = parse(HelmChart.template("odoovps-system", "{}"));
+    var view = clusterRole(items, "odoovps-operator-view");
+    var support = clusterRole(items, "odoovps-operator-support");
+    var admin = clusterRole(items, "odoovps-operator-admin");
+    assertThat(view.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
+    assertThat(support.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
+    assertThat(admin.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
+    for (var role : List.of(view, support, admin)) {
+      assertThat(role.getRules())
+          .allSatisfy(
+              r -> {
+                assertThat(r.getApiGroups()).containsExactly("odoovps.io");
+                assertThat(r.getResources()).noneMatch(x -> x.contains("*") || x.contains("/"));
+              });
+    }
+    assertThat(view.getRules())
+        .allSatisfy(r -> assertThat(r.getVerbs()).containsOnly("get", "list", "watch"));
+    assertThat(support.getRules())
+        .as("support deletes nothing")
+        .allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("delete", "deletecollection"));
+    var unaggregated =
+        parse(
+            HelmChart.template(
+                "odoovps-system", "rbac: {userRoles: {aggregateToDefaultRoles: false}}"));
+    assertThat(clusterRole(unaggregated, "odoovps-operator-support").getMetadata().getLabels())
+        .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-edit");
+    assertThat(parse(HelmChart.template("odoovps-system", "rbac: {userRoles: {create: false}}")))
+        .noneMatch(m -> m.getMetadata().getName().equals("odoovps-operator-view"));
   }
 
   @Test

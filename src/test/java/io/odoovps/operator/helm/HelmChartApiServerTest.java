@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuild
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -509,6 +510,95 @@ class HelmChartApiServerTest {
   }
 
   @Test
+  void supportStaffActOnContractsButDeleteNothingAndAuditorsOnlyRead() {
+    for (var role : ofKinds(Set.of("ClusterRole"))) {
+      if (role.getMetadata().getName().matches("odoovps-operator-(view|support|admin)")) {
+        client.resource(role).fieldManager("helm").forceConflicts().serverSideApply();
+      }
+    }
+    bind("support-alice", "odoovps-operator-support");
+    bind("auditor-bob", "odoovps-operator-view");
+    bind("platform-carol", "odoovps-operator-admin");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                userMay("auditor-bob", "list", "odoovps")
+                    && userMay("platform-carol", "delete", "odoovps"));
+    // support: every action of the README's support section
+    assertThat(userMay("support-alice", "patch", "odoovps")).isTrue();
+    assertThat(userMay("support-alice", "patch", "mitigationstates")).isTrue();
+    assertThat(userMay("support-alice", "patch", "supporttickets")).isTrue();
+    assertThat(userMay("support-alice", "create", "odoovpsrestores")).isTrue();
+    assertThat(userMay("support-alice", "create", "supporttickets")).isTrue();
+    assertThat(userMay("support-alice", "delete", "odoovps"))
+        .as("support deletes no VPS")
+        .isFalse();
+    assertThat(userMay("support-alice", "patch", "backuppolicies")).isFalse();
+    assertThat(userMay("support-alice", "patch", "odoovps", "status"))
+        .as("status is the operator's")
+        .isFalse();
+    // the auditor reads everything of ours and writes nothing
+    assertThat(userMay("auditor-bob", "watch", "backuppolicies")).isTrue();
+    assertThat(userMay("auditor-bob", "patch", "odoovps")).isFalse();
+    // nobody of them reads a Secret through these roles
+    for (var user : List.of("support-alice", "auditor-bob", "platform-carol")) {
+      assertThat(userMay(user, "get", "", "secrets", null)).as(user).isFalse();
+    }
+  }
+
+  private void bind(String user, String clusterRole) {
+    client
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(user)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", clusterRole)
+                .addNewSubject()
+                .withKind("User")
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withName(user)
+                .endSubject()
+                .build())
+        .serverSideApply();
+  }
+
+  private boolean userMay(String user, String verb, String resource) {
+    return userMay(user, verb, "odoovps.io", resource, null);
+  }
+
+  private boolean userMay(String user, String verb, String resource, String subresource) {
+    return userMay(user, verb, "odoovps.io", resource, subresource);
+  }
+
+  /** The API server's answer for a person (authenticated, no group of ours) in the namespace. */
+  private boolean userMay(
+      String user, String verb, String group, String resource, String subresource) {
+    return client
+        .authorization()
+        .v1()
+        .subjectAccessReview()
+        .create(
+            new SubjectAccessReviewBuilder()
+                .withNewSpec()
+                .withUser(user)
+                .withGroups("system:authenticated")
+                .withNewResourceAttributes()
+                .withVerb(verb)
+                .withGroup(group)
+                .withResource(resource)
+                .withSubresource(subresource)
+                .withNamespace(namespace)
+                .endResourceAttributes()
+                .endSpec()
+                .build())
+        .getStatus()
+        .getAllowed();
+  }
+
+  @Test
   void theOperatorGuardRefusesTheServiceAccountWhatIsNotTheOperatorsOwn() {
     applyRbac();
     defaultServiceAccount();
@@ -842,7 +932,7 @@ class HelmChartApiServerTest {
 
   private RoleBinding binding(
       String name, String clusterRole, String serviceAccount, Map<String, String> labels) {
-    return new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+    return new RoleBindingBuilder()
         .withNewMetadata()
         .withName(name)
         .withNamespace(namespace)
