@@ -71,6 +71,15 @@ helm: ## Build Helm from its Go module (cached); the chart tests run it
 build: ## Compile, generate the CRDs and package the operator (no tests)
 	$(MVN) package -DskipTests $(MVN_PROPS)
 
+PREFIX ?= $(HOME)/.local
+.PHONY: plugin
+plugin: build ## Install the kubectl plugin (kubectl odoovps) into $(PREFIX)/bin, its application into $(PREFIX)/lib/odoovps-plugin
+	rm -rf $(PREFIX)/lib/odoovps-plugin
+	mkdir -p $(PREFIX)/bin $(PREFIX)/lib
+	cp -r target/quarkus-app $(PREFIX)/lib/odoovps-plugin
+	install -m 0755 hack/plugin/kubectl-odoovps $(PREFIX)/bin/kubectl-odoovps
+	@echo "installed $(PREFIX)/bin/kubectl-odoovps; with $(PREFIX)/bin on PATH: kubectl odoovps describe -n NAMESPACE VPS"
+
 IMAGE_TAR := target/odoovps-operator-image.tar
 IMAGE_VERSION := $(shell awk -F'[<>]' '/<artifactId>odoovps-operator<\/artifactId>/ {getline; print $$3; exit}' pom.xml)
 
@@ -86,11 +95,9 @@ image-test: ## Check the image tarball; as root, run its JVM in a chroot in both
 		-Dimage.tar=$(CURDIR)/$(IMAGE_TAR)
 
 .PHONY: crds
-crds: ## Regenerate the CRDs from the Java types into crds/; copy them and config/policies into the chart
-	$(MVN) process-classes -Dspotless.check.skip=true
+crds: ## Regenerate the CRDs from the Java types into crds/ (with kubectl's conventions); copy them and config/policies into the chart
 	mkdir -p crds
-	rm -f crds/*.yml
-	cp target/classes/META-INF/fabric8/*.yml crds/
+	$(MVN) test -Dtest=CrdDriftTest -Dcrds.update=true -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true
 	mkdir -p $(CHART)/files/crds
 	rm -f $(CHART)/files/crds/*.yml
 	cp crds/*.yml $(CHART)/files/crds/

@@ -1,6 +1,7 @@
 package io.odoovps.operator;
 
 import io.odoovps.operator.backup.BackupCommand;
+import io.odoovps.operator.cli.PluginCommand;
 import io.odoovps.operator.disk.FillDiskCommand;
 import io.odoovps.operator.disk.GrowDiskCommand;
 import io.odoovps.operator.shaper.ShaperCommand;
@@ -13,12 +14,17 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * fills a disk claim from the provider image (the fill Job on a cluster without CDI), with
  * `grow-disk-image` it grows that disk to a bigger plan's (the growth Job), and exits, without
  * starting the operator; with `shape` it runs the node agent that shapes the VPS pods' bandwidth
- * (the shaper DaemonSet); otherwise it runs the operator.
+ * (the shaper DaemonSet); with `plugin` it is the kubectl plugin (`kubectl odoovps`); otherwise it
+ * runs the operator.
  */
 @QuarkusMain
 public class Main {
 
   public static void main(String... args) throws InterruptedException {
+    if (args.length > 0 && PluginCommand.COMMAND.equals(args[0])) {
+      PluginCommand.main(args);
+      return;
+    }
     if (args.length > 0 && ShaperCommand.COMMAND.equals(args[0])) {
       ShaperCommand.main(args);
       return;

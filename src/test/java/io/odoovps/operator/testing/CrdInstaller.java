@@ -58,7 +58,9 @@ public final class CrdInstaller {
   }
 
   static void installAll(KubernetesClient client) {
-    var files = new ArrayList<Path>(yamlFiles(GENERATED));
+    // the CRDs as they ship (crds/): the generated ones with kubectl's conventions applied
+    var files =
+        new ArrayList<Path>(CrdConventions.writePolished(Paths.get("target", "crds-polished")));
     for (var dir : upstreamDirs()) {
       System.out.println(
           "[control-plane] installing third-party CRDs from " + dir.toAbsolutePath().normalize());

@@ -1,8 +1,10 @@
 package io.odoovps.operator.api.v1alpha1.backup;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -27,7 +29,10 @@ import io.odoovps.operator.api.v1alpha1.NameRules;
         "metadata.name of a BackupPolicy must be a DNS-1123 label (lower-case letters, digits and"
             + " '-', no dot): an OdooVpsRestore names it in spec.policy")
 @Version("v1alpha1")
-@ShortNames("bkp")
+@ShortNames("ovpsbackup")
+@Categories("odoovps-all")
+@JsonClassDescription(
+    "Daily off-site backups of the VPSs of a namespace that it selects: a schedule, a retention of at least 15 days and an S3-compatible bucket in another datacenter. The operator runs one CronJob per covered VPS and reports each VPS's last success, last failure, next run and kept backups in status.")
 @AdditionalPrinterColumn(name = "Target", jsonPath = ".spec.target.location")
 @AdditionalPrinterColumn(
     name = "Retention",

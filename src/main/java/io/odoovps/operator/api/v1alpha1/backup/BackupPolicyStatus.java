@@ -135,5 +135,8 @@ public record BackupPolicyStatus(
 
   /** A selected VPS the policy does not back up. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Refusal(String name, String reason) {}
+  public record Refusal(
+      @JsonPropertyDescription("The OdooVps.") String name,
+      @JsonPropertyDescription("Why the policy does not back it up, naming the rule.")
+          String reason) {}
 }

@@ -1,7 +1,9 @@
 package io.odoovps.operator.api.v1alpha1.ipv4;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -13,7 +15,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group("odoovps.io")
 @Version("v1alpha1")
-@ShortNames("ipv4")
+@ShortNames("ovpsipv4")
+@Categories("odoovps-all")
+@JsonClassDescription(
+    "The fixed public IPv4 address of one VPS, named after the address (cluster-scoped, so an address is held once cluster-wide). Created by the operator when a VPS gets its address and released only by the VPS's termination.")
 @AdditionalPrinterColumn(name = "Location", jsonPath = ".spec.location")
 @AdditionalPrinterColumn(name = "Namespace", jsonPath = ".spec.vps.namespace")
 @AdditionalPrinterColumn(name = "VPS", jsonPath = ".spec.vps.name")

@@ -57,5 +57,9 @@ public class IPv4AllocationSpec {
   /** A VPS, by namespace, name and uid (a re-created VPS of the same name is another VPS). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record VpsReference(
-      @Required String namespace, @Required String name, @Required String uid) {}
+      @Required @JsonPropertyDescription("The VPS's namespace.") String namespace,
+      @Required @JsonPropertyDescription("The VPS's name.") String name,
+      @Required
+          @JsonPropertyDescription("The VPS's uid: a re-created VPS of the same name is another.")
+          String uid) {}
 }

@@ -1,9 +1,11 @@
 package io.odoovps.operator.api.v1alpha1.mitigation;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -17,7 +19,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group("odoovps.io")
 @Version("v1alpha1")
-@ShortNames("mitigation")
+@ShortNames("ovpsmitigation")
+@Categories("odoovps-all")
+@JsonClassDescription(
+    "The abuse and attack state of one VPS, named after it: its port-25 blocks and its DDoS mitigation. The spec holds only requests (unblock port 25, switch mitigation on, raise its level, end it); status says what holds and why a request was refused.")
 @ValidationRule(
     value = "self.metadata.name == self.spec.vps",
     message = "a MitigationState is named after its VPS: metadata.name must equal spec.vps")

@@ -1,9 +1,11 @@
 package io.odoovps.operator.api.v1alpha1.odoovps;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -13,6 +15,9 @@ import io.odoovps.operator.api.v1alpha1.NameRules;
 @Group("odoovps.io")
 @Version("v1alpha1")
 @ShortNames("ovps")
+@Categories("odoovps-all")
+@JsonClassDescription(
+    "A managed Odoo virtual private server of one customer (a KubeVirt VirtualMachine with its own disk and fixed public IPv4), under the hosting contract: plan, location, billing, suspension, isolation, identity check, maintenance and termination are requests in spec; the operator reports the VPS, its deadlines, traffic, support minutes and availability in status, and never writes spec.")
 @ValidationRule(
     value = NameRules.VPS_NAME_SIZE_RULE,
     optionalOldSelf = true,

@@ -31,22 +31,40 @@ public class OdooVpsStatus {
   @JsonPropertyDescription("When the identity check suspends the VPS unless verified.")
   private String identityDeadline;
 
+  @JsonPropertyDescription(
+      "The monthly billing cycle: its start and end, and how many times the contract renewed.")
   private BillingStatus billing;
 
+  @JsonPropertyDescription(
+      "The latest paid plan change: the sizing applied, its 48-hour deadline, and whether it was met.")
   private PlanChangeStatus planChange;
 
+  @JsonPropertyDescription(
+      "Whether the VPS is suspended now, why, since when, and how many times it was.")
   private SuspensionStatus suspension;
 
+  @JsonPropertyDescription(
+      "The end of contract: when the deletion of the VM, disk, IPv4 and Secrets started and completed.")
   private TerminationStatus termination;
 
+  @JsonPropertyDescription(
+      "The support minutes of the billing cycle: included, used, and the open tickets.")
   private SupportStatus support;
 
+  @JsonPropertyDescription(
+      "The month's availability against the 99.5 % commitment: downtime, the budget left, a current outage.")
   private AvailabilityStatus availability;
 
+  @JsonPropertyDescription(
+      "The latest maintenance reboot: requested, the customer's notice, when it reboots and when it did.")
   private MaintenanceStatus maintenance;
 
+  @JsonPropertyDescription(
+      "What the operator last ran in the guest (Odoo version, security updates, disk growth) and how it ended.")
   private GuestStatus guest;
 
+  @JsonPropertyDescription(
+      "Outbound traffic of the billing cycle against the quota, the bandwidth granted and what the node applies.")
   private TrafficStatus traffic;
 
   @JsonPropertyDescription(

@@ -1,9 +1,11 @@
 package io.odoovps.operator.api.v1alpha1.restore;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -23,7 +25,10 @@ import io.odoovps.operator.api.v1alpha1.NameRules;
     message =
         "metadata.name of a OdooVpsRestore must be at most 63 characters: it labels the Jobs it runs")
 @Version("v1alpha1")
-@ShortNames("vpsrestore")
+@ShortNames("ovpsrestore")
+@Categories("odoovps-all")
+@JsonClassDescription(
+    "A customer's request to restore a VPS from one of its backups (at most two restores per customer per calendar month). The spec is immutable; status says the phase, why a request was refused, and what became of the disk and its safety copy.")
 @ValidationRule(
     value = "self.spec == oldSelf.spec",
     message = "spec of an OdooVpsRestore is immutable: create a new request")

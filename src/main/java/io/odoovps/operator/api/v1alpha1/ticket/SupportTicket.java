@@ -1,8 +1,10 @@
 package io.odoovps.operator.api.v1alpha1.ticket;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -16,7 +18,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group("odoovps.io")
 @Version("v1alpha1")
-@ShortNames("ticket")
+@ShortNames("ovpsticket")
+@Categories("odoovps-all")
+@JsonClassDescription(
+    "A support ticket on a VPS: opened by the operator from a firing alert, or by support staff. Staff record the minutes they spend in spec.work and close a hand-opened ticket with spec.resolved; status says the customer, phase, minutes spent and the helpdesk forwarding.")
 @AdditionalPrinterColumn(name = "Customer", jsonPath = ".status.customer.name")
 @AdditionalPrinterColumn(name = "VPS", jsonPath = ".spec.vps")
 @AdditionalPrinterColumn(name = "Alert", jsonPath = ".spec.alert.name")
