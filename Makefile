@@ -71,6 +71,15 @@ helm: ## Build Helm from its Go module (cached); the chart tests run it
 build: ## Compile, generate the CRDs and package the operator (no tests)
 	$(MVN) package -DskipTests $(MVN_PROPS)
 
+CHART_VERSION := $(shell awk '/^version:/ {print $$2; exit}' $(CHART)/Chart.yaml)
+.PHONY: chart-package
+chart-package: helm ## The chart as artefacts: target/chart/odoovps-operator-<version>.tgz (helm package) and a plain-manifest bundle of the defaults (kubectl apply -f)
+	rm -rf target/chart && mkdir -p target/chart
+	$(HELM) lint --strict $(CHART)
+	$(HELM) package $(CHART) -d target/chart
+	$(HELM) template odoovps-operator $(CHART) -n odoovps-system > target/chart/odoovps-operator-$(CHART_VERSION).yaml
+	@ls -l target/chart
+
 PREFIX ?= $(HOME)/.local
 .PHONY: plugin
 plugin: build ## Install the kubectl plugin (kubectl odoovps) into $(PREFIX)/bin, its application into $(PREFIX)/lib/odoovps-plugin

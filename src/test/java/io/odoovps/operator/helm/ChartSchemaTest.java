@@ -101,6 +101,18 @@ class ChartSchemaTest {
   }
 
   @Test
+  void thePackagedChartCarriesTheSchemaAndRendersTheSame() throws IOException {
+    var dir = java.nio.file.Files.createTempDirectory("chart-package");
+    HelmChart.run("package", HelmChart.DIR.toString(), "-d", dir.toString());
+    var tgz = dir.resolve("odoovps-operator-0.1.0.tgz");
+    assertThat(tgz).exists();
+    assertThatThrownBy(() -> HelmChart.run("template", "x", tgz.toString(), "--set", "replicas=3"))
+        .hasMessageContaining("additional properties 'replicas' not allowed");
+    assertThat(HelmChart.run("template", HelmChart.RELEASE, tgz.toString(), "-n", "odoovps-system"))
+        .isEqualTo(HelmChart.template("odoovps-system", "{}"));
+  }
+
+  @Test
   void theValuesOfEveryOtherTestAreValid() {
     HelmChart.template("odoovps-system", HelmChart.EVERYTHING_ON);
     HelmChart.template(

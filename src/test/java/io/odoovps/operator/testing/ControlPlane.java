@@ -229,6 +229,18 @@ public final class ControlPlane {
     return auditLog;
   }
 
+  /** The kubectl built with the control plane ({@code make control-plane}). */
+  public static Path kubectl() {
+    var testDir =
+        Paths.get(
+            System.getProperty(
+                "kube.api.test.dir", System.getProperty("user.home") + "/.kubeapitest"));
+    return testDir
+        .resolve("k8s")
+        .resolve(System.getProperty("k8s.version", "1.34.4") + "-linux-amd64")
+        .resolve("kubectl");
+  }
+
   public Path kubeconfig() {
     return kubeconfig;
   }
