@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.PlanSpec;
+import io.odoovps.operator.api.v1alpha1.odoovps.TerminationSpec;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreSpec;
 import io.odoovps.operator.backup.BackupStore;
@@ -123,6 +125,20 @@ class BackupOnNodeE2E {
 
   @AfterAll
   static void tearDown() throws Exception {
+    if (client != null && namespace != null) {
+      // the contract's end for the test's VPS: its VM and pod go (KubeVirt's shutdown takes its
+      // grace period, while the next classes run), so no second VPS pod sits on the node beside
+      // the next class's VPS
+      client
+          .resources(OdooVps.class)
+          .inNamespace(namespace)
+          .withName(VPS)
+          .edit(
+              v -> {
+                v.getSpec().setTermination(new TerminationSpec(VPS));
+                return v;
+              });
+    }
     if (s3 != null) {
       s3.close();
     }

@@ -289,14 +289,18 @@ class VpsOnNodeE2E {
                 "the quota crossed within 6 minutes (status.traffic %s, Prometheus %s)",
                 now, transmitSeries())
             .isBefore(deadline);
+        // short runs with a bounded socket buffer, each cut after 40 s: a run the throttle
+        // catches halfway drains its backlog at 1 Mbit/s (one run of -t 15 with the default
+        // buffers hung until the cycle's end)
         ssh(
             ip,
-            "iperf3 -c "
+            "timeout 40 iperf3 -c "
                 + InternetNamespace.ADDRESS
                 + " -p "
                 + InternetNamespace.IPERF_PORT
-                + " -t 15 >/dev/null || true");
+                + " -t 10 -w 256K >/dev/null || true");
       }
+      ssh(ip, "pkill iperf3 || true");
       var throttledAt = Instant.now();
       var traffic = vps().getStatus().getTraffic();
       figures.add(

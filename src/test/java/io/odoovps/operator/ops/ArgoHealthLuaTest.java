@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationStateStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.AvailabilityStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
+import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
+import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus;
+import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
+import io.odoovps.operator.api.v1alpha1.ticket.SupportTicketStatus;
+import io.odoovps.operator.backup.policy.BackupPolicyConditions;
 import io.odoovps.operator.mitigation.MitigationStateReconciler;
 import io.odoovps.operator.status.ConditionList;
 import io.odoovps.operator.vps.OdooVpsConditions;
@@ -312,6 +319,153 @@ class ArgoHealthLuaTest {
       MitigationStateStatus.SmtpStatus smtp,
       List<io.fabric8.kubernetes.api.model.Condition> conditions) {
     return new MitigationStateStatus(ddos, smtp, conditions, observedGeneration);
+  }
+
+  // ---- BackupPolicy, OdooVpsRestore, SupportTicket
+
+  private static final Path POLICY_SCRIPT = Path.of("argocd", "health-backuppolicy.lua");
+  private static final Path RESTORE_SCRIPT = Path.of("argocd", "health-odoovpsrestore.lua");
+  private static final Path TICKET_SCRIPT = Path.of("argocd", "health-supportticket.lua");
+
+  private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T named(
+      T object, long generation) {
+    object.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("daily")
+            .withNamespace("odoo-customers")
+            .withGeneration(generation)
+            .build());
+    return object;
+  }
+
+  private static BackupPolicy policy(long generation, BackupPolicyStatus status) {
+    var policy = named(new BackupPolicy(), generation);
+    policy.setStatus(status);
+    return policy;
+  }
+
+  private static BackupPolicyStatus policyStatus(
+      long observed,
+      Integer covered,
+      Integer failing,
+      java.util.function.Consumer<ConditionList> set) {
+    var conditions = new ConditionList(List.of(), observed, NOW);
+    set.accept(conditions);
+    return new BackupPolicyStatus(
+        observed,
+        new ArrayList<>(conditions.build()),
+        covered,
+        failing,
+        "2026-03-01T02:46:00Z",
+        null,
+        "2026-03-02T02:46:00Z",
+        null,
+        null);
+  }
+
+  @Test
+  void aBackupPolicyIsHealthyWhileItsBackupsSucceedAndDegradedWhenTheyDoNot() throws Exception {
+    assertThat(health(POLICY_SCRIPT, named(new BackupPolicy(), 1)))
+        .isEqualTo("Progressing|Waiting for the operator to observe the policy");
+    assertThat(health(POLICY_SCRIPT, policy(2, policyStatus(1, 0, 0, c -> {}))))
+        .isEqualTo("Progressing|Waiting for the operator to observe generation 2");
+    assertThat(
+            health(
+                POLICY_SCRIPT,
+                policy(
+                    1,
+                    policyStatus(
+                        1,
+                        0,
+                        0,
+                        c ->
+                            c.set(
+                                BackupPolicyConditions.READY,
+                                false,
+                                "NotOffSite",
+                                "spec.target.location paris-1 is the VPSs' own datacenter")))))
+        .isEqualTo("Degraded|spec.target.location paris-1 is the VPSs' own datacenter");
+    assertThat(
+            health(
+                POLICY_SCRIPT,
+                policy(
+                    1,
+                    policyStatus(
+                        1,
+                        3,
+                        1,
+                        c -> {
+                          c.set(BackupPolicyConditions.READY, true, "Ready", "Ready");
+                          c.set(
+                              BackupPolicyConditions.BACKUPS_SUCCEEDING,
+                              false,
+                              "BackupFailed",
+                              "the last run of acme failed");
+                        }))))
+        .isEqualTo("Degraded|the last run of acme failed");
+    assertThat(
+            health(
+                POLICY_SCRIPT,
+                policy(
+                    1,
+                    policyStatus(
+                        1,
+                        3,
+                        0,
+                        c -> c.set(BackupPolicyConditions.READY, true, "Ready", "Ready")))))
+        .isEqualTo("Healthy|Backing up 3 VPS(s), 0 failing; last success 2026-03-01T02:46:00Z");
+  }
+
+  @Test
+  void aRestoreIsProgressingUntilItSucceedsAndDegradedWhenRefusedOrFailed() throws Exception {
+    var restore = named(new OdooVpsRestore(), 1);
+    assertThat(health(RESTORE_SCRIPT, restore))
+        .isEqualTo("Progressing|Waiting for the operator to accept or refuse the restore");
+    restore.setStatus(
+        OdooVpsRestoreStatus.of(OdooVpsRestoreStatus.Phase.Restoring, "Writing the disk", null));
+    assertThat(health(RESTORE_SCRIPT, restore)).isEqualTo("Progressing|Writing the disk");
+    restore.setStatus(
+        OdooVpsRestoreStatus.of(
+            OdooVpsRestoreStatus.Phase.Rejected, "at most 2 restores per calendar month", null));
+    assertThat(health(RESTORE_SCRIPT, restore))
+        .isEqualTo("Degraded|at most 2 restores per calendar month");
+    restore.setStatus(
+        OdooVpsRestoreStatus.of(OdooVpsRestoreStatus.Phase.Succeeded, "Restored", NOW.toString()));
+    assertThat(health(RESTORE_SCRIPT, restore)).isEqualTo("Healthy|Restored");
+  }
+
+  @Test
+  void anOpenTicketIsHealthyUnlessTheHelpdeskWasNotTold() throws Exception {
+    var ticket = named(new SupportTicket(), 1);
+    assertThat(health(TICKET_SCRIPT, ticket))
+        .isEqualTo("Progressing|Waiting for the operator to open the ticket");
+    var forwarded = new ConditionList(List.of(), 1L, NOW);
+    forwarded.set("Forwarded", true, "Forwarded", "Sent to the helpdesk");
+    ticket.setStatus(ticketStatus(SupportTicketStatus.Phase.Open, forwarded));
+    assertThat(health(TICKET_SCRIPT, ticket))
+        .isEqualTo("Healthy|Open since 2026-03-01T09:00:00Z, 12 minute(s) spent");
+    var failed = new ConditionList(List.of(), 1L, NOW);
+    failed.set("Forwarded", false, "EmailFailed", "The helpdesk email was refused: 550");
+    ticket.setStatus(ticketStatus(SupportTicketStatus.Phase.Open, failed));
+    assertThat(health(TICKET_SCRIPT, ticket))
+        .isEqualTo("Degraded|The helpdesk email was refused: 550");
+  }
+
+  private static SupportTicketStatus ticketStatus(
+      SupportTicketStatus.Phase phase, ConditionList conditions) {
+    return new SupportTicketStatus(
+        1L,
+        phase,
+        "2026-03-01T09:00:00Z",
+        null,
+        null,
+        0,
+        null,
+        12,
+        null,
+        null,
+        new ArrayList<>(conditions.build()),
+        null);
   }
 
   // ---- running the script as Argo CD does
