@@ -58,10 +58,11 @@ class KubectlPluginIT {
     var command = new ArrayList<String>();
     command.add(ControlPlane.kubectl().toString());
     assertThat(ControlPlane.kubectl()).as("make control-plane builds kubectl").isExecutable();
-    command.add("--kubeconfig=" + ControlPlane.get().kubeconfig());
     command.addAll(List.of(args));
     var builder = new ProcessBuilder(command);
     builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    // kubectl refuses its own flags before a plugin's name; the plugin reads KUBECONFIG as it does
+    builder.environment().put("KUBECONFIG", ControlPlane.get().kubeconfig().toString());
     var process = builder.start();
     try (var in = process.getOutputStream()) {
       in.write(stdin.getBytes(StandardCharsets.UTF_8));

@@ -418,7 +418,10 @@ class VpsOnNodeE2E {
       // inbound: listeners in the guest on a denied and an allowed port
       ssh(
           ip,
-          "for p in 445 8445; do nohup python3 -m http.server $p >/dev/null 2>&1 & done; sleep 3");
+          "for p in 445 8445; do nohup python3 -m http.server $p >/dev/null 2>&1 & done;"
+              // python starts slowly in the emulated guest: wait until both ports listen
+              + " for i in $(seq 60); do ss -ltn | grep -q ':445 ' && ss -ltn | grep -q ':8445 '"
+              + " && break; sleep 1; done");
       assertThat(hostConnects(ip, 445)).as("the node reaches the guest's 445").isTrue();
       assertThat(internet.connects(ip, 8445)).as("the Internet, an allowed port").isTrue();
       assertThat(internet.connects(ip, 445)).as("the Internet, a denied port").isFalse();
