@@ -576,6 +576,19 @@ class HelmChartApiServerTest {
   /** The API server's answer for a person (authenticated, no group of ours) in the namespace. */
   private boolean userMay(
       String user, String verb, String group, String resource, String subresource) {
+    return review(
+        user, List.of("system:authenticated"), verb, group, resource, subresource, namespace);
+  }
+
+  /** A SubjectAccessReview: whether the authorizer lets {@code user} in {@code groups} do it. */
+  private boolean review(
+      String user,
+      List<String> groups,
+      String verb,
+      String group,
+      String resource,
+      String subresource,
+      String inNamespace) {
     return client
         .authorization()
         .v1()
@@ -584,13 +597,13 @@ class HelmChartApiServerTest {
             new SubjectAccessReviewBuilder()
                 .withNewSpec()
                 .withUser(user)
-                .withGroups("system:authenticated")
+                .withGroups(groups)
                 .withNewResourceAttributes()
                 .withVerb(verb)
                 .withGroup(group)
                 .withResource(resource)
                 .withSubresource(subresource)
-                .withNamespace(namespace)
+                .withNamespace(inNamespace)
                 .endResourceAttributes()
                 .endSpec()
                 .build())
@@ -882,28 +895,17 @@ class HelmChartApiServerTest {
   /** Whether the API server's authorizer lets a ServiceAccount {@code user} do it. */
   private boolean allowedTo(
       String user, String verb, String group, String resource, String inNamespace) {
-    return client
-        .authorization()
-        .v1()
-        .subjectAccessReview()
-        .create(
-            new SubjectAccessReviewBuilder()
-                .withNewSpec()
-                .withUser(user)
-                .withGroups(
-                    "system:serviceaccounts",
-                    "system:serviceaccounts:" + user.split(":")[2],
-                    "system:authenticated")
-                .withNewResourceAttributes()
-                .withVerb(verb)
-                .withGroup(group)
-                .withResource(resource)
-                .withNamespace(inNamespace)
-                .endResourceAttributes()
-                .endSpec()
-                .build())
-        .getStatus()
-        .getAllowed();
+    return review(
+        user,
+        List.of(
+            "system:serviceaccounts",
+            "system:serviceaccounts:" + user.split(":")[2],
+            "system:authenticated"),
+        verb,
+        group,
+        resource,
+        null,
+        inNamespace);
   }
 
   /** The request fails with 403, its message naming {@code reason}. */
