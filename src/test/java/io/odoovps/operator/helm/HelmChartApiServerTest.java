@@ -1030,6 +1030,27 @@ class HelmChartApiServerTest {
                 client.resource(probe).delete(); // made before the policy was live
                 return false;
               });
+      // the RoleBinding policy is a second one, loaded on its own: wait for it too
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                var probe =
+                    binding(
+                        "guard-probe",
+                        "odoovps-operator",
+                        "daily-backup",
+                        Map.of(VpsLabels.MANAGED_BY, VpsLabels.OPERATOR));
+                try {
+                  sa.resource(probe).create();
+                } catch (KubernetesClientException e) {
+                  return e.getCode() == 403
+                      && String.valueOf(e.getMessage()).contains("binds only the ClusterRole");
+                }
+                client.resource(probe).delete(); // made before the policy was live
+                return false;
+              });
     }
   }
 
