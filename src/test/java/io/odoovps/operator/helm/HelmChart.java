@@ -132,30 +132,42 @@ final class HelmChart {
       String subresource,
       String inNamespace,
       String name) {
-    var review =
-        client
-            .authorization()
-            .v1()
-            .subjectAccessReview()
-            .create(
-                new SubjectAccessReviewBuilder()
-                    .withNewSpec()
-                    .withUser(serviceAccountUser(releaseNamespace))
-                    .withGroups(
-                        "system:serviceaccounts",
-                        "system:serviceaccounts:" + releaseNamespace,
-                        "system:authenticated")
-                    .withResourceAttributes(
-                        new ResourceAttributesBuilder()
-                            .withVerb(verb)
-                            .withGroup(group)
-                            .withResource(resource)
-                            .withSubresource(subresource)
-                            .withNamespace(inNamespace)
-                            .withName(name)
-                            .build())
-                    .endSpec()
-                    .build());
-    return review.getStatus().getAllowed();
+    return review(
+        client,
+        serviceAccountUser(releaseNamespace),
+        List.of(
+            "system:serviceaccounts",
+            "system:serviceaccounts:" + releaseNamespace,
+            "system:authenticated"),
+        new ResourceAttributesBuilder()
+            .withVerb(verb)
+            .withGroup(group)
+            .withResource(resource)
+            .withSubresource(subresource)
+            .withNamespace(inNamespace)
+            .withName(name)
+            .build());
+  }
+
+  /** A SubjectAccessReview: whether the authorizer lets {@code user} in {@code groups} do it. */
+  static boolean review(
+      KubernetesClient client,
+      String user,
+      List<String> groups,
+      io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes attributes) {
+    return client
+        .authorization()
+        .v1()
+        .subjectAccessReview()
+        .create(
+            new SubjectAccessReviewBuilder()
+                .withNewSpec()
+                .withUser(user)
+                .withGroups(groups)
+                .withResourceAttributes(attributes)
+                .endSpec()
+                .build())
+        .getStatus()
+        .getAllowed();
   }
 }

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -589,26 +588,17 @@ class HelmChartApiServerTest {
       String resource,
       String subresource,
       String inNamespace) {
-    return client
-        .authorization()
-        .v1()
-        .subjectAccessReview()
-        .create(
-            new SubjectAccessReviewBuilder()
-                .withNewSpec()
-                .withUser(user)
-                .withGroups(groups)
-                .withNewResourceAttributes()
-                .withVerb(verb)
-                .withGroup(group)
-                .withResource(resource)
-                .withSubresource(subresource)
-                .withNamespace(inNamespace)
-                .endResourceAttributes()
-                .endSpec()
-                .build())
-        .getStatus()
-        .getAllowed();
+    return HelmChart.review(
+        client,
+        user,
+        groups,
+        new io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder()
+            .withVerb(verb)
+            .withGroup(group)
+            .withResource(resource)
+            .withSubresource(subresource)
+            .withNamespace(inNamespace)
+            .build());
   }
 
   @Test
