@@ -41,4 +41,21 @@ public final class CniResults {
     }
     return names;
   }
+
+  /**
+   * The gateway the result gave the pod's address (the node's address on the pod network, with a
+   * bridge plugin that is the gateway), if any.
+   */
+  public static java.util.Optional<String> gateway(JsonNode cached, String podIp) {
+    var result = cached.has("result") ? cached.get("result") : cached;
+    for (var ip : result.path("ips")) {
+      var address = ip.path("address").asText("");
+      int slash = address.indexOf('/');
+      if ((slash < 0 ? address : address.substring(0, slash)).equals(podIp)
+          && !ip.path("gateway").asText("").isEmpty()) {
+        return java.util.Optional.of(ip.path("gateway").asText());
+      }
+    }
+    return java.util.Optional.empty();
+  }
 }

@@ -62,6 +62,45 @@ public final class HostNetwork {
     return Optional.empty();
   }
 
+  /** The filters of the device's ingress qdisc, one per preference (its first u32 key). */
+  public List<Exemptions.Filter> ingressFilters(String device) throws IOException {
+    var filters = new ArrayList<Exemptions.Filter>();
+    var listed = json("tc", "-j", "filter", "show", "dev", device, "parent", "ffff:");
+    if (listed.isEmpty()) {
+      return filters;
+    }
+    for (var f : listed.get()) {
+      var options = f.path("options");
+      if (!options.has("match")) {
+        continue; // the preference's or the hash table's own line
+      }
+      var match = options.path("match");
+      var redirect = "";
+      for (var action : options.path("actions")) {
+        if (action.path("kind").asText("").equals("mirred")
+            && action.path("mirred_action").asText("").equals("redirect")) {
+          redirect = action.path("to_dev").asText("");
+        }
+      }
+      filters.add(
+          new Exemptions.Filter(
+              f.path("pref").asInt(),
+              f.path("protocol").asText(""),
+              match.path("value").asText("")
+                  + "/"
+                  + match.path("mask").asText("")
+                  + "@"
+                  + match.path("off").asInt(),
+              redirect));
+    }
+    return filters;
+  }
+
+  /** Runs one {@code tc} command (an argv from {@link Exemptions#steps}). */
+  public void tc(List<String> argv) throws IOException {
+    run(argv, false);
+  }
+
   /** The pod's devices as they are now. */
   public Shaping.Devices devices(String hostDevice) throws IOException {
     var ifb = ingressRedirect(hostDevice);

@@ -48,7 +48,8 @@ final class PodShaper {
     var egress = Rates.bits(annotations == null ? null : annotations.get(Shaping.EGRESS));
     Map<String, String> wanted;
     try {
-      var device = hostDevice(ip);
+      var found = hostDevice(ip);
+      var device = found.map(Found::device);
       if (device.isEmpty()) {
         wanted =
             Shaping.unreadable("no veth of address " + ip + " in the CNI results " + cniResults);
@@ -66,9 +67,11 @@ final class PodShaper {
                   + " burst "
                   + change.bucket().burstBytes());
         }
+        var problems = new ArrayList<>(plan.problems());
+        exempt(name, devices, found.get().gateway()).ifPresent(problems::add);
         wanted =
             Shaping.applied(
-                plan.changes().isEmpty() ? devices : net.devices(device.get()), plan.problems());
+                plan.changes().isEmpty() ? devices : net.devices(device.get()), problems);
       }
     } catch (IOException | RuntimeException e) {
       wanted = Shaping.unreadable("shaping failed: " + e.getMessage());
@@ -95,8 +98,43 @@ final class PodShaper {
     }
   }
 
+  /**
+   * Keeps the pod's ARP and its answers to its node out of the egress bucket ({@link Exemptions}).
+   */
+  private Optional<String> exempt(String name, Shaping.Devices devices, Optional<String> gateway) {
+    List<List<String>> steps;
+    try {
+      steps =
+          Exemptions.steps(
+              devices.hostDevice(),
+              devices.ifb(),
+              net.ingressFilters(devices.hostDevice()),
+              gateway);
+      for (var step : steps) {
+        net.tc(step);
+      }
+    } catch (IOException e) {
+      return Optional.of(
+          "ARP and the node's probes not kept out of the egress bucket: " + e.getMessage());
+    }
+    if (!steps.isEmpty()) {
+      log(
+          name
+              + ": "
+              + devices.hostDevice()
+              + " ingress: ARP"
+              + gateway.map(g -> " and " + g).orElse("")
+              + " pass, the rest to "
+              + devices.ifb().orElseThrow());
+    }
+    return Optional.empty();
+  }
+
+  /** A pod's host veth and the gateway its CNI result gave it. */
+  private record Found(String device, Optional<String> gateway) {}
+
   /** The host veth of the pod's address, from the newest cached CNI result that names one. */
-  private Optional<String> hostDevice(String ip) throws IOException {
+  private Optional<Found> hostDevice(String ip) throws IOException {
     if (!Files.isDirectory(cniResults)) {
       return Optional.empty();
     }
@@ -109,14 +147,17 @@ final class PodShaper {
     files.sort(Comparator.comparing(PodShaper::modified).reversed());
     for (var file : files) {
       List<String> candidates;
+      Optional<String> gateway;
       try {
-        candidates = CniResults.hostInterfaces(JSON.readTree(file.toFile()), ip);
+        var cached = JSON.readTree(file.toFile());
+        candidates = CniResults.hostInterfaces(cached, ip);
+        gateway = CniResults.gateway(cached, ip);
       } catch (IOException e) {
         continue; // being written, or not a result
       }
       for (var candidate : candidates) {
         if (net.isVeth(candidate)) {
-          return Optional.of(candidate);
+          return Optional.of(new Found(candidate, gateway));
         }
       }
     }

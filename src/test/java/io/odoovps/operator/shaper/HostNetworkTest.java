@@ -100,6 +100,76 @@ class HostNetworkTest {
     assertThat(net.listLimits()).isEmpty();
   }
 
+  /**
+   * With the pod's side in a namespace of its own and its egress bucket dropping everything (the
+   * IFB down, as a saturated bucket drops the most), the node still resolves the pod's address and
+   * the pod's packets to its gateway still arrive, once the exemptions are laid out; before, ARP
+   * fails with the rest.
+   */
+  @Test
+  void arpAndThePodsPacketsToItsGatewayPassAFullBucket() throws Exception {
+    var pod = NS + "-pod";
+    assumeTrue(sh("ip", "netns", "add", pod) == 0, "ip netns add refused");
+    try {
+      for (var argv :
+          List.of(
+              "ip link set podeth netns " + pod,
+              "ip link set bwptest down",
+              "ip addr add 10.9.0.1/24 dev hostveth",
+              "ip addr add 10.9.0.3/24 dev hostveth")) {
+        assertThat(inNs(NS, argv)).as(argv).isZero();
+      }
+      for (var argv : List.of("ip link set podeth up", "ip addr add 10.9.0.2/24 dev podeth")) {
+        assertThat(inNs(pod, argv)).as(argv).isZero();
+      }
+      inNs(NS, "timeout 2 bash -c </dev/tcp/10.9.0.2/9");
+      assertThat(neighbour()).as("before: ARP is dropped in the bucket").doesNotContain("lladdr");
+
+      var devices = net.devices("hostveth");
+      for (var step :
+          Exemptions.steps(
+              "hostveth", devices.ifb(), net.ingressFilters("hostveth"), Optional.of("10.9.0.1"))) {
+        net.tc(step);
+      }
+      assertThat(
+              Exemptions.steps(
+                  "hostveth",
+                  devices.ifb(),
+                  net.ingressFilters("hostveth"),
+                  Optional.of("10.9.0.1")))
+          .as("read back, the layout needs nothing more")
+          .isEmpty();
+      assertThat(net.devices("hostveth").ifb()).as("the redirect is kept").hasValue("bwptest");
+
+      inNs(NS, "ip neigh flush dev hostveth");
+      inNs(NS, "timeout 2 bash -c </dev/tcp/10.9.0.2/9");
+      assertThat(neighbour()).as("after: the node resolves the pod").contains("lladdr");
+      // to the gateway: the node's RST comes back at once; to another node address: dropped
+      assertThat(inNs(pod, "timeout 3 bash -c </dev/tcp/10.9.0.1/9"))
+          .as("refused, not timed out")
+          .isEqualTo(1);
+      assertThat(inNs(pod, "timeout 3 bash -c </dev/tcp/10.9.0.3/9"))
+          .as("held in the bucket")
+          .isEqualTo(124);
+    } finally {
+      sh("ip", "netns", "del", pod);
+    }
+  }
+
+  private static String neighbour() throws IOException {
+    var process =
+        new ProcessBuilder("ip", "netns", "exec", NS, "ip", "neigh", "show", "10.9.0.2")
+            .redirectErrorStream(true)
+            .start();
+    return new String(process.getInputStream().readAllBytes());
+  }
+
+  private static int inNs(String ns, String argv) throws IOException, InterruptedException {
+    var command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns));
+    command.addAll(List.of(argv.split(" ")));
+    return sh(command.toArray(String[]::new));
+  }
+
   private static boolean sh0(String... argv) {
     try {
       return sh(argv) == 0;
