@@ -31,12 +31,14 @@ AMTOOL := $(ODOOVPS_TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)/amtool
 CILIUM_CRDS := $(ODOOVPS_TOOLS_DIR)/cilium-$(CILIUM_VERSION)
 GLUA := $(ODOOVPS_TOOLS_DIR)/glua-$(GLUA_VERSION)/glua
 HELM := $(ODOOVPS_TOOLS_DIR)/helm-$(HELM_VERSION)/helm
+KSTATUS := $(CURDIR)/target/kstatus
 ODOOVPS_UPSTREAM_CRDS := $(ODOOVPS_TOOLS_DIR)/kubevirt-crds-$(KUBEVIRT_VERSION):$(ODOOVPS_TOOLS_DIR)/cdi-crds-$(CDI_API_VERSION):$(ODOOVPS_TOOLS_DIR)/prometheus-operator-crds-$(PROMETHEUS_OPERATOR_VERSION)
 export ODOOVPS_UPSTREAM_CRDS
 CHART := helm/odoovps-operator
 MVN_PROPS := -Dkube.api.test.dir=$(KUBE_API_TEST_DIR) -Dk8s.version=$(K8S_VERSION) \
 	-Dpromtool.path=$(PROMTOOL) -Dprometheus.path=$(PROMETHEUS) -Dalertmanager.path=$(ALERTMANAGER) \
 	-Damtool.path=$(AMTOOL) -Dcilium.crds=$(CILIUM_CRDS) -Dglua.path=$(GLUA) -Dhelm.path=$(HELM) \
+	-Dkstatus.path=$(KSTATUS) \
 	-Dupstream.crds=$(ODOOVPS_UPSTREAM_CRDS)
 
 .PHONY: help
@@ -50,6 +52,10 @@ control-plane: ## Build etcd, kube-apiserver, kube-controller-manager, kubectl f
 .PHONY: monitoring-tools
 monitoring-tools: ## Build promtool, alertmanager and amtool from Go modules (cached)
 	@bash hack/build-monitoring-tools.sh
+
+.PHONY: kstatus
+kstatus: ## Build kstatus (cli-utils' status library, as Flux's health checks use it) from its Go module, for the condition tests (cached)
+	@bash hack/build-kstatus.sh
 
 .PHONY: glua
 glua: ## Build glua (gopher-lua, Argo CD's Lua VM) from its Go module, for the health-check tests (cached)
@@ -142,11 +148,11 @@ iperf3: ## Debian's iperf3 on the machine: the Internet's end of the e2e bandwid
 	@command -v iperf3 >/dev/null || bash hack/apt-install.sh iperf3
 
 .PHONY: test
-test: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ssh-client nft ## Run every test tier: unit, real API server, end to end
+test: control-plane upstream-crds monitoring-tools glua kstatus helm cni-crds s3proxy qemu-img ssh-client nft ## Run every test tier: unit, real API server, end to end
 	$(MVN) verify $(MVN_PROPS)
 
 .PHONY: test-one
-test-one: control-plane upstream-crds monitoring-tools glua helm cni-crds s3proxy qemu-img ssh-client nft ## Run only the surefire tests TEST=Class[#method][,Class...] with the same tools as make test
+test-one: control-plane upstream-crds monitoring-tools glua kstatus helm cni-crds s3proxy qemu-img ssh-client nft ## Run only the surefire tests TEST=Class[#method][,Class...] with the same tools as make test
 	$(MVN) test -Dtest='$(TEST)' -Dsurefire.failIfNoSpecifiedTests=false $(MVN_PROPS)
 
 GREENMAIL_JAR := target/tools/greenmail-standalone.jar

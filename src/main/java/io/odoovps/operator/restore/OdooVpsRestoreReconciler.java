@@ -109,9 +109,13 @@ public class OdooVpsRestoreReconciler
   @Override
   public UpdateControl<OdooVpsRestore> reconcile(
       OdooVpsRestore restore, Context<OdooVpsRestore> context) {
-    var change = next(restore, context, false).against(restore.getStatus());
+    var change = observed(restore, next(restore, context, false)).against(restore.getStatus());
     // a pass that succeeds after a failed one takes the failure out of the message
-    var next = change.next() != null ? change.next() : withoutFailure(restore.getStatus());
+    var next =
+        change.next() != null
+            ? change.next()
+            : RestoreConditions.observed(
+                restore, withoutFailure(restore.getStatus()), clock.instant());
     var control =
         next == null
             ? UpdateControl.<OdooVpsRestore>noUpdate()
@@ -125,7 +129,7 @@ public class OdooVpsRestoreReconciler
    */
   @Override
   public DeleteControl cleanup(OdooVpsRestore restore, Context<OdooVpsRestore> context) {
-    var change = next(restore, context, true).against(restore.getStatus());
+    var change = observed(restore, next(restore, context, true)).against(restore.getStatus());
     if (change.next() != null) {
       PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
           restore, fresh(restore, change.next()), context);
@@ -193,10 +197,21 @@ public class OdooVpsRestoreReconciler
     }
     new EventRecorder(context.getClient(), clock).warning(restore, ReconcileErrors.REASON, message);
     var next =
-        status == null
-            ? OdooVpsRestoreStatus.of(phase, message, null)
-            : status.moved(phase, message);
+        RestoreConditions.observed(
+            restore,
+            status == null
+                ? OdooVpsRestoreStatus.of(phase, message, null)
+                : status.moved(phase, message),
+            clock.instant());
     return ErrorStatusUpdateControl.patchStatus(fresh(restore, next));
+  }
+
+  /** The change with its status's generation and conditions (see {@link RestoreConditions}). */
+  private StatusChange observed(OdooVpsRestore restore, StatusChange change) {
+    return new StatusChange(
+        RestoreConditions.observed(restore, change.next(), clock.instant()),
+        change.recheck(),
+        change.forget());
   }
 
   /** A message without the failure a failed pass added; null when it was only that failure. */

@@ -47,6 +47,28 @@ public final class ConditionList {
     return this;
   }
 
+  /**
+   * kstatus' {@code Stalled} (abnormal-true: present only while True): the spec cannot be realised
+   * until someone changes something, which Flux and kstatus report at once as a failure instead of
+   * waiting out their timeout.
+   */
+  public ConditionList stalled(String reason, String message) {
+    return set(STALLED, true, reason, message);
+  }
+
+  /**
+   * kstatus' {@code Reconciling} (abnormal-true: present only while True): the operator is still
+   * bringing the world to the spec.
+   */
+  public ConditionList reconciling(String reason, String message) {
+    return set(RECONCILING, true, reason, message);
+  }
+
+  /** The kstatus condition types (sigs.k8s.io/cli-utils/pkg/kstatus). */
+  public static final String STALLED = "Stalled";
+
+  public static final String RECONCILING = "Reconciling";
+
   public List<Condition> build() {
     return List.copyOf(next);
   }

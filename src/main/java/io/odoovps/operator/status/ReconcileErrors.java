@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * A failed reconcile as a status shows it (`updateErrorStatus`): one condition of the kind's own
  * type set False with reason {@value #REASON} and the root cause in its message, built by {@link
- * ConditionList} like every other condition, the others kept.
+ * ConditionList} like every other condition, with kstatus' Reconciling True beside it (the pass is
+ * retried), the others kept.
  */
 public final class ReconcileErrors {
 
@@ -46,10 +47,18 @@ public final class ReconcileErrors {
     }
     var next = new ArrayList<Condition>();
     if (previous != null) {
-      previous.stream().filter(c -> !type.equals(c.getType())).forEach(next::add);
+      previous.stream()
+          .filter(c -> !type.equals(c.getType()))
+          .filter(c -> !ConditionList.RECONCILING.equals(c.getType()))
+          .filter(c -> !ConditionList.STALLED.equals(c.getType()))
+          .forEach(next::add);
     }
+    // retried with back-off: still reconciling (kstatus InProgress), not stalled
     next.addAll(
-        new ConditionList(previous, generation, now).set(type, false, REASON, message).build());
+        new ConditionList(previous, generation, now)
+            .set(type, false, REASON, message)
+            .reconciling(REASON, message)
+            .build());
     return Optional.of(List.copyOf(next));
   }
 }

@@ -96,6 +96,9 @@ public final class TicketDecision {
     forwarded(conditions, plan.opening(), email, webhook);
     if (failed(email) || failed(webhook)) {
       wake = retry;
+      // kstatus: the failed channel is retried
+      conditions.reconciling(
+          "ForwardRetrying", "A forward failed and is retried in " + retry.toSeconds() + " s");
     }
     var phase = plan.phase();
     var next =

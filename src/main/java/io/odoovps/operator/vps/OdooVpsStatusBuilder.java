@@ -46,6 +46,7 @@ public class OdooVpsStatusBuilder {
       identityCheck(c, o, suspended);
       suspension(c, o, suspended);
       isolation(c, o);
+      progress(c, o, vm, vmReady, suspended);
     }
 
     var status = new OdooVpsStatus();
@@ -64,6 +65,34 @@ public class OdooVpsStatusBuilder {
     return status;
   }
 
+  /**
+   * kstatus: Stalled while the spec cannot be realised without a person (an invalid spec, an
+   * exhausted pool), Reconciling while the VM is on its way to ready; neither for a suspended VPS,
+   * whose VM is stopped on purpose.
+   */
+  private static void progress(
+      ConditionList c,
+      VpsObservation o,
+      Optional<VirtualMachine> vm,
+      boolean vmReady,
+      boolean suspended) {
+    if (!o.validationErrors().isEmpty()) {
+      c.stalled(REASON_INVALID, String.join("; ", o.validationErrors()));
+    } else if (o.ipv4Problem() != null) {
+      c.stalled("PoolExhausted", o.ipv4Problem());
+    } else if (!vmReady && !suspended) {
+      c.reconciling(
+          vm.isEmpty() ? REASON_VM_MISSING : REASON_VM_NOT_READY,
+          vm.isEmpty()
+              ? "Creating the VirtualMachine."
+              : "Waiting for the VirtualMachine to be ready (KubeVirt status: "
+                  + Optional.ofNullable(vm.get().getStatus())
+                      .map(s -> s.printableStatus())
+                      .orElse("not reported yet")
+                  + ").");
+    }
+  }
+
   /** Ready and Terminated once the contract ended: the only conditions then. */
   private static void termination(ConditionList c, VpsObservation o) {
     boolean done = o.termination().completedAt() != null;
@@ -79,6 +108,9 @@ public class OdooVpsStatusBuilder {
         done
             ? "The VM, its disk, its IPv4 and its Secrets were deleted and verified gone."
             : "Deleting the VM, its disk, its IPv4 and its Secrets.");
+    if (!done) {
+      c.reconciling("Deleting", "Deleting the VM, its disk, its IPv4 and its Secrets.");
+    }
   }
 
   private static void specValid(ConditionList c, VpsObservation o) {

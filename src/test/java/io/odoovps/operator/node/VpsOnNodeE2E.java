@@ -980,31 +980,49 @@ class VpsOnNodeE2E {
   }
 
   private static void mitigation(Consumer<MitigationState> change) {
-    client
-        .resources(MitigationState.class)
-        .inNamespace(namespace)
-        .withName(VPS)
-        .edit(
-            m -> {
-              change.accept(m);
-              return m;
-            });
+    retryingConflicts(
+        () ->
+            client
+                .resources(MitigationState.class)
+                .inNamespace(namespace)
+                .withName(VPS)
+                .edit(
+                    m -> {
+                      change.accept(m);
+                      return m;
+                    }));
   }
 
   private static OdooVps vps() {
     return client.resources(OdooVps.class).inNamespace(namespace).withName(VPS).get();
   }
 
+  /** An edit of the spec, again on a conflict (the operator's status writes move the object). */
   private static void edit(Consumer<OdooVps> change) {
-    client
-        .resources(OdooVps.class)
-        .inNamespace(namespace)
-        .withName(VPS)
-        .edit(
-            v -> {
-              change.accept(v);
-              return v;
-            });
+    retryingConflicts(
+        () ->
+            client
+                .resources(OdooVps.class)
+                .inNamespace(namespace)
+                .withName(VPS)
+                .edit(
+                    v -> {
+                      change.accept(v);
+                      return v;
+                    }));
+  }
+
+  private static void retryingConflicts(Runnable edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        edit.run();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static GenericKubernetesResource instance() {

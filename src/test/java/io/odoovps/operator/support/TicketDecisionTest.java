@@ -298,7 +298,7 @@ class TicketDecisionTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
-  void judgement(Row row) {
+  void judgement(Row row) throws Exception {
     var plan = row.decision().plan(row.seen());
     assertThat(plan.phase().phase()).as("phase").isEqualTo(row.phase());
     assertThat(plan.due()).as("channels due").isEqualTo(row.due());
@@ -315,6 +315,21 @@ class TicketDecisionTest {
         .isEqualTo(java.util.Optional.ofNullable(row.forwarded()));
     assertThat(verdict.events()).extracting(PlannedEvent::reason).isEqualTo(row.events());
     assertThat(verdict.wake()).as("wake").isEqualTo(row.wake());
+    // kstatus (the real library, as Flux waits): in progress while a forward is retried
+    boolean retried = RETRY.equals(row.wake());
+    assertThat(condition(status, ConditionList.RECONCILING).isPresent())
+        .as("Reconciling")
+        .isEqualTo(retried);
+    var ticket = new io.odoovps.operator.api.v1alpha1.ticket.SupportTicket();
+    ticket.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("t")
+            .withNamespace("ns")
+            .withGeneration(status.observedGeneration())
+            .build());
+    ticket.setStatus(status);
+    assertThat(io.odoovps.operator.testing.Kstatus.of(ticket).status())
+        .isEqualTo(retried ? "InProgress" : "Current");
   }
 
   private static java.util.Optional<Condition> condition(SupportTicketStatus status, String type) {

@@ -162,6 +162,20 @@ final class BackupPolicyStatusBuilder {
         ready
             ? found.covered() + " VPS(s) backed up daily to " + spec.getTarget().getLocation()
             : "See the other conditions");
+    // kstatus: what only a change of the spec or of its Secret can fix stalls the policy
+    var stalls = new java.util.ArrayList<String>();
+    schedule.ifPresent(stalls::add);
+    credentials.ifPresent(stalls::add);
+    if (!found.refused().isEmpty()) {
+      stalls.add("spec.target.location is the datacenter of a covered VPS (see OffSite)");
+    }
+    if (!stalls.isEmpty()) {
+      conditions.stalled(
+          schedule.isPresent()
+              ? "NotDaily"
+              : credentials.isPresent() ? "SecretMissing" : "SameDatacenter",
+          String.join("; ", stalls));
+    }
     return conditions.build();
   }
 

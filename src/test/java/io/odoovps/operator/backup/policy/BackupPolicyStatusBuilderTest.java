@@ -66,13 +66,13 @@ class BackupPolicyStatusBuilderTest {
       delimiter = '|',
       textBlock =
           """
-          # case                | schedule | credentials | off-site | failing | stale | ready | warnings
-          all well              | true     | true        | true     | false   | false | True  |
-          a weekly schedule     | false    | true        | true     | false   | false | False | NotDaily
-          no credentials        | true     | false       | true     | false   | false | False | SecretMissing
-          a VPS in the bucket DC| true     | true        | false    | false   | false | False | SameDatacenter
-          a failing VPS         | true     | true        | true     | true    | false | False |
-          a stale VPS           | true     | true        | true     | false   | true  | False | Stale
+          # case                | schedule | credentials | off-site | failing | stale | ready | warnings       | kstatus
+          all well              | true     | true        | true     | false   | false | True  |                | Current
+          a weekly schedule     | false    | true        | true     | false   | false | False | NotDaily       | Failed
+          no credentials        | true     | false       | true     | false   | false | False | SecretMissing  | Failed
+          a VPS in the bucket DC| true     | true        | false    | false   | false | False | SameDatacenter | Failed
+          a failing VPS         | true     | true        | true     | true    | false | False |                | Current
+          a stale VPS           | true     | true        | true     | false   | true  | False | Stale          | Current
           """)
   void eachFindingHasItsConditionAndReadySummarises(
       String name,
@@ -82,22 +82,32 @@ class BackupPolicyStatusBuilderTest {
       boolean failing,
       boolean stale,
       String ready,
-      String warnings) {
+      String warnings,
+      String kstatus)
+      throws Exception {
     var plan = new BackupPolicyPlan();
     var built =
         new BackupPolicyStatusBuilder(policy("daily"), NOW)
             .build(findings(schedule, credentials, !offSite, failing, stale), plan);
 
     var conditions = built.conditions();
-    assertThat(conditions)
-        .extracting(Condition::getType)
-        .containsExactly(
-            SCHEDULE_VALID,
-            CREDENTIALS_FOUND,
-            OFF_SITE,
-            BACKUPS_SUCCEEDING,
-            BACKUPS_CURRENT,
-            READY);
+    var types =
+        new java.util.ArrayList<>(
+            List.of(
+                SCHEDULE_VALID,
+                CREDENTIALS_FOUND,
+                OFF_SITE,
+                BACKUPS_SUCCEEDING,
+                BACKUPS_CURRENT,
+                READY));
+    if (kstatus.equals("Failed")) {
+      types.add(ConditionList.STALLED); // only what a change of the spec or its Secret fixes
+    }
+    assertThat(conditions).extracting(Condition::getType).containsExactlyElementsOf(types);
+    // what Flux and kstatus make of it (the real library): a failing or stale backup is the
+    // world's doing, reported by Ready and Events, not a spec that cannot be realised
+    assertThat(io.odoovps.operator.testing.Kstatus.of(withStatus(built)).status())
+        .isEqualTo(kstatus);
     assertThat(status(conditions, SCHEDULE_VALID)).isEqualTo(schedule ? "True" : "False");
     assertThat(status(conditions, CREDENTIALS_FOUND)).isEqualTo(credentials ? "True" : "False");
     assertThat(status(conditions, OFF_SITE)).isEqualTo(offSite ? "True" : "False");

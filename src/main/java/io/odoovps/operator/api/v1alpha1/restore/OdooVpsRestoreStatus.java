@@ -2,6 +2,8 @@ package io.odoovps.operator.api.v1alpha1.restore;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
 
 /**
  * Where a restore stands. Written only by the operator. Each step is recorded (the Jobs, the safety
@@ -48,7 +50,12 @@ public record OdooVpsRestoreStatus(
             "Stored (compressed) size in bytes of the backup restored, as its manifest and the"
                 + " BackupPolicy's status give it; the disk written is larger.")
         Long sizeBytes,
-    @JsonPropertyDescription("The verified SHA-256 of the backup.") String sha256) {
+    @JsonPropertyDescription("The verified SHA-256 of the backup.") String sha256,
+    @JsonPropertyDescription("The generation the status answers.") Long observedGeneration,
+    @JsonPropertyDescription(
+            "Ready (the restore succeeded), and kstatus' Reconciling (under way) or Stalled"
+                + " (rejected or failed: a new restore is needed), each derived from phase.")
+        List<Condition> conditions) {
 
   /** A status with only a phase and a message (a rejection, a wait before acceptance). */
   public static OdooVpsRestoreStatus of(Phase phase, String message, String completedAt) {
@@ -67,6 +74,8 @@ public record OdooVpsRestoreStatus(
         null,
         null,
         completedAt,
+        null,
+        null,
         null,
         null);
   }
@@ -96,6 +105,8 @@ public record OdooVpsRestoreStatus(
         null,
         completedAt,
         null,
+        null,
+        null,
         null);
   }
 
@@ -121,7 +132,9 @@ public record OdooVpsRestoreStatus(
         disk,
         completedAt,
         sizeBytes,
-        sha256);
+        sha256,
+        null,
+        null);
   }
 
   /** This status once {@code job} started at {@code at}, the previous disk kept in {@code copy}. */
@@ -136,6 +149,8 @@ public record OdooVpsRestoreStatus(
         job,
         at,
         copy,
+        null,
+        null,
         null,
         null,
         null,
@@ -163,7 +178,9 @@ public record OdooVpsRestoreStatus(
         DiskOutcome.Restored,
         null,
         sizeBytes,
-        sha256);
+        sha256,
+        null,
+        null);
   }
 
   /** This status while the previous disk is put back, for {@code rollback}'s reason. */
@@ -191,7 +208,32 @@ public record OdooVpsRestoreStatus(
         disk,
         at,
         succeeded ? sizeBytes : null,
-        succeeded ? sha256 : null);
+        succeeded ? sha256 : null,
+        null,
+        null);
+  }
+
+  /** This status with its generation and conditions, everything else kept. */
+  public OdooVpsRestoreStatus observed(Long generation, List<Condition> conditions) {
+    return new OdooVpsRestoreStatus(
+        phase,
+        message,
+        customer,
+        policy,
+        acceptedAt,
+        restoresLeftThisMonth,
+        job,
+        startedAt,
+        safetyCopy,
+        diskWrittenAt,
+        rollback,
+        vmReadyAt,
+        disk,
+        completedAt,
+        sizeBytes,
+        sha256,
+        generation,
+        conditions == null ? null : List.copyOf(conditions));
   }
 
   /** The safety copy's claim name, or null when none was made. */
