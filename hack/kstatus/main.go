@@ -8,12 +8,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/json"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 )
 
@@ -23,6 +23,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "kstatus: reading stdin:", err)
 		os.Exit(2)
 	}
+	// apimachinery's json: whole numbers become int64, as the API machinery reads them
 	var object map[string]interface{}
 	if err := json.Unmarshal(in, &object); err != nil {
 		fmt.Fprintln(os.Stderr, "kstatus: not a JSON object:", err)
