@@ -71,6 +71,16 @@ class HostNetworkTest {
     assertThat(after.hostRoot()).get().matches(one::matches);
     assertThat(after.ifbRoot()).get().matches(one::matches);
     assertThat(after.ifb()).as("the redirect is kept").hasValue("bwptest");
+    // each change is a fresh qdisc (the other handle), not the old one changed with its queue
+    assertThat(net.rootHandle("hostveth")).hasValue("2:");
+    assertThat(net.rootHandle("bwptest")).hasValue("2:");
+    net.replace(new Shaping.Change("bwptest", TokenBucket.forRate(100_000_000)));
+    assertThat(net.rootHandle("bwptest")).hasValue("1:");
+    assertThat(net.devices("hostveth").ifbRoot())
+        .get()
+        .matches(TokenBucket.forRate(100_000_000)::matches);
+    net.replace(new Shaping.Change("bwptest", one));
+    assertThat(net.rootHandle("bwptest")).hasValue("2:");
     assertThat(
             Shaping.plan(OptionalLong.of(1_000_000), OptionalLong.of(1_000_000), after).changes())
         .isEmpty();
