@@ -1122,7 +1122,8 @@ class VpsOnNodeE2E {
     return out.lines()
         .filter(
             l ->
-                l.startsWith("qdisc tbf 1: dev ")
+                // the shaper grafts each new bucket under handle 1: or 2:
+                (l.startsWith("qdisc tbf 1: dev ") || l.startsWith("qdisc tbf 2: dev "))
                     && l.contains(" root ")
                     && l.contains(" rate " + rate + " "))
         .map(l -> l.split(" ")[4])
