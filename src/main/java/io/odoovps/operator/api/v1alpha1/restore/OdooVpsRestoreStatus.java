@@ -116,6 +116,12 @@ public record OdooVpsRestoreStatus(
   }
 
   private OdooVpsRestoreStatus moved(Phase phase, String message, Rollback rollback) {
+    return with(phase, message, rollback, observedGeneration, conditions);
+  }
+
+  /** This status with the phase, message, rollback, generation and conditions given. */
+  private OdooVpsRestoreStatus with(
+      Phase phase, String message, Rollback rollback, Long generation, List<Condition> conditions) {
     return new OdooVpsRestoreStatus(
         phase,
         message,
@@ -133,8 +139,8 @@ public record OdooVpsRestoreStatus(
         completedAt,
         sizeBytes,
         sha256,
-        null,
-        null);
+        generation,
+        conditions);
   }
 
   /** This status once {@code job} started at {@code at}, the previous disk kept in {@code copy}. */
@@ -215,25 +221,8 @@ public record OdooVpsRestoreStatus(
 
   /** This status with its generation and conditions, everything else kept. */
   public OdooVpsRestoreStatus observed(Long generation, List<Condition> conditions) {
-    return new OdooVpsRestoreStatus(
-        phase,
-        message,
-        customer,
-        policy,
-        acceptedAt,
-        restoresLeftThisMonth,
-        job,
-        startedAt,
-        safetyCopy,
-        diskWrittenAt,
-        rollback,
-        vmReadyAt,
-        disk,
-        completedAt,
-        sizeBytes,
-        sha256,
-        generation,
-        conditions == null ? null : List.copyOf(conditions));
+    return with(
+        phase, message, rollback, generation, conditions == null ? null : List.copyOf(conditions));
   }
 
   /** The safety copy's claim name, or null when none was made. */
