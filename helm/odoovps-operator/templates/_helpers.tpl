@@ -42,6 +42,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/* The operator image; the backup pods run the same one. */}}
 {{- define "odoovps.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- with .Values.image.digest }}@{{ . }}{{ end }}
 {{- end }}
 
 {{/* The Secret that holds the mail password, webhook token and Prometheus token. */}}

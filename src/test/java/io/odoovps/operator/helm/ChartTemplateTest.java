@@ -1,6 +1,7 @@
 package io.odoovps.operator.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -520,6 +522,86 @@ class ChartTemplateTest {
         .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/odoovps-trust"))
         .as("the chart's own mounts are kept")
         .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/odoovps"));
+  }
+
+  @Test
+  void aDigestPinsTheOperatorAndBackupImageAndAMalformedOneIsRefused() throws IOException {
+    var digest = "sha256:" + "0123456789abcdef".repeat(4);
+    var container =
+        deployment(parse(HelmChart.template("odoovps-system", "image: {digest: " + digest + "}")))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    var pinned = "ghcr.io/odoovps/odoovps-operator:" + appVersion() + "@" + digest;
+    assertThat(container.getImage()).isEqualTo(pinned);
+    assertThat(container.getEnv())
+        .as("the backup and restore Jobs run the same pinned image")
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("ODOOVPS_BACKUP_IMAGE");
+              assertThat(e.getValue()).isEqualTo(pinned);
+            });
+    assertThatThrownBy(
+            () -> HelmChart.template("odoovps-system", "image: {digest: \"sha256:short\"}"))
+        .hasMessageContaining("/image/digest");
+  }
+
+  @Test
+  void watchNamespacesMovesTheNamespacedRulesIntoARolePerNamespace() {
+    var items =
+        parse(HelmChart.template("odoovps-system", "watchNamespaces: [customers-a, customers-b]"));
+    var all =
+        parse(HelmChart.template("odoovps-system", "{}")).stream()
+            .filter(ClusterRole.class::isInstance)
+            .map(ClusterRole.class::cast)
+            .filter(r -> r.getMetadata().getName().equals("odoovps-operator"))
+            .findFirst()
+            .orElseThrow()
+            .getRules();
+    var cluster =
+        items.stream()
+            .filter(ClusterRole.class::isInstance)
+            .map(ClusterRole.class::cast)
+            .filter(r -> r.getMetadata().getName().equals("odoovps-operator"))
+            .findFirst()
+            .orElseThrow()
+            .getRules();
+    assertThat(cluster.stream().flatMap(r -> r.getResources().stream()))
+        .as("only what is cluster-scoped stays in the ClusterRole")
+        .containsExactlyInAnyOrder("ipv4allocations", "customresourcedefinitions");
+    var roles =
+        items.stream()
+            .filter(Role.class::isInstance)
+            .map(Role.class::cast)
+            .filter(r -> r.getMetadata().getName().equals("odoovps-operator"))
+            .toList();
+    assertThat(roles.stream().map(r -> r.getMetadata().getNamespace()))
+        .containsExactly("customers-a", "customers-b");
+    for (var role : roles) {
+      var together = new java.util.ArrayList<>(role.getRules());
+      together.addAll(cluster);
+      assertThat(together)
+          .as("the Role and the ClusterRole are together the rules of the cluster-wide mode")
+          .containsExactlyInAnyOrderElementsOf(all);
+    }
+    assertThat(
+            items.stream()
+                .filter(RoleBinding.class::isInstance)
+                .map(RoleBinding.class::cast)
+                .filter(b -> b.getMetadata().getName().equals("odoovps-operator"))
+                .map(b -> b.getMetadata().getNamespace()))
+        .containsExactly("customers-a", "customers-b");
+    assertThat(deployment(items).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("QUARKUS_OPERATOR_SDK_NAMESPACES");
+              assertThat(e.getValue()).isEqualTo("customers-a,customers-b");
+            });
+    assertThatThrownBy(
+            () -> HelmChart.template("odoovps-system", "watchNamespaces: [Not_A_Namespace]"))
+        .hasMessageContaining("/watchNamespaces/0");
   }
 
   @Test

@@ -336,6 +336,127 @@ class HelmChartApiServerTest {
     }
   }
 
+  /**
+   * watchNamespaces: the operator reconciles a watched namespace with the Role the chart puts
+   * there, and its ClusterRole keeps only the cluster-scoped rules; nothing it asks is refused, and
+   * it can read nothing in a namespace it does not watch.
+   */
+  @Test
+  void inNamespaceScopedModeTheOperatorRunsOnItsRolesAloneAndSeesNoOtherNamespace() {
+    var tenant = TestNamespaces.create(client, "helmchart-tenant");
+    var other = TestNamespaces.create(client, "helmchart-other");
+    manifests =
+        ChartTemplateTest.parse(
+            HelmChart.template(
+                namespace, HelmChart.EVERYTHING_ON + "watchNamespaces: [" + tenant + "]\n"));
+    var deployment = ofKinds(Set.of("Deployment")).get(0);
+    assertThat(
+            ((io.fabric8.kubernetes.api.model.apps.Deployment) deployment)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv())
+        .as("quarkus-operator-sdk is told which namespaces to watch")
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("QUARKUS_OPERATOR_SDK_NAMESPACES");
+              assertThat(e.getValue()).isEqualTo(tenant);
+            });
+    for (var manifest :
+        ofKinds(
+            Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"))) {
+      client.resource(manifest).fieldManager("helm").forceConflicts().serverSideApply();
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                allowed("list", "odoovps.io", "odoovps", tenant)
+                    && allowed("get", "coordination.k8s.io", "leases", namespace));
+    assertThat(allowed("list", "odoovps.io", "odoovps", other))
+        .as("a namespace not watched")
+        .isFalse();
+    assertThat(allowed("list", "", "secrets", other)).as("its Secrets").isFalse();
+    assertThat(allowed("list", "odoovps.io", "odoovps", "")).as("every namespace").isFalse();
+    assertThat(allowed("list", "odoovps.io", "ipv4allocations", "")).as("cluster-scoped").isTrue();
+    credentials(tenant);
+    var audit = ControlPlane.get().auditLog();
+    var mark = audit.mark();
+    var config = TestConfig.with(Map.of());
+    try (var mailbox = new TestMailbox();
+        var operator =
+            TestOperator.startAs(
+                this::asChartServiceAccount,
+                tenant,
+                new OdooVpsReconciler(config, clock, mailbox.mailer()),
+                new BackupPolicyReconciler(config, clock),
+                new OdooVpsRestoreReconciler(config, clock),
+                new MitigationStateReconciler(config, clock, mailbox.mailer()),
+                new SupportTicketReconciler(
+                    TestConfig.support(Map.of()), clock, mailbox.mailer()))) {
+      client.resource(VpsFixtures.vps(tenant, "alpha")).create();
+      client.resource(policy(tenant)).create();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(virtualMachine(client, tenant, "alpha")).isNotNull();
+                var vps = client.resources(OdooVps.class).inNamespace(tenant).withName("alpha");
+                assertThat(vps.get().getStatus().getIpv4()).isNotBlank();
+                assertThat(
+                        client
+                            .batch()
+                            .v1()
+                            .cronjobs()
+                            .inNamespace(tenant)
+                            .withName(BackupJobDesign.cronJobName("daily", "alpha"))
+                            .get())
+                    .isNotNull();
+                assertThat(
+                        client
+                            .resources(BackupPolicy.class)
+                            .inNamespace(tenant)
+                            .withName("daily")
+                            .get()
+                            .getStatus())
+                    .isNotNull();
+              });
+      client
+          .resources(OdooVps.class)
+          .inNamespace(tenant)
+          .withName("alpha")
+          .edit(
+              v -> {
+                v.getSpec().setTermination(new TerminationSpec("alpha"));
+                return v;
+              });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(virtualMachine(client, tenant, "alpha")).isNull();
+                assertThat(
+                        client.resources(IPv4Allocation.class).list().getItems().stream()
+                            .filter(a -> tenant.equals(a.getSpec().getVps().namespace())))
+                    .isEmpty();
+              });
+      assertThat(operator.failures())
+          .as("reconciles that failed")
+          .noneMatch(HelmChartApiServerTest::forbidden);
+      var writes = audit.writesSince(mark, AS_CHART);
+      assertThat(writes.stream().map(AuditLog.Write::resource))
+          .as("writes made as the chart's ServiceAccount")
+          .contains("virtualmachines", "services", "secrets", "cronjobs", "ipv4allocations");
+      assertThat(writes)
+          .as("writes refused to the chart's ServiceAccount")
+          .noneMatch(w -> w.code() == 403);
+    }
+  }
+
   @Test
   void theRestoreLedgerIsWrittenOnlyInTheReleaseNamespaceAsTheChartServiceAccount() {
     applyRbac();
@@ -1082,11 +1203,15 @@ class HelmChartApiServerTest {
   }
 
   private void credentials() {
+    credentials(namespace);
+  }
+
+  private void credentials(String where) {
     client
         .resource(
             new SecretBuilder()
                 .withMetadata(
-                    new ObjectMetaBuilder().withName("s3-lyon").withNamespace(namespace).build())
+                    new ObjectMetaBuilder().withName("s3-lyon").withNamespace(where).build())
                 .withStringData(
                     Map.of(
                         BackupJobDesign.ACCESS_KEY_ID, "id",
@@ -1096,8 +1221,12 @@ class HelmChartApiServerTest {
   }
 
   private BackupPolicy policy() {
+    return policy(namespace);
+  }
+
+  private static BackupPolicy policy(String where) {
     return BackupFixtures.policy(
-        namespace, "daily", "http://127.0.0.1:1", "offsite-lyon", "lyon-1", "s3-lyon");
+        where, "daily", "http://127.0.0.1:1", "offsite-lyon", "lyon-1", "s3-lyon");
   }
 
   private List<?> managed(String apiVersion, String kind) {

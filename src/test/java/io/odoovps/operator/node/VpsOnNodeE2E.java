@@ -925,8 +925,10 @@ class VpsOnNodeE2E {
     var log = probe.getLog();
     var result = new java.util.TreeMap<Integer, Boolean>();
     for (int port : ports) {
-      assertThat(log).as("the neighbour's log").containsPattern(port + "=(open|closed)");
-      result.put(port, log.contains(port + "=open"));
+      // whole lines: "8445=open" contains "445=open"
+      assertThat(log).as("the neighbour's log").containsPattern("(?m)^" + port + "=(open|closed)$");
+      result.put(
+          port, java.util.regex.Pattern.compile("(?m)^" + port + "=open$").matcher(log).find());
     }
     client.namespaces().withName(other).delete();
     return result;
