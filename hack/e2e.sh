@@ -58,7 +58,34 @@ for d in "${crd_dirs[@]}"; do
   kubectl apply --server-side -f "$d" >/dev/null
 done
 kubectl wait --for condition=Established crd --all --timeout=60s >/dev/null
-echo "cluster ready in $(( $(date +%s) - start )) s; running the end-to-end tests"
+echo "cluster ready in $(( $(date +%s) - start )) s"
+
+# The chart as a new user installs it: default values, no --set at all. The image reference is the
+# chart's default (the image imported above under that name; the pull policy IfNotPresent finds it
+# in containerd, as it would once a registry serves it). The operator must come up Ready, both
+# replicas; then the release goes, and the tests install their own under the same name (the kept
+# CRDs carry its name, so that install adopts them). ODOOVPS_E2E_DEFAULT_INSTALL=off skips it.
+helm_bin=""
+for arg in "$@"; do case $arg in -Dhelm.path=*) helm_bin=${arg#-Dhelm.path=} ;; esac; done
+mkdir -p target/e2e
+if [ "${ODOOVPS_E2E_DEFAULT_INSTALL:-on}" != off ]; then
+  [ -x "$helm_bin" ] || { echo "error: no helm (-Dhelm.path): run through make e2e" >&2; exit 1; }
+  echo "helm install with the chart's default values"
+  t0=$(date +%s)
+  "$helm_bin" install odoovps-operator helm/odoovps-operator -n odoovps-system --create-namespace \
+    --kubeconfig "$CLUSTER_DIR/kubeconfig" --wait --timeout 5m >/dev/null
+  ready=$(kubectl -n odoovps-system get deploy odoovps-operator -o jsonpath='{.status.readyReplicas}')
+  if [ "$ready" != 2 ]; then
+    echo "error: the default install has ${ready:-0} ready replicas of 2" >&2
+    kubectl -n odoovps-system logs deploy/odoovps-operator --tail=50 >&2 || true
+    exit 1
+  fi
+  echo "default values: 2 of 2 operator replicas Ready in $(( $(date +%s) - t0 )) s ($IMAGE)" \
+    | tee target/e2e/default-install.txt
+  "$helm_bin" uninstall odoovps-operator -n odoovps-system --kubeconfig "$CLUSTER_DIR/kubeconfig" \
+    --wait >/dev/null
+fi
+echo "running the end-to-end tests"
 
 export ODOOVPS_E2E_KUBECONFIG="$CLUSTER_DIR/kubeconfig"
 export ODOOVPS_E2E_AUDIT_LOG="$CLUSTER_DIR/audit.log"

@@ -12,18 +12,18 @@ import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.naming.VpsLabels;
 import java.net.HttpURLConnection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /**
  * Gives each VPS one address of its location's pool for its whole life. An allocation is a
  * cluster-scoped {@link IPv4Allocation} named by the address: creating it is the atomic claim (a
- * concurrent claim of the same address gets 409 Conflict and tries the next one), and it outlives
- * restarts of the VM and of the operator. Released only on termination.
+ * claim of the same address by another process gets 409 Conflict and tries the next one), and it
+ * outlives restarts of the VM and of the operator. Released only on termination. Within this
+ * process a location's claims take turns and start after the last address handed out, so they
+ * neither collide nor list the allocations per VPS.
  *
  * <p>An address a VPS holds is never taken from it, even when the configuration no longer hands it
  * out (newly excluded, a block's network or broadcast address handed out before those were skipped,
@@ -40,10 +40,29 @@ public class IPv4Allocator {
   private final Map<String, IPv4Pool> pools = new ConcurrentHashMap<>();
 
   /**
-   * Addresses this process claimed that its informer may not show yet: concurrent reconciles skip
-   * them instead of colliding on the API server (a 409 costs a write).
+   * Per location, the address this process handed out last: the next search starts after it (a
+   * cursor, not a scan of the whole pool per VPS), and claims in one location take the pool's lock,
+   * so that two reconciles of this process never try the same address.
    */
-  private final Set<String> recentClaims = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> cursors = new ConcurrentHashMap<>();
+
+  /**
+   * The address each VPS got from this process, until the allocation informer shows it: a reconcile
+   * of the same VPS a moment later must not claim a second one.
+   */
+  private final Map<String, String> claimed = new ConcurrentHashMap<>();
+
+  /**
+   * VPSs whose claim got no answer (a timeout, a 5xx): it may have been created. Their next
+   * allocation asks the API server before it claims anything.
+   */
+  private final Set<String> uncertain = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Addresses another process claimed (a 409 told us) that the informer does not show yet: skipped
+   * until it does.
+   */
+  private final Set<String> foreignClaims = ConcurrentHashMap.newKeySet();
 
   private final Map<String, String> poolErrors = new HashMap<>();
 
@@ -109,45 +128,67 @@ public class IPv4Allocator {
     var pool = pools.get(location);
     var held = cache.byIndex(BY_VPS_UID, uid);
     if (!held.isEmpty()) {
+      claimed.remove(uid);
+      uncertain.remove(uid);
       return kept(held.get(0).getSpec().getAddress(), location, pool);
     }
-    // The cache may lag behind our own create of a moment ago: ask the API server before claiming.
-    var listed =
-        client.resources(IPv4Allocation.class).withLabel(VPS_UID_LABEL, uid).list().getItems();
-    if (!listed.isEmpty()) {
-      return kept(listed.get(0).getSpec().getAddress(), location, pool);
+    var mine = claimed.get(uid);
+    if (mine != null) {
+      return kept(mine, location, pool);
+    }
+    if (uncertain.contains(uid)) {
+      // an earlier claim got no answer: it may have landed
+      var listed =
+          client.resources(IPv4Allocation.class).withLabel(VPS_UID_LABEL, uid).list().getItems();
+      uncertain.remove(uid);
+      if (!listed.isEmpty()) {
+        return kept(listed.get(0).getSpec().getAddress(), location, pool);
+      }
     }
     if (pool == null) {
       return new Result.NoPool(
           location, poolErrors.getOrDefault(location, "no IPv4 pool is configured for it"));
     }
-    var taken =
-        cache.list(a -> true).map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
-    recentClaims.removeAll(taken);
-    while (true) {
-      var busy = new HashSet<>(taken);
-      busy.addAll(recentClaims);
-      var candidate = pool.firstFree(busy);
-      if (candidate.isEmpty()) {
-        return new Result.Exhausted(location, pool.size());
-      }
-      var address = candidate.get();
-      if (!recentClaims.add(address)) {
-        continue; // another reconcile of this process took it a moment ago
-      }
-      try {
-        var created = client.resource(allocation(vps, address)).create();
-        cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
-        return new Result.Allocated(address);
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-          recentClaims.remove(address);
-          throw e;
+    synchronized (pool) {
+      var after = cursors.get(location);
+      while (true) {
+        var candidate = pool.nextFree(after, address -> taken(address, cache));
+        if (candidate.isEmpty()) {
+          return new Result.Exhausted(location, pool.size());
         }
-        taken.add(address); // another VPS claimed it first
-        recentClaims.remove(address);
+        var address = candidate.get();
+        try {
+          var created = client.resource(allocation(vps, address)).create();
+          // the informer's get sees it from now on, before its event arrives
+          cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+          claimed.put(uid, address);
+          cursors.put(location, address);
+          return new Result.Allocated(address);
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+            uncertain.add(uid);
+            throw e;
+          }
+          foreignClaims.add(address); // another process claimed it first
+          after = address;
+        }
       }
     }
+  }
+
+  /** Whether an allocation holds the address, as the informer (and our own creates) know it. */
+  private boolean taken(String address, InformerEventSource<IPv4Allocation, OdooVps> cache) {
+    if (cache.get(new ResourceID(address)).isPresent()) {
+      foreignClaims.remove(address);
+      return true;
+    }
+    return foreignClaims.contains(address);
+  }
+
+  /** Forgets what this process remembers of a VPS whose allocation was released (termination). */
+  public void released(String uid) {
+    claimed.remove(uid);
+    uncertain.remove(uid);
   }
 
   /** The address a VPS already holds, with a caution when its pool no longer hands it out. */

@@ -195,10 +195,40 @@ public final class IPv4Pool {
 
   /** The first address of the pool that is not in {@code taken}, in pool order. */
   public Optional<String> firstFree(Set<String> taken) {
-    for (var range : usable) {
-      for (long value = range[0]; value <= range[1]; value++) {
+    return nextFree(null, taken::contains);
+  }
+
+  /**
+   * The first address after {@code after} in pool order that is not taken, going round to the
+   * pool's start once; from the start when {@code after} is null or not in the pool. A cursor: an
+   * allocator that passes the address it handed out last finds the next one without looking again
+   * at every address before it, and an address released a moment ago goes last.
+   */
+  public Optional<String> nextFree(String after, java.util.function.Predicate<String> taken) {
+    int n = usable.size();
+    if (n == 0) {
+      return Optional.empty();
+    }
+    int startRange = 0;
+    long startValue = usable.get(0)[0];
+    var cursor = valueOf(after);
+    if (cursor.isPresent()) {
+      for (int i = 0; i < n; i++) {
+        if (covers(usable.get(i), cursor.get())) {
+          startRange = i;
+          startValue = cursor.get() + 1;
+          break;
+        }
+      }
+    }
+    // from the cursor to the pool's end, then from its start up to the cursor
+    for (int k = 0; k <= n; k++) {
+      var range = usable.get((startRange + k) % n);
+      long from = k == 0 ? startValue : range[0];
+      long to = k == n ? Math.min(range[1], startValue - 1) : range[1];
+      for (long value = from; value <= to; value++) {
         var address = toText(value);
-        if (!taken.contains(address)) {
+        if (!taken.test(address)) {
           return Optional.of(address);
         }
       }

@@ -8,6 +8,7 @@ import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.TerminationSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.VpsPhase;
 import io.odoovps.operator.config.OperatorConfig;
+import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.TestConfig;
 import io.odoovps.operator.testing.VpsFixtures;
 import io.odoovps.operator.testing.VpsOperatorTestBase;
@@ -57,6 +58,8 @@ class IPv4AllocationApiServerTest extends VpsOperatorTestBase {
 
   @Test
   void fiftyVpsCreatedAtOnceGetFiftyDistinctAddressesAndReleaseThemAll() throws Exception {
+    var audit = ControlPlane.get().auditLog();
+    var mark = audit.mark();
     var names = IntStream.range(0, 50).mapToObj(i -> "shop-" + i).toList();
     var pool = Executors.newFixedThreadPool(10);
     var creations =
@@ -83,6 +86,17 @@ class IPv4AllocationApiServerTest extends VpsOperatorTestBase {
     assertThat(new HashSet<>(addresses)).as("no two VPSs share an address").hasSize(50);
     assertThat(addresses).allMatch(a -> a.startsWith("203.0.113."));
     assertThat(allocationsOf("marseille-1")).hasSize(50);
+    var claims =
+        audit.requestsSince(mark, ControlPlane.OPERATOR_USER_AGENT).stream()
+            .filter(r -> r.resource().equals("ipv4allocations"))
+            .toList();
+    assertThat(claims.stream().filter(r -> r.verb().equals("create")))
+        .as("one claim per VPS, none refused (concurrent reconciles take turns per pool)")
+        .hasSize(50)
+        .allMatch(r -> r.code() == 201);
+    assertThat(claims)
+        .as("no list of the allocations per VPS: the informer and the pool's cursor suffice")
+        .noneMatch(r -> r.verb().equals("list"));
     for (var name : names) {
       var service = client.services().inNamespace(namespace).withName(name).get();
       assertThat(service.getSpec().getLoadBalancerIP()).isEqualTo(vps(name).getStatus().getIpv4());

@@ -19,6 +19,45 @@ class IPv4PoolTest {
   // --- CIDR blocks ---
 
   @Test
+  void theCursorGoesOnAfterTheLastAddressAcrossEntriesAndRoundToTheStart() {
+    var pool = pool("192.0.2.0/30", "198.51.100.10-198.51.100.11");
+    var none = (java.util.function.Predicate<String>) a -> false;
+    assertThat(pool.nextFree(null, none)).contains("192.0.2.1");
+    assertThat(pool.nextFree("192.0.2.1", none)).contains("192.0.2.2");
+    assertThat(pool.nextFree("192.0.2.2", none))
+        .as("into the next entry")
+        .contains("198.51.100.10");
+    assertThat(pool.nextFree("198.51.100.11", none))
+        .as("round to the start: an address released meanwhile is found again")
+        .contains("192.0.2.1");
+    assertThat(pool.nextFree("203.0.113.9", none))
+        .as("a cursor not in the pool")
+        .contains("192.0.2.1");
+    var taken = new HashSet<>(Set.of("192.0.2.1", "198.51.100.10", "198.51.100.11"));
+    assertThat(pool.nextFree("198.51.100.10", taken::contains))
+        .as("past the taken ones, round, up to the cursor")
+        .contains("192.0.2.2");
+    taken.add("192.0.2.2");
+    assertThat(pool.nextFree("192.0.2.2", taken::contains)).as("every address taken").isEmpty();
+    assertThat(pool.nextFree(null, taken::contains)).isEmpty();
+  }
+
+  @Test
+  void aCursorInsideTheOnlyEntryLooksAtEveryOtherAddressOnce() {
+    var pool = pool("10.1.0.1-10.1.0.4");
+    var seen = new java.util.ArrayList<String>();
+    assertThat(
+            pool.nextFree(
+                "10.1.0.2",
+                a -> {
+                  seen.add(a);
+                  return true;
+                }))
+        .isEmpty();
+    assertThat(seen).containsExactly("10.1.0.3", "10.1.0.4", "10.1.0.1", "10.1.0.2");
+  }
+
+  @Test
   void aCidrBlockHandsOutItsHostsButNotItsNetworkOrBroadcastAddress() {
     var pool = pool("192.0.2.0/28");
 

@@ -36,6 +36,16 @@ public final class AuditLog {
 
   /** The writes made since {@code mark} by clients whose User-Agent starts with the prefix. */
   public List<Write> writesSince(long mark, String userAgentPrefix) {
+    return requestsSince(mark, userAgentPrefix).stream()
+        .filter(w -> WRITE_VERBS.contains(w.verb()))
+        .toList();
+  }
+
+  /**
+   * Every request since {@code mark} by clients whose User-Agent starts with the prefix, reads
+   * included where the policy keeps them (the operator's user's: see ControlPlane).
+   */
+  public List<Write> requestsSince(long mark, String userAgentPrefix) {
     try (var in = Files.newInputStream(file)) {
       in.skipNBytes(mark);
       var text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -43,7 +53,6 @@ public final class AuditLog {
           .filter(line -> !line.isBlank())
           .map(AuditLog::parse)
           .filter(e -> e.path("userAgent").asText("").startsWith(userAgentPrefix))
-          .filter(e -> WRITE_VERBS.contains(e.path("verb").asText()))
           .map(
               e ->
                   new Write(
