@@ -19,7 +19,6 @@ import io.odoovps.operator.testing.VpsFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class PackagedOperatorIT {
 
-  private static final Path JAR = Paths.get("target", "quarkus-app", "quarkus-run.jar");
   private static Process operator;
   private static Path log;
   private static KubernetesClient client;
@@ -41,17 +39,10 @@ class PackagedOperatorIT {
 
   @BeforeAll
   static void start() throws IOException {
-    assertThat(JAR).as("package the operator first (mvn verify does)").exists();
-    var controlPlane = ControlPlane.get();
-    client = controlPlane.newClient();
+    client = ControlPlane.get().newClient();
     mailbox = new TestMailbox();
     log = Files.createTempFile("packaged-operator", ".log");
-    var builder =
-        new ProcessBuilder("java", "-Xmx256m", "-jar", JAR.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    builder.environment().put("KUBECONFIG", controlPlane.kubeconfig().toString());
-    builder.environment().put("QUARKUS_HTTP_PORT", "0");
+    var builder = PackagedJar.builder(log);
     builder.environment().put("ODOOVPS_OVERCOMMIT_CPU_RATIO", "2");
     builder.environment().put("ODOOVPS_SUPPORT_WEBHOOK_TOKEN", "packaged-token");
     // a real mail server: a terminated VPS's record waits for its last notices to be delivered
@@ -63,12 +54,7 @@ class PackagedOperatorIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (operator != null) {
-      operator.destroy();
-      if (!operator.waitFor(20, TimeUnit.SECONDS)) {
-        operator.destroyForcibly();
-      }
-    }
+    PackagedJar.stop(operator);
     if (client != null) {
       client.close();
     }
@@ -199,7 +185,7 @@ class PackagedOperatorIT {
                   "java",
                   "-Xmx40m",
                   "-jar",
-                  JAR.toString(),
+                  PackagedJar.JAR.toString(),
                   "backup",
                   "--vps",
                   "packaged",

@@ -10,10 +10,7 @@ import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.TestNamespaces;
 import io.odoovps.operator.testing.VpsFixtures;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,22 +20,13 @@ import org.junit.jupiter.api.Test;
  */
 class WatchNamespacesIT {
 
-  private static final Path JAR = Paths.get("target", "quarkus-app", "quarkus-run.jar");
-
   @Test
   void thePackagedOperatorReconcilesOnlyTheNamespacesItIsToldToWatch() throws Exception {
-    assertThat(JAR).as("package the operator first (mvn verify does)").exists();
-    var controlPlane = ControlPlane.get();
-    try (KubernetesClient client = controlPlane.newClient()) {
+    try (KubernetesClient client = ControlPlane.get().newClient()) {
       var watched = TestNamespaces.create(client, "watched");
       var other = TestNamespaces.create(client, "unwatched");
       var log = Files.createTempFile("watch-namespaces-operator", ".log");
-      var builder =
-          new ProcessBuilder("java", "-Xmx256m", "-jar", JAR.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
-      builder.environment().put("KUBECONFIG", controlPlane.kubeconfig().toString());
-      builder.environment().put("QUARKUS_HTTP_PORT", "0");
+      var builder = PackagedJar.builder(log);
       builder.environment().put("ODOOVPS_SUPPORT_WEBHOOK_TOKEN", "watch-token");
       builder.environment().put("QUARKUS_OPERATOR_SDK_NAMESPACES", watched);
       var operator = builder.start();
@@ -84,10 +72,7 @@ class WatchNamespacesIT {
             .as("the operator's log names the watched namespace")
             .contains(watched);
       } finally {
-        operator.destroy();
-        if (!operator.waitFor(20, TimeUnit.SECONDS)) {
-          operator.destroyForcibly();
-        }
+        PackagedJar.stop(operator);
       }
     }
   }

@@ -135,15 +135,7 @@ class HelmChartApiServerTest {
             Map.of("odoovps.traffic.live-annotations.\"ovn.kubernetes.io/egress_rate\"", "{mbps}"));
     var support = TestConfig.support(Map.of());
     try (var mailbox = new TestMailbox();
-        var operator =
-            TestOperator.startAs(
-                this::asChartServiceAccount,
-                namespace,
-                new OdooVpsReconciler(config, clock, mailbox.mailer()),
-                new BackupPolicyReconciler(config, clock),
-                new OdooVpsRestoreReconciler(config, clock),
-                new MitigationStateReconciler(config, clock, mailbox.mailer()),
-                new SupportTicketReconciler(support, clock, mailbox.mailer()));
+        var operator = asChart(namespace, config, support, mailbox);
         var desk = asChartServiceAccount()) {
       client.resource(VpsFixtures.vps(namespace, "alpha")).create();
       client.resource(policy()).create();
@@ -285,28 +277,7 @@ class HelmChartApiServerTest {
               });
 
       // termination: the operator deletes what the VPS was made of and releases its IPv4
-      client
-          .resources(OdooVps.class)
-          .inNamespace(namespace)
-          .withName("alpha")
-          .edit(
-              v -> {
-                v.getSpec().setTermination(new TerminationSpec("alpha"));
-                return v;
-              });
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                assertThat(virtualMachine(client, namespace, "alpha")).isNull();
-                assertThat(client.services().inNamespace(namespace).withName("alpha").get())
-                    .isNull();
-                assertThat(
-                        client.resources(IPv4Allocation.class).list().getItems().stream()
-                            .filter(a -> namespace.equals(a.getSpec().getVps().namespace())))
-                    .isEmpty();
-              });
+      terminate(namespace, "alpha");
 
       assertThat(operator.failures())
           .as("reconciles that failed")
@@ -386,16 +357,7 @@ class HelmChartApiServerTest {
     var mark = audit.mark();
     var config = TestConfig.with(Map.of());
     try (var mailbox = new TestMailbox();
-        var operator =
-            TestOperator.startAs(
-                this::asChartServiceAccount,
-                tenant,
-                new OdooVpsReconciler(config, clock, mailbox.mailer()),
-                new BackupPolicyReconciler(config, clock),
-                new OdooVpsRestoreReconciler(config, clock),
-                new MitigationStateReconciler(config, clock, mailbox.mailer()),
-                new SupportTicketReconciler(
-                    TestConfig.support(Map.of()), clock, mailbox.mailer()))) {
+        var operator = asChart(tenant, config, TestConfig.support(Map.of()), mailbox)) {
       client.resource(VpsFixtures.vps(tenant, "alpha")).create();
       client.resource(policy(tenant)).create();
       await()
@@ -424,26 +386,7 @@ class HelmChartApiServerTest {
                             .getStatus())
                     .isNotNull();
               });
-      client
-          .resources(OdooVps.class)
-          .inNamespace(tenant)
-          .withName("alpha")
-          .edit(
-              v -> {
-                v.getSpec().setTermination(new TerminationSpec("alpha"));
-                return v;
-              });
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                assertThat(virtualMachine(client, tenant, "alpha")).isNull();
-                assertThat(
-                        client.resources(IPv4Allocation.class).list().getItems().stream()
-                            .filter(a -> tenant.equals(a.getSpec().getVps().namespace())))
-                    .isEmpty();
-              });
+      terminate(tenant, "alpha");
       assertThat(operator.failures())
           .as("reconciles that failed")
           .noneMatch(HelmChartApiServerTest::forbidden);
@@ -1200,6 +1143,49 @@ class HelmChartApiServerTest {
             () ->
                 allowed("list", "odoovps.io", "odoovps", namespace)
                     && allowed("get", "coordination.k8s.io", "leases", namespace));
+  }
+
+  /**
+   * Every reconciler of the operator, run as the chart's ServiceAccount, watching one namespace.
+   */
+  private TestOperator asChart(
+      String where,
+      io.odoovps.operator.config.OperatorConfig config,
+      io.odoovps.operator.support.SupportConfig support,
+      TestMailbox mailbox) {
+    return TestOperator.startAs(
+        this::asChartServiceAccount,
+        where,
+        new OdooVpsReconciler(config, clock, mailbox.mailer()),
+        new BackupPolicyReconciler(config, clock),
+        new OdooVpsRestoreReconciler(config, clock),
+        new MitigationStateReconciler(config, clock, mailbox.mailer()),
+        new SupportTicketReconciler(support, clock, mailbox.mailer()));
+  }
+
+  /** Ends a VPS's contract and waits until its VM, Service and IPv4 are gone. */
+  private void terminate(String where, String vps) {
+    client
+        .resources(OdooVps.class)
+        .inNamespace(where)
+        .withName(vps)
+        .edit(
+            v -> {
+              v.getSpec().setTermination(new TerminationSpec(vps));
+              return v;
+            });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(virtualMachine(client, where, vps)).isNull();
+              assertThat(client.services().inNamespace(where).withName(vps).get()).isNull();
+              assertThat(
+                      client.resources(IPv4Allocation.class).list().getItems().stream()
+                          .filter(a -> where.equals(a.getSpec().getVps().namespace())))
+                  .isEmpty();
+            });
   }
 
   private void credentials() {
