@@ -54,6 +54,7 @@ class ScaleBenchmark {
       long objectWrites,
       long eventWrites,
       Map<String, Long> writesByKind,
+      Map<String, Long> refusedByKind,
       double resyncSeconds,
       int quietWrites,
       double heapMiB,
@@ -63,6 +64,10 @@ class ScaleBenchmark {
 
     double writesPerVps() {
       return objectWrites / (double) n;
+    }
+
+    long refused() {
+      return refusedByKind.values().stream().mapToLong(Long::longValue).sum();
     }
   }
 
@@ -154,6 +159,13 @@ class ScaleBenchmark {
               .filter(w -> !w.resource().equals("events"))
               .collect(
                   Collectors.groupingBy(ScaleBenchmark::kind, TreeMap::new, Collectors.counting()));
+      // writes the API server refused (409 Conflict, 422, timeouts as 5xx...), by kind and code
+      var refused =
+          writes.stream()
+              .filter(w -> w.code() >= 400)
+              .collect(
+                  Collectors.groupingBy(
+                      w -> kind(w) + " -> " + w.code(), TreeMap::new, Collectors.counting()));
       Files.writeString(out.resolve("metrics-" + n + "-after-convergence.txt"), operator.metrics());
       var heap = operator.metric("jvm_memory_used_bytes{area=\"heap\"");
       var rss = operator.rssBytes();
@@ -200,6 +212,7 @@ class ScaleBenchmark {
               objectWrites,
               eventWrites,
               breakdown,
+              refused,
               resync.toMillis() / 1000.0,
               quietWrites.size(),
               heap / 1024 / 1024,
@@ -238,8 +251,8 @@ class ScaleBenchmark {
             Floor: one write per owned object (VM, Service, 3 Secrets, IPv4Allocation, traffic
             NetworkPolicy, PrometheusRule) + one status write = %d, + 1 finalizer = %d per VPS.
 
-            | N | created in | converged in | writes/VPS (floor %d) | Event writes/VPS | quiet resync: wall time | quiet resync: writes | heap after convergence | RSS after convergence | heap after resync | live heap (after a full GC) |
-            |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+            | N | created in | converged in | writes/VPS (floor %d) | refused writes | Event writes/VPS | quiet resync: wall time | quiet resync: writes | heap after convergence | RSS after convergence | heap after resync | live heap (after a full GC) |
+            |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
             """,
             results.stream().map(r -> String.valueOf(r.n())).collect(Collectors.joining(", ")),
             System.getProperty("k8s.version", "1.34.4"),
@@ -252,13 +265,14 @@ class ScaleBenchmark {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %.1f s | %.1f s | %.2f (%d) | %.2f | %.1f s | %d | %.0f MiB | %.0f MiB | %.0f"
-                  + " MiB | %.0f MiB |%n",
+              "| %d | %.1f s | %.1f s | %.2f (%d) | %d | %.2f | %.1f s | %d | %.0f MiB | %.0f MiB |"
+                  + " %.0f MiB | %.0f MiB |%n",
               r.n(),
               r.createdSeconds(),
               r.convergedSeconds(),
               r.writesPerVps(),
               r.objectWrites(),
+              r.refused(),
               r.eventWrites() / (double) r.n(),
               r.resyncSeconds(),
               r.quietWrites(),
@@ -286,6 +300,16 @@ class ScaleBenchmark {
               }
               md.append('\n');
             });
+    for (var r : results) {
+      if (!r.refusedByKind().isEmpty()) {
+        md.append("\nRefused writes at N = ").append(r.n()).append(": ");
+        md.append(
+            r.refusedByKind().entrySet().stream()
+                .map(e -> e.getKey() + " x " + e.getValue())
+                .collect(Collectors.joining(", ")));
+        md.append('\n');
+      }
+    }
     md.append("\nPlot: scale.png (converge time and writes per VPS against N).\n");
     return md.toString();
   }
