@@ -248,7 +248,7 @@ class ScaleBenchmark {
             Local control plane (kube-apiserver %s, etcd, this machine's %d cores), packaged operator
             (`java -Xmx%s -jar target/quarkus-app/quarkus-run.jar`), upstream KubeVirt CRDs installed.
             The sizes ran one after the other on one control plane, each in its own namespace.
-            Floor: one write per owned object (VM, Service, 3 Secrets, IPv4Allocation, traffic
+            Floor: one write per owned object (VM, Service, 4 Secrets, IPv4Allocation, traffic
             NetworkPolicy, PrometheusRule) + one status write = %d, + 1 finalizer = %d per VPS.
 
             | N | created in | converged in | writes/VPS (floor %d) | refused writes | Event writes/VPS | quiet resync: wall time | quiet resync: writes | heap after convergence | RSS after convergence | heap after resync | live heap (after a full GC) |
