@@ -185,12 +185,6 @@ public class IPv4Allocator {
     return foreignClaims.contains(address);
   }
 
-  /** Forgets what this process remembers of a VPS whose allocation was released (termination). */
-  public void released(String uid) {
-    claimed.remove(uid);
-    uncertain.remove(uid);
-  }
-
   /** The address a VPS already holds, with a caution when its pool no longer hands it out. */
   private Result.Allocated kept(String address, String location, IPv4Pool pool) {
     if (pool == null) {

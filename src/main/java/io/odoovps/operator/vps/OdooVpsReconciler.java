@@ -168,7 +168,6 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
     if (ended.isPresent()) {
       metrics.retire(vps.getMetadata().getUid());
       traffic.forget(vps.getMetadata().getUid());
-      allocator.released(vps.getMetadata().getUid());
       return VpsDecision.terminating(ended.get());
     }
     var errors = validator.validate(vps);
