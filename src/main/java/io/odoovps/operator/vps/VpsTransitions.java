@@ -29,8 +29,9 @@ class VpsTransitions {
   void record(OdooVps vps, OdooVpsStatus next) {
     var before = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
 
-    phaseChange(vps, before, next);
-    conditionChanges(vps, before, next);
+    var allocated = newlyAllocated(before, next);
+    var phaseChanged = phaseChange(vps, before, next, allocated);
+    conditionChanges(vps, before, next, allocated && !phaseChanged);
     planChange(vps, before, next);
     suspension(vps, before, next);
     identityCheck(vps, before, next);
@@ -40,29 +41,58 @@ class VpsTransitions {
     terminationCompleted(vps, before, next);
   }
 
-  private void phaseChange(OdooVps vps, OdooVpsStatus before, OdooVpsStatus next) {
-    if (before.getPhase() != next.getPhase()) {
-      events.normal(
-          vps,
-          String.valueOf(next.getPhase()),
-          "VPS is now "
-              + next.getPhase()
-              + (before.getPhase() == null ? "" : " (was " + before.getPhase() + ")"));
+  /**
+   * An Event for a new phase. When the address was allocated in the same pass (a new VPS), the
+   * Event says so too: one Event for a creation, not two.
+   */
+  private boolean phaseChange(
+      OdooVps vps, OdooVpsStatus before, OdooVpsStatus next, boolean allocated) {
+    if (before.getPhase() == next.getPhase()) {
+      return false;
     }
+    var address =
+        allocated
+            ? ConditionList.find(next.getConditions(), OdooVpsConditions.IPV4_ALLOCATED)
+                .map(c -> "; " + c.getMessage())
+                .orElse("")
+            : "";
+    events.normal(
+        vps,
+        String.valueOf(next.getPhase()),
+        "VPS is now "
+            + next.getPhase()
+            + (before.getPhase() == null ? "" : " (was " + before.getPhase() + ")")
+            + address);
+    return true;
   }
 
-  private void conditionChanges(OdooVps vps, OdooVpsStatus before, OdooVpsStatus next) {
+  /** IPv4Allocated turned True from the pool in this pass (not an address kept outside it). */
+  private static boolean newlyAllocated(OdooVpsStatus before, OdooVpsStatus next) {
+    var now = ConditionList.find(next.getConditions(), OdooVpsConditions.IPV4_ALLOCATED);
+    var was = ConditionList.find(before.getConditions(), OdooVpsConditions.IPV4_ALLOCATED);
+    return now.filter(c -> "True".equals(c.getStatus()))
+            .filter(c -> !OdooVpsConditions.REASON_KEPT_OUTSIDE_POOL.equals(c.getReason()))
+            .isPresent()
+        && (was.isEmpty()
+            || !"True".equals(was.get().getStatus())
+            || !Objects.equals(was.get().getMessage(), now.get().getMessage()));
+  }
+
+  /**
+   * Warnings for an invalid spec or no address; an Event for an address kept outside the pool, and
+   * for a new address unless the phase Event already said it ({@code allocatedEvent}).
+   */
+  private void conditionChanges(
+      OdooVps vps, OdooVpsStatus before, OdooVpsStatus next, boolean allocatedEvent) {
     onConditionChange(vps, before, next, OdooVpsConditions.SPEC_VALID, "False", true);
     onConditionChange(vps, before, next, OdooVpsConditions.IPV4_ALLOCATED, "False", true);
-    onConditionChange(
-        vps,
-        before,
-        next,
-        OdooVpsConditions.IPV4_ALLOCATED,
-        "True",
+    var kept =
         reason(next, OdooVpsConditions.IPV4_ALLOCATED)
             .filter(OdooVpsConditions.REASON_KEPT_OUTSIDE_POOL::equals)
-            .isPresent());
+            .isPresent();
+    if (kept || allocatedEvent) {
+      onConditionChange(vps, before, next, OdooVpsConditions.IPV4_ALLOCATED, "True", kept);
+    }
   }
 
   /** Suspended or resumed: an Event, and a notice unless the end-of-term notice says it. */

@@ -257,6 +257,25 @@ class VpsDecisionTest {
   }
 
   @Test
+  void theFirstPassOfANewVpsRecordsOneEvent() {
+    var vps = vps();
+    var facts = facts(vps, Optional.empty());
+    var decision = decision("halt");
+    var plan = decision.plan(facts, outbox());
+    var acts =
+        new VpsDecision.Acts(
+            new IPv4Allocator.Result.Allocated("192.0.2.7", null),
+            null,
+            new VpsActions.AccessCodes(null, null),
+            null,
+            null,
+            false);
+    var verdict = decision.status(decision.measured(facts, plan, acts), outbox(), NOW);
+    assertThat(verdict.status().getPhase()).isEqualTo(VpsPhase.Provisioning);
+    assertThat(verdict.events().reasons()).containsExactly("Provisioning");
+  }
+
+  @Test
   void theStatusOfARunWhileRestoredShowsRestoringAndHoldsItsEvents() {
     var vps = vps();
     var facts = facts(vps, Optional.empty(), Optional.empty(), List.of(), true);
