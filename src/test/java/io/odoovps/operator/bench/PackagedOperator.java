@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,6 +85,20 @@ final class PackagedOperator implements AutoCloseable {
       return -1;
     }
     return metric("jvm_memory_used_bytes{area=\"heap\"");
+  }
+
+  /**
+   * The live objects by class (jcmd GC.class_histogram, which collects first), as jcmd prints it:
+   * rank, instances, bytes, class; the largest first.
+   */
+  String classHistogram() throws IOException, InterruptedException {
+    var jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    var histogram =
+        new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "GC.class_histogram")
+            .redirectErrorStream(true)
+            .start();
+    var text = new String(histogram.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return histogram.waitFor(120, TimeUnit.SECONDS) ? text : "";
   }
 
   /** Resident set size of the process, from /proc. */

@@ -29,10 +29,12 @@ import org.junit.jupiter.api.Test;
 /**
  * `make bench`: for each N of {@code bench.sizes} (default 100, 1,000 and 5,000; {@code bench.vps}
  * runs one size), N OdooVps on the local control plane, reconciled by the packaged operator.
- * Measures the time to converge, the API writes per VPS against the floor, the writes of a quiet
- * resync (must be 0), and the operator's heap and RSS. Writes target/bench/scale.md and a plot,
- * target/bench/scale.png. Not part of `make test`: numbers, not pass/fail timings (the quiet-resync
- * zero is asserted).
+ * Measures the time to converge against a plain-client baseline making the same writes ({@link
+ * PlainClientBaseline}), the API writes per VPS against the floor computed from the audit log (one
+ * write per object), refused writes, Events, the writes of a quiet resync, the heap per VPS (live
+ * heap less the 0-VPS live heap, with a class histogram) and the largest object. Writes
+ * target/bench/scale.md and a plot, target/bench/scale.png. Not part of `make test`: numbers, not
+ * pass/fail timings; asserted: 0 quiet-resync writes, writes at the floor, 0 refused.
  *
  * <p>The sizes run one after the other on one control plane, each in a namespace of its own that
  * the operator is restricted to ({@code quarkus.operator-sdk.controllers.odoovps.namespaces}), so
@@ -40,19 +42,23 @@ import org.junit.jupiter.api.Test;
  */
 class ScaleBenchmark {
 
-  /**
-   * One write per owned object (VM, Service, 4 Secrets, IPv4Allocation, traffic NetworkPolicy, and
-   * the PrometheusRule, whose CRD the test control plane has) and one status write.
-   */
-  static final int FLOOR = 10;
+  /** The reconcile threads of the operator (quarkus-operator-sdk's default), and the baseline's. */
+  static final int THREADS = Integer.getInteger("bench.baseline.threads", 50);
+
+  /** The client threads creating the VPSs, for the operator and for the baseline. */
+  static final int CREATORS = 8;
 
   /** One size's measures. */
   record Result(
       int n,
       double createdSeconds,
       double convergedSeconds,
+      double baselineSeconds,
+      long baselineWrites,
       long objectWrites,
+      long floorWrites,
       long eventWrites,
+      Map<String, Long> eventsByReason,
       Map<String, Long> writesByKind,
       Map<String, Long> refusedByKind,
       double resyncSeconds,
@@ -60,10 +66,27 @@ class ScaleBenchmark {
       double heapMiB,
       double rssMiB,
       double heapAfterResyncMiB,
-      double liveHeapMiB) {
+      double liveHeapMiB,
+      double emptyLiveHeapMiB,
+      String largestObject,
+      long largestObjectBytes) {
 
     double writesPerVps() {
       return objectWrites / (double) n;
+    }
+
+    /** The computed floor: one write per object the operator owns or writes, per VPS. */
+    double floorPerVps() {
+      return floorWrites / (double) n;
+    }
+
+    double ratio() {
+      return convergedSeconds / baselineSeconds;
+    }
+
+    /** Live heap after the resync, less the live heap of the same process shape with 0 VPSs. */
+    double heapPerVpsKiB() {
+      return (liveHeapMiB - emptyLiveHeapMiB) * 1024 / n;
     }
 
     long refused() {
@@ -80,12 +103,21 @@ class ScaleBenchmark {
       results.add(run(n, out));
       var report = report(results);
       Files.writeString(out.resolve("scale.md"), report); // after each size: partial results stay
-      ScalePlot.write(results, FLOOR + 1, out.resolve("scale.png"));
+      ScalePlot.write(
+          results, (int) Math.round(results.get(0).floorPerVps()), out.resolve("scale.png"));
     }
     System.out.println(report(results));
     assertThat(results)
         .as("writes during a quiet resync")
         .allSatisfy(r -> assertThat(r.quietWrites()).isZero());
+    assertThat(results)
+        .as("writes at the computed floor (one per object), none refused, at every size")
+        .allSatisfy(
+            r -> {
+              assertThat(r.refused()).isZero();
+              assertThat(r.objectWrites()).isEqualTo(r.floorWrites());
+              assertThat(r.baselineWrites()).isEqualTo(r.floorWrites());
+            });
   }
 
   /** {@code bench.sizes} (comma-separated), else {@code bench.vps}, else 100,1000,5000. */
@@ -117,9 +149,12 @@ class ScaleBenchmark {
       var log1 = out.resolve("operator-" + n + "-1.log");
       var operator = new PackagedOperator(properties, log1);
       awaitMetrics(operator);
+      // the same process with no VPS of its own yet: what the heap per VPS is counted from
+      Thread.sleep(5_000);
+      var emptyLiveHeap = operator.liveHeapBytes();
 
       var start = Instant.now();
-      var pool = Executors.newFixedThreadPool(8);
+      var pool = Executors.newFixedThreadPool(CREATORS);
       var creations = new ArrayList<Future<?>>();
       for (int i = 0; i < n; i++) {
         var name = String.format(Locale.ROOT, "vps-%05d", i);
@@ -154,6 +189,19 @@ class ScaleBenchmark {
       var writes = audit.writesSince(mark, OperatorUserAgent.USER_AGENT);
       var objectWrites = writes.stream().filter(w -> !w.resource().equals("events")).count();
       var eventWrites = writes.size() - objectWrites;
+      // the floor: each object (or subresource) the operator wrote and the server took, once
+      var floorWrites =
+          writes.stream()
+              .filter(w -> !w.resource().equals("events") && w.code() < 400)
+              .map(w -> List.of(w.resource(), w.subresource(), w.namespace(), w.name()))
+              .distinct()
+              .count();
+      var template = PlainClientBaseline.capture(client, namespace, "vps-00000");
+      var largest = largestObject(client, namespace);
+      var eventsByReason =
+          client.v1().events().inNamespace(namespace).list().getItems().stream()
+              .collect(
+                  Collectors.groupingBy(e -> e.getReason(), TreeMap::new, Collectors.counting()));
       var breakdown =
           writes.stream()
               .filter(w -> !w.resource().equals("events"))
@@ -203,14 +251,32 @@ class ScaleBenchmark {
       }
       var heapAfterResync = restarted.metric("jvm_memory_used_bytes{area=\"heap\"");
       var liveHeap = restarted.liveHeapBytes();
+      Files.writeString(out.resolve("histogram-" + n + ".txt"), restarted.classHistogram());
       restarted.close();
+
+      // The baseline: the same writes by a plain client, on the same control plane, now idle.
+      var baselineNamespace = TestNamespaces.create(client, "base-" + n);
+      var baselineMark = audit.mark();
+      var baseline =
+          PlainClientBaseline.run(
+              controlPlane, template, baselineNamespace, "bench-1", n, CREATORS, THREADS);
+      Thread.sleep(2_000);
+      var baselineWrites =
+          audit.writesSince(baselineMark, PlainClientBaseline.USER_AGENT).stream()
+              .filter(w -> !w.resource().equals("events") && !w.verb().startsWith("delete"))
+              .filter(w -> !(w.verb().equals("create") && w.resource().equals("odoovps")))
+              .count();
       var result =
           new Result(
               n,
               created.toMillis() / 1000.0,
               convergence.toMillis() / 1000.0,
+              baseline.toMillis() / 1000.0,
+              baselineWrites,
               objectWrites,
+              floorWrites,
               eventWrites,
+              eventsByReason,
               breakdown,
               refused,
               resync.toMillis() / 1000.0,
@@ -218,10 +284,46 @@ class ScaleBenchmark {
               heap / 1024 / 1024,
               rss / 1024.0 / 1024,
               heapAfterResync / 1024 / 1024,
-              liveHeap / 1024 / 1024);
+              liveHeap / 1024 / 1024,
+              emptyLiveHeap / 1024 / 1024,
+              largest.getKey(),
+              largest.getValue());
       System.out.println(report(List.of(result)));
       return result;
     }
+  }
+
+  /** The kinds a VPS's objects are of, for the largest object: apiVersion and kind. */
+  private static final List<List<String>> KINDS =
+      List.of(
+          List.of("odoovps.io/v1alpha1", "OdooVps"),
+          List.of("kubevirt.io/v1", "VirtualMachine"),
+          List.of("v1", "Service"),
+          List.of("v1", "Secret"),
+          List.of("v1", "ConfigMap"),
+          List.of("networking.k8s.io/v1", "NetworkPolicy"),
+          List.of("monitoring.coreos.com/v1", "PrometheusRule"));
+
+  /** The largest object of the namespace (as JSON, managedFields included, as etcd holds it). */
+  private static Map.Entry<String, Long> largestObject(KubernetesClient client, String namespace) {
+    var largest = Map.entry("none", 0L);
+    for (var kind : KINDS) {
+      for (var item :
+          client
+              .genericKubernetesResources(kind.get(0), kind.get(1))
+              .inNamespace(namespace)
+              .list()
+              .getItems()) {
+        long bytes =
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(item)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                .length;
+        if (bytes > largest.getValue()) {
+          largest = Map.entry(kind.get(1) + " " + item.getMetadata().getName(), bytes);
+        }
+      }
+    }
+    return largest;
   }
 
   /** Each VPS's status as JSON, by name. */
@@ -248,38 +350,69 @@ class ScaleBenchmark {
             Local control plane (kube-apiserver %s, etcd, this machine's %d cores), packaged operator
             (`java -Xmx%s -jar target/quarkus-app/quarkus-run.jar`), upstream KubeVirt CRDs installed.
             The sizes ran one after the other on one control plane, each in its own namespace.
-            Floor: one write per owned object (VM, Service, 4 Secrets, IPv4Allocation, traffic
-            NetworkPolicy, PrometheusRule) + one status write = %d, + 1 finalizer = %d per VPS.
+            Operator: from the first of N creates (%d client threads) to every VPS converged.
+            Baseline: a plain fabric8 client, %d threads, makes the same writes for N new VPSs
+            (copies of the operator's objects for its first VPS) on the same control plane, from
+            the first create to the last write. Floor: one write per object (or status) the
+            operator wrote, counted from the audit log. Heap per VPS: live heap after the resync
+            (full GC) less the same process's live heap with 0 VPSs, over N.
 
-            | N | created in | converged in | writes/VPS (floor %d) | refused writes | Event writes/VPS | quiet resync: wall time | quiet resync: writes | heap after convergence | RSS after convergence | heap after resync | live heap (after a full GC) |
-            |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+            | N | operator | baseline | ratio | writes/VPS (floor) | refused writes | Events/VPS | heap/VPS | quiet resync | quiet-resync writes | largest object |
+            |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
             """,
             results.stream().map(r -> String.valueOf(r.n())).collect(Collectors.joining(", ")),
             System.getProperty("k8s.version", "1.34.4"),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("bench.operator.xmx", "1g"),
-            FLOOR,
-            FLOOR + 1,
-            FLOOR + 1));
+            CREATORS,
+            THREADS));
     for (var r : results) {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %.1f s | %.1f s | %.2f (%d) | %d | %.2f | %.1f s | %d | %.0f MiB | %.0f MiB |"
-                  + " %.0f MiB | %.0f MiB |%n",
+              "| %d | %.1f s | %.1f s | %.2f | %.2f (%.2f) | %d | %.2f | %.1f KiB | %.1f s | %d |"
+                  + " %s, %.1f KiB |%n",
               r.n(),
-              r.createdSeconds(),
               r.convergedSeconds(),
+              r.baselineSeconds(),
+              r.ratio(),
               r.writesPerVps(),
-              r.objectWrites(),
+              r.floorPerVps(),
               r.refused(),
               r.eventWrites() / (double) r.n(),
+              r.heapPerVpsKiB(),
               r.resyncSeconds(),
               r.quietWrites(),
+              r.largestObject(),
+              r.largestObjectBytes() / 1024.0));
+    }
+    md.append(
+        """
+
+        | N | created in | baseline writes/VPS | heap after convergence | RSS after convergence | heap after resync | live heap, 0 VPSs | live heap after resync |
+        |---:|---:|---:|---:|---:|---:|---:|---:|
+        """);
+    for (var r : results) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %.1f s | %.2f | %.0f MiB | %.0f MiB | %.0f MiB | %.0f MiB | %.0f MiB |%n",
+              r.n(),
+              r.createdSeconds(),
+              r.baselineWrites() / (double) r.n(),
               r.heapMiB(),
               r.rssMiB(),
               r.heapAfterResyncMiB(),
+              r.emptyLiveHeapMiB(),
               r.liveHeapMiB()));
+    }
+    for (var r : results) {
+      md.append("\nEvents at N = ").append(r.n()).append(", by reason: ");
+      md.append(
+          r.eventsByReason().entrySet().stream()
+              .map(e -> e.getKey() + " x " + e.getValue())
+              .collect(Collectors.joining(", ")));
+      md.append('\n');
     }
     md.append("\nWrites by kind during convergence, per VPS:\n\n| write |");
     results.forEach(r -> md.append(" N = ").append(r.n()).append(" |"));
@@ -310,7 +443,9 @@ class ScaleBenchmark {
         md.append('\n');
       }
     }
-    md.append("\nPlot: scale.png (converge time and writes per VPS against N).\n");
+    md.append(
+        "\nPlot: scale.png (converge time and writes per VPS against N). Class histograms:"
+            + " histogram-N.txt.\n");
     return md.toString();
   }
 

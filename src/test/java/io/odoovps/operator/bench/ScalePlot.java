@@ -43,7 +43,8 @@ final class ScalePlot {
         0,
         results,
         ScaleBenchmark.Result::convergedSeconds,
-        "Time to converge",
+        ScaleBenchmark.Result::baselineSeconds,
+        "Time to converge (grey: plain-client baseline)",
         "converge time (s)",
         -1);
     panel(
@@ -51,6 +52,7 @@ final class ScalePlot {
         PANEL_W,
         results,
         ScaleBenchmark.Result::writesPerVps,
+        null,
         "API writes per VPS (dashed: floor " + floor + ")",
         "writes per VPS",
         floor);
@@ -63,6 +65,7 @@ final class ScalePlot {
       int x0,
       List<ScaleBenchmark.Result> results,
       ToDoubleFunction<ScaleBenchmark.Result> value,
+      ToDoubleFunction<ScaleBenchmark.Result> reference,
       String title,
       String yLabel,
       double floor) {
@@ -74,7 +77,11 @@ final class ScalePlot {
     double maxN = results.stream().mapToInt(ScaleBenchmark.Result::n).max().orElse(10);
     double logMin = Math.floor(Math.log10(Math.max(1, minN)));
     double logMax = Math.max(logMin + 1, Math.ceil(Math.log10(maxN)));
-    double maxY = Math.max(floor, results.stream().mapToDouble(value).max().orElse(1)) * 1.15;
+    double maxY = Math.max(floor, results.stream().mapToDouble(value).max().orElse(1));
+    if (reference != null) {
+      maxY = Math.max(maxY, results.stream().mapToDouble(reference).max().orElse(1));
+    }
+    maxY *= 1.15;
     if (maxY <= 0) {
       maxY = 1;
     }
@@ -119,7 +126,36 @@ final class ScalePlot {
       g.drawLine(px, y, px + plotW, y);
       g.setStroke(new BasicStroke(1));
     }
-    g.setColor(new Color(30, 90, 180));
+    if (reference != null) {
+      series(
+          g,
+          results,
+          reference,
+          new Color(150, 150, 150),
+          px,
+          py,
+          plotW,
+          plotH,
+          logMin,
+          logMax,
+          maxY);
+    }
+    series(g, results, value, new Color(30, 90, 180), px, py, plotW, plotH, logMin, logMax, maxY);
+  }
+
+  private static void series(
+      Graphics2D g,
+      List<ScaleBenchmark.Result> results,
+      ToDoubleFunction<ScaleBenchmark.Result> value,
+      Color color,
+      int px,
+      int py,
+      int plotW,
+      int plotH,
+      double logMin,
+      double logMax,
+      double maxY) {
+    g.setColor(color);
     g.setStroke(new BasicStroke(2));
     int lastX = -1;
     int lastY = -1;
