@@ -2,9 +2,12 @@ package io.odoovps.operator.vps;
 
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.cache.StartOnceInformerEventSource;
 import io.odoovps.operator.naming.VpsLabels;
 import io.odoovps.operator.traffic.CiliumNetworkPolicy;
 import io.odoovps.operator.traffic.CiliumPolicyDesign;
@@ -32,5 +35,12 @@ public class OdooVpsCiliumPolicyDependentResource
             vps.getMetadata().getName(),
             VpsLabels.of(vps),
             Enforcement.of(context).filter()));
+  }
+
+  /** Its informer starts once, not at each reconcile ({@link StartOnceInformerEventSource}). */
+  @Override
+  protected InformerEventSource<CiliumNetworkPolicy, OdooVps> createEventSource(
+      EventSourceContext<OdooVps> context) {
+    return StartOnceInformerEventSource.replace(this, super.createEventSource(context), context);
   }
 }

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.naming.VpsLabels;
 
@@ -36,5 +37,15 @@ public class OdooVpsCommandKeySecretDependentResource
   @Override
   protected Secret desired(OdooVps vps, Context<OdooVps> context) {
     return Enforcement.of(context).guestDesign().commandKeySecret(vps);
+  }
+
+  /**
+   * The Secret's name, without computing the desired Secret: JOSDK asks for it at each reconcile to
+   * find the cached Secret, and a Secret that is only created needs its desired state only then
+   * (the desired state is fresh credentials: a key pair or a password each time).
+   */
+  @Override
+  protected ResourceID targetSecondaryResourceID(OdooVps vps, Context<OdooVps> context) {
+    return new ResourceID(GuestDesign.commandKeySecretName(vps), vps.getMetadata().getNamespace());
   }
 }

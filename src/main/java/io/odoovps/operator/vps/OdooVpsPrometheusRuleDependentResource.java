@@ -4,9 +4,12 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.cache.StartOnceInformerEventSource;
 import io.odoovps.operator.naming.VpsLabels;
 
 /**
@@ -27,5 +30,12 @@ public class OdooVpsPrometheusRuleDependentResource
   protected PrometheusRule desired(OdooVps vps, Context<OdooVps> context) {
     var generic = Enforcement.of(context).alertRuleDesign().prometheusRule(vps);
     return Serialization.unmarshal(Serialization.asJson(generic), PrometheusRule.class);
+  }
+
+  /** Its informer starts once, not at each reconcile ({@link StartOnceInformerEventSource}). */
+  @Override
+  protected InformerEventSource<PrometheusRule, OdooVps> createEventSource(
+      EventSourceContext<OdooVps> context) {
+    return StartOnceInformerEventSource.replace(this, super.createEventSource(context), context);
   }
 }

@@ -18,6 +18,7 @@ import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
+import io.odoovps.operator.cache.LeanItemStores;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
@@ -72,6 +73,7 @@ final class VpsGatherer {
     var allocations =
         InformerEventSourceConfiguration.from(IPv4Allocation.class, OdooVps.class)
             .withName(IPV4_EVENT_SOURCE)
+            .withItemStore(LeanItemStores.withoutManagedFields())
             .withWatchAllNamespaces()
             .withLabelSelector(VpsLabels.MANAGED_BY_SELECTOR)
             .withSecondaryToPrimaryMapper(
@@ -86,6 +88,7 @@ final class VpsGatherer {
     var policies =
         InformerEventSourceConfiguration.from(BackupPolicy.class, OdooVps.class)
             .withName(POLICY_EVENT_SOURCE)
+            .withItemStore(LeanItemStores.withoutManagedFields())
             .withSecondaryToPrimaryMapper(
                 p ->
                     p.getStatus() == null || p.getStatus().vps() == null
@@ -157,6 +160,7 @@ final class VpsGatherer {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(type, OdooVps.class)
             .withName(name)
+            .withItemStore(LeanItemStores.withoutManagedFields())
             .withSecondaryToPrimaryMapper(
                 r -> Set.of(new ResourceID(vps.apply(r), r.getMetadata().getNamespace())))
             .build(),

@@ -32,6 +32,11 @@ final class PackagedOperator implements AutoCloseable {
                 "java",
                 "-Xmx" + System.getProperty("bench.operator.xmx", "1g"),
                 "-Dquarkus.http.port=" + httpPort));
+    // e.g. -XX:StartFlightRecording=filename=target/bench/operator.jfr, to profile a run
+    var options = System.getProperty("bench.operator.jvm.options", "").trim();
+    if (!options.isEmpty()) {
+      command.addAll(List.of(options.split("\\s+")));
+    }
     properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.addAll(List.of("-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()));
     var builder =

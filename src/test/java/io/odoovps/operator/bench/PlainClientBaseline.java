@@ -66,6 +66,10 @@ final class PlainClientBaseline {
     }
   }
 
+  /** The copies' addresses handed out so far, over every size of the run. */
+  private static final java.util.concurrent.atomic.AtomicInteger ADDRESSES =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private PlainClientBaseline() {}
 
   /** The objects the operator wrote for the VPS {@code vps} of {@code namespace}. */
@@ -160,7 +164,7 @@ final class PlainClientBaseline {
                       VpsFixtures.vps(namespace, String.format(Locale.ROOT, "vps-%05d", index));
                   vps.getSpec().setLocation(location);
                   var created = client.resource(vps).create();
-                  return writers.submit(() -> writes(client, template, created, index));
+                  return writers.submit(() -> writes(client, template, created));
                 }));
       }
       for (var creation : creations) {
@@ -177,11 +181,12 @@ final class PlainClientBaseline {
   }
 
   /** The operator's writes for one VPS, copied. */
-  private static Void writes(KubernetesClient client, Template template, OdooVps vps, int index) {
+  private static Void writes(KubernetesClient client, Template template, OdooVps vps) {
     var name = vps.getMetadata().getName();
+    // an address of 100.65.0.0-100.127.255.255, none twice in a run (the allocations stay)
+    int slot = ADDRESSES.getAndIncrement();
     var address =
-        String.format(
-            Locale.ROOT, "100.%d.%d.%d", 65 + index / 65536, index / 256 % 256, index % 256);
+        String.format(Locale.ROOT, "100.%d.%d.%d", 65 + slot / 65536, slot / 256 % 256, slot % 256);
     var copy =
         (java.util.function.Function<String, String>)
             json ->

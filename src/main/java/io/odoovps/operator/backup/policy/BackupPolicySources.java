@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.cache.LeanItemStores;
 import io.odoovps.operator.naming.VpsLabels;
 import java.util.List;
 import java.util.Set;
@@ -38,6 +39,8 @@ final class BackupPolicySources {
     var vps =
         InformerEventSourceConfiguration.from(OdooVps.class, BackupPolicy.class)
             .withName(VPS_SOURCE)
+            // every OdooVps of the namespace, read only here: no managed fields
+            .withItemStore(LeanItemStores.withoutManagedFields())
             .withSecondaryToPrimaryMapper(
                 v ->
                     context
