@@ -45,6 +45,14 @@ class ScaleBenchmark {
   /** The reconcile threads of the operator (quarkus-operator-sdk's default), and the baseline's. */
   static final int THREADS = Integer.getInteger("bench.baseline.threads", 50);
 
+  /** The operator's CPU time, in nanoseconds (Micrometer's process metrics). */
+  private static final String CPU_METRIC = "process_cpu_time_ns_total";
+
+  /** The test JVM, where the baseline client runs, for its CPU time. */
+  private static final com.sun.management.OperatingSystemMXBean TEST_JVM =
+      (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
   /** The client threads creating the VPSs, for the operator and for the baseline. */
   static final int CREATORS = 8;
 
@@ -69,7 +77,9 @@ class ScaleBenchmark {
       double liveHeapMiB,
       double emptyLiveHeapMiB,
       String largestObject,
-      long largestObjectBytes) {
+      long largestObjectBytes,
+      double operatorCpuSeconds,
+      double baselineCpuSeconds) {
 
     double writesPerVps() {
       return objectWrites / (double) n;
@@ -152,6 +162,7 @@ class ScaleBenchmark {
       // the same process with no VPS of its own yet: what the heap per VPS is counted from
       Thread.sleep(5_000);
       var emptyLiveHeap = operator.liveHeapBytes();
+      var emptyCpu = operator.metric(CPU_METRIC);
 
       var start = Instant.now();
       var pool = Executors.newFixedThreadPool(CREATORS);
@@ -185,6 +196,7 @@ class ScaleBenchmark {
         Thread.sleep(poll);
       }
       var convergence = Duration.between(start, Instant.now());
+      var operatorCpu = operator.metric(CPU_METRIC) - emptyCpu;
       Thread.sleep(5_000); // let trailing events settle before counting
       var writes = audit.writesSince(mark, OperatorUserAgent.USER_AGENT);
       var objectWrites = writes.stream().filter(w -> !w.resource().equals("events")).count();
@@ -257,9 +269,11 @@ class ScaleBenchmark {
       // The baseline: the same writes by a plain client, on the same control plane, now idle.
       var baselineNamespace = TestNamespaces.create(client, "base-" + n);
       var baselineMark = audit.mark();
+      var testCpu = TEST_JVM.getProcessCpuTime();
       var baseline =
           PlainClientBaseline.run(
               controlPlane, template, baselineNamespace, "bench-1", n, CREATORS, THREADS);
+      var baselineCpu = TEST_JVM.getProcessCpuTime() - testCpu;
       Thread.sleep(2_000);
       var baselineWrites =
           audit.writesSince(baselineMark, PlainClientBaseline.USER_AGENT).stream()
@@ -287,7 +301,9 @@ class ScaleBenchmark {
               liveHeap / 1024 / 1024,
               emptyLiveHeap / 1024 / 1024,
               largest.getKey(),
-              largest.getValue());
+              largest.getValue(),
+              operatorCpu / 1e9,
+              baselineCpu / 1e9);
       System.out.println(report(List.of(result)));
       return result;
     }
@@ -355,7 +371,10 @@ class ScaleBenchmark {
             (copies of the operator's objects for its first VPS) on the same control plane, from
             the first create to the last write. Floor: one write per object (or status) the
             operator wrote, counted from the audit log. Heap per VPS: live heap after the resync
-            (full GC) less the same process's live heap with 0 VPSs, over N.
+            (full GC) less the same process's live heap with 0 VPSs, over N. CPU: the
+            operator process's from 0 VPSs to converged; the baseline's, the test JVM's
+            (where the baseline client runs) during the baseline. Both share the cores with
+            kube-apiserver and etcd.
 
             | N | operator | baseline | ratio | writes/VPS (floor) | refused writes | Events/VPS | heap/VPS | quiet resync | quiet-resync writes | largest object |
             |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
@@ -389,17 +408,22 @@ class ScaleBenchmark {
     md.append(
         """
 
-        | N | created in | baseline writes/VPS | heap after convergence | RSS after convergence | heap after resync | live heap, 0 VPSs | live heap after resync |
-        |---:|---:|---:|---:|---:|---:|---:|---:|
+        | N | created in | baseline writes/VPS | operator CPU (from 0 VPSs to converged) | baseline client CPU | heap after convergence | RSS after convergence | heap after resync | live heap, 0 VPSs | live heap after resync |
+        |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
         """);
     for (var r : results) {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %.1f s | %.2f | %.0f MiB | %.0f MiB | %.0f MiB | %.0f MiB | %.0f MiB |%n",
+              "| %d | %.1f s | %.2f | %.1f s (%.1f ms/VPS) | %.1f s (%.1f ms/VPS) | %.0f MiB |"
+                  + " %.0f MiB | %.0f MiB | %.0f MiB | %.0f MiB |%n",
               r.n(),
               r.createdSeconds(),
               r.baselineWrites() / (double) r.n(),
+              r.operatorCpuSeconds(),
+              r.operatorCpuSeconds() * 1000 / r.n(),
+              r.baselineCpuSeconds(),
+              r.baselineCpuSeconds() * 1000 / r.n(),
               r.heapMiB(),
               r.rssMiB(),
               r.heapAfterResyncMiB(),
