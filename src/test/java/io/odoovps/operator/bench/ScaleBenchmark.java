@@ -342,6 +342,13 @@ class ScaleBenchmark {
     return largest;
   }
 
+  /** "key x count, ..." */
+  private static String counts(Map<String, Long> counts) {
+    return counts.entrySet().stream()
+        .map(e -> e.getKey() + " x " + e.getValue())
+        .collect(Collectors.joining(", "));
+  }
+
   /** Each VPS's status as JSON, by name. */
   private static Map<String, String> statuses(KubernetesClient client, String namespace) {
     return client.resources(OdooVps.class).inNamespace(namespace).list().getItems().stream()
@@ -432,11 +439,7 @@ class ScaleBenchmark {
     }
     for (var r : results) {
       md.append("\nEvents at N = ").append(r.n()).append(", by reason: ");
-      md.append(
-          r.eventsByReason().entrySet().stream()
-              .map(e -> e.getKey() + " x " + e.getValue())
-              .collect(Collectors.joining(", ")));
-      md.append('\n');
+      md.append(counts(r.eventsByReason())).append('\n');
     }
     md.append("\nWrites by kind during convergence, per VPS:\n\n| write |");
     results.forEach(r -> md.append(" N = ").append(r.n()).append(" |"));
@@ -460,11 +463,7 @@ class ScaleBenchmark {
     for (var r : results) {
       if (!r.refusedByKind().isEmpty()) {
         md.append("\nRefused writes at N = ").append(r.n()).append(": ");
-        md.append(
-            r.refusedByKind().entrySet().stream()
-                .map(e -> e.getKey() + " x " + e.getValue())
-                .collect(Collectors.joining(", ")));
-        md.append('\n');
+        md.append(counts(r.refusedByKind())).append('\n');
       }
     }
     md.append(

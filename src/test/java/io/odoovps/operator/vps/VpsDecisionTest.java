@@ -262,14 +262,7 @@ class VpsDecisionTest {
     var facts = facts(vps, Optional.empty());
     var decision = decision("halt");
     var plan = decision.plan(facts, outbox());
-    var acts =
-        new VpsDecision.Acts(
-            new IPv4Allocator.Result.Allocated("192.0.2.7", null),
-            null,
-            new VpsActions.AccessCodes(null, null),
-            null,
-            null,
-            false);
+    var acts = allocated("192.0.2.7");
     var verdict = decision.status(decision.measured(facts, plan, acts), outbox(), NOW);
     assertThat(verdict.status().getPhase()).isEqualTo(VpsPhase.Provisioning);
     assertThat(verdict.events().reasons()).containsExactly("Provisioning");
@@ -281,14 +274,7 @@ class VpsDecisionTest {
     var facts = facts(vps, Optional.empty(), Optional.empty(), List.of(), true);
     var decision = decision("halt");
     var plan = decision.plan(facts, outbox());
-    var acts =
-        new VpsDecision.Acts(
-            new IPv4Allocator.Result.Allocated("192.0.2.7", null),
-            null,
-            new VpsActions.AccessCodes(null, null),
-            null,
-            null,
-            false);
+    var acts = allocated("192.0.2.7");
     var outbox = outbox();
     var verdict = decision.status(decision.measured(facts, plan, acts), outbox, NOW);
     assertThat(verdict.status().getPhase()).isEqualTo(VpsPhase.Restoring);
@@ -296,5 +282,16 @@ class VpsDecisionTest {
     VpsDecision.settle(vps, verdict.status(), outbox, NOW);
     assertThat(ConditionList.find(verdict.status().getConditions(), OdooVpsConditions.READY))
         .isPresent();
+  }
+
+  /** What a first pass did: the address allocated, nothing else acted on. */
+  private static VpsDecision.Acts allocated(String address) {
+    return new VpsDecision.Acts(
+        new IPv4Allocator.Result.Allocated(address, null),
+        null,
+        new VpsActions.AccessCodes(null, null),
+        null,
+        null,
+        false);
   }
 }
