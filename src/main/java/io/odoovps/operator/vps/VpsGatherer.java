@@ -4,12 +4,14 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfiguration;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventSource;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
@@ -50,6 +52,7 @@ final class VpsGatherer {
   static final String TRAFFIC_EVENT_SOURCE = "traffic";
   static final String POLICY_EVENT_SOURCE = "backup-policies";
   static final String COMMAND_JOB_EVENT_SOURCE = "guest-command-jobs";
+  static final String NETWORK_POLICY_EVENT_SOURCE = "network-policies";
   static final String FILL_JOB_EVENT_SOURCE = "disk-fill-job";
 
   private final boolean livePods;
@@ -106,6 +109,16 @@ final class VpsGatherer {
         byVps(context, SupportTicket.class, TICKET_EVENT_SOURCE, t -> t.getSpec().getVps()));
     sources.add(
         byVps(context, MitigationState.class, MITIGATION_EVENT_SOURCE, m -> m.getSpec().getVps()));
+    // one informer for both NetworkPolicy dependents (the traffic filter and the isolation),
+    // which would otherwise each cache every policy of the operator
+    sources.add(
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(NetworkPolicy.class, OdooVps.class)
+                .withName(NETWORK_POLICY_EVENT_SOURCE)
+                .withLabelSelector(VpsLabels.MANAGED_BY_SELECTOR)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(OdooVps.class, false))
+                .build(),
+            context));
     // the guest-command Jobs and the disk growth Jobs, owned by their VPS
     sources.add(
         new InformerEventSource<>(
