@@ -42,8 +42,11 @@ import org.junit.jupiter.api.Test;
  */
 class ScaleBenchmark {
 
-  /** The reconcile threads of the operator (quarkus-operator-sdk's default), and the baseline's. */
-  static final int THREADS = Integer.getInteger("bench.baseline.threads", 50);
+  /**
+   * The reconcile and workflow threads of the operator and the baseline's threads: {@code
+   * bench.threads} (`BENCH_THREADS`), else quarkus-operator-sdk's default of 50 for the operator.
+   */
+  static final int THREADS = Integer.getInteger("bench.threads", 50);
 
   /** The operator's CPU time, in nanoseconds (Micrometer's process metrics). */
   private static final String CPU_METRIC = "process_cpu_time_ns_total";
@@ -149,12 +152,17 @@ class ScaleBenchmark {
     try (var client = controlPlane.newClient()) {
       var namespace = TestNamespaces.create(client, "bench-" + n);
       var properties =
-          Map.of(
-              // 65,536 addresses: every size of a run fits, the earlier sizes' allocations stay
-              "odoovps.locations.bench-1.ipv4-pool", "100.64.0.0/16",
-              "odoovps.mail.security", "NONE",
-              "quarkus.operator-sdk.controllers.odoovps.namespaces", namespace,
-              "quarkus.log.level", "WARN");
+          new java.util.HashMap<>(
+              Map.of(
+                  // 65,536 addresses: every size of a run fits, the earlier sizes' allocations stay
+                  "odoovps.locations.bench-1.ipv4-pool", "100.64.0.0/16",
+                  "odoovps.mail.security", "NONE",
+                  "quarkus.operator-sdk.controllers.odoovps.namespaces", namespace,
+                  "quarkus.log.level", "WARN"));
+      if (Integer.getInteger("bench.threads") != null) {
+        properties.put("quarkus.operator-sdk.concurrent-reconciliation-threads", "" + THREADS);
+        properties.put("quarkus.operator-sdk.concurrent-workflow-threads", "" + THREADS);
+      }
       var mark = audit.mark();
       var log1 = out.resolve("operator-" + n + "-1.log");
       var operator = new PackagedOperator(properties, log1);
@@ -374,9 +382,9 @@ class ScaleBenchmark {
             (`java -Xmx%s -jar target/quarkus-app/quarkus-run.jar`), upstream KubeVirt CRDs installed.
             The sizes ran one after the other on one control plane, each in its own namespace.
             Operator: from the first of N creates (%d client threads) to every VPS converged.
-            Baseline: a plain fabric8 client, %d threads, makes the same writes for N new VPSs
-            (copies of the operator's objects for its first VPS) on the same control plane, from
-            the first create to the last write. Floor: one write per object (or status) the
+            Operator and baseline threads: %d. Baseline: a plain fabric8 client makes the same
+            writes for N new VPSs (copies of the operator's objects for its first VPS) on the
+            same control plane, from the first create to the last write. Floor: one write per object (or status) the
             operator wrote, counted from the audit log. Heap per VPS: live heap after the resync
             (full GC) less the same process's live heap with 0 VPSs, over N. CPU: the
             operator process's from 0 VPSs to converged; the baseline's, the test JVM's
