@@ -16,8 +16,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 public final class StartOnceInformerEventSource<R extends HasMetadata, P extends HasMetadata>
     extends InformerEventSource<R, P> {
 
-  private boolean started;
-
   private StartOnceInformerEventSource(
       InformerEventSource<R, P> standard, EventSourceContext<P> context) {
     super(standard.configuration(), context);
@@ -36,18 +34,14 @@ public final class StartOnceInformerEventSource<R extends HasMetadata, P extends
     return once;
   }
 
+  /**
+   * Starts and indexes once: a running source was indexed by the start that ran it (under the same
+   * lock), and a stopped one starts again as JOSDK's does.
+   */
   @Override
   public synchronized void start() {
-    if (started && isRunning()) {
-      return;
+    if (!isRunning()) {
+      super.start();
     }
-    super.start();
-    started = true;
-  }
-
-  @Override
-  public synchronized void stop() {
-    super.stop();
-    started = false;
   }
 }

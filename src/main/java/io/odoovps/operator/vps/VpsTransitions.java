@@ -1,5 +1,6 @@
 package io.odoovps.operator.vps;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
 import io.odoovps.operator.event.EventRecorder;
@@ -29,9 +30,12 @@ class VpsTransitions {
   void record(OdooVps vps, OdooVpsStatus next) {
     var before = vps.getStatus() == null ? new OdooVpsStatus() : vps.getStatus();
 
-    var allocated = newlyAllocated(before, next);
+    // IPv4Allocated turned True from the pool in this pass (not an address kept outside it)
+    var allocated =
+        turned(before, next, OdooVpsConditions.IPV4_ALLOCATED, "True")
+            .filter(c -> !OdooVpsConditions.REASON_KEPT_OUTSIDE_POOL.equals(c.getReason()));
     var phaseChanged = phaseChange(vps, before, next, allocated);
-    conditionChanges(vps, before, next, allocated && !phaseChanged);
+    conditionChanges(vps, before, next, allocated.isPresent() && !phaseChanged);
     planChange(vps, before, next);
     suspension(vps, before, next);
     identityCheck(vps, before, next);
@@ -46,16 +50,11 @@ class VpsTransitions {
    * Event says so too: one Event for a creation, not two.
    */
   private boolean phaseChange(
-      OdooVps vps, OdooVpsStatus before, OdooVpsStatus next, boolean allocated) {
+      OdooVps vps, OdooVpsStatus before, OdooVpsStatus next, Optional<Condition> allocated) {
     if (before.getPhase() == next.getPhase()) {
       return false;
     }
-    var address =
-        allocated
-            ? ConditionList.find(next.getConditions(), OdooVpsConditions.IPV4_ALLOCATED)
-                .map(c -> "; " + c.getMessage())
-                .orElse("")
-            : "";
+    var address = allocated.map(c -> "; " + c.getMessage()).orElse("");
     events.normal(
         vps,
         String.valueOf(next.getPhase()),
@@ -64,18 +63,6 @@ class VpsTransitions {
             + (before.getPhase() == null ? "" : " (was " + before.getPhase() + ")")
             + address);
     return true;
-  }
-
-  /** IPv4Allocated turned True from the pool in this pass (not an address kept outside it). */
-  private static boolean newlyAllocated(OdooVpsStatus before, OdooVpsStatus next) {
-    var now = ConditionList.find(next.getConditions(), OdooVpsConditions.IPV4_ALLOCATED);
-    var was = ConditionList.find(before.getConditions(), OdooVpsConditions.IPV4_ALLOCATED);
-    return now.filter(c -> "True".equals(c.getStatus()))
-            .filter(c -> !OdooVpsConditions.REASON_KEPT_OUTSIDE_POOL.equals(c.getReason()))
-            .isPresent()
-        && (was.isEmpty()
-            || !"True".equals(was.get().getStatus())
-            || !Objects.equals(was.get().getMessage(), now.get().getMessage()));
   }
 
   /**
@@ -246,22 +233,30 @@ class VpsTransitions {
       String type,
       String status,
       boolean warning) {
+    turned(before, next, type, status)
+        .ifPresent(
+            c -> {
+              if (warning) {
+                events.warning(vps, c.getReason(), c.getMessage());
+              } else {
+                events.normal(vps, c.getReason(), c.getMessage());
+              }
+            });
+  }
+
+  /** The condition {@code type} of {@code next} if it turned {@code status} or changed message. */
+  private static Optional<Condition> turned(
+      OdooVpsStatus before, OdooVpsStatus next, String type, String status) {
     var after = ConditionList.find(next.getConditions(), type);
     if (after.isEmpty() || !status.equals(after.get().getStatus())) {
-      return;
+      return Optional.empty();
     }
     var prior = ConditionList.find(before.getConditions(), type);
     boolean changed =
         prior.isEmpty()
             || !status.equals(prior.get().getStatus())
             || !Objects.equals(prior.get().getMessage(), after.get().getMessage());
-    if (changed) {
-      if (warning) {
-        events.warning(vps, after.get().getReason(), after.get().getMessage());
-      } else {
-        events.normal(vps, after.get().getReason(), after.get().getMessage());
-      }
-    }
+    return changed ? after : Optional.empty();
   }
 
   private static Optional<String> reason(OdooVpsStatus status, String type) {

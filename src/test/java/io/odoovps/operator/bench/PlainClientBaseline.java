@@ -60,9 +60,13 @@ final class PlainClientBaseline {
       List<String> applied,
       String status) {
 
-    /** The objects the operator owns for one VPS (the allocation and the dependents). */
-    int ownedObjects() {
-      return 1 + secrets.size() + applied.size();
+    /** {@code json}, one of these objects, as the same object of {@code vps} at {@code address}. */
+    String copy(String json, OdooVps vps, String address) {
+      return json.replace(vps(), vps.getMetadata().getName())
+          .replace(namespace(), vps.getMetadata().getNamespace())
+          .replace(uid(), vps.getMetadata().getUid())
+          .replace(address(), address)
+          .replace(address().replace('.', '-'), address.replace('.', '-'));
     }
   }
 
@@ -187,14 +191,7 @@ final class PlainClientBaseline {
     int slot = ADDRESSES.getAndIncrement();
     var address =
         String.format(Locale.ROOT, "100.%d.%d.%d", 65 + slot / 65536, slot / 256 % 256, slot % 256);
-    var copy =
-        (java.util.function.Function<String, String>)
-            json ->
-                json.replace(template.vps(), name)
-                    .replace(template.namespace(), namespace(vps))
-                    .replace(template.uid(), vps.getMetadata().getUid())
-                    .replace(template.address(), address)
-                    .replace(template.address().replace('.', '-'), address.replace('.', '-'));
+    java.util.function.UnaryOperator<String> copy = json -> template.copy(json, vps, address);
     var merge = PatchContext.of(PatchType.JSON_MERGE);
     var primary = client.resources(OdooVps.class).inNamespace(namespace(vps)).withName(name);
     primary.patch(
