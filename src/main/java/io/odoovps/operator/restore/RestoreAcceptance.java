@@ -4,10 +4,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestoreStatus.Phase;
+import io.odoovps.operator.backup.policy.BackupJobDesign;
+import io.odoovps.operator.backup.policy.BackupRecords;
 import io.odoovps.operator.contract.RestoreAllowance;
 import io.odoovps.operator.contract.Timestamps;
 import io.odoovps.operator.event.EventRecorder;
@@ -57,10 +60,13 @@ final class RestoreAcceptance {
           events,
           now);
     }
+    var records = records(context.getClient(), namespace, spec.getVps());
     var holder =
-        policies.stream().filter(p -> keeps(p, spec.getVps(), spec.getBackupId())).findFirst();
+        policies.stream()
+            .filter(p -> keeps(p, records, spec.getVps(), spec.getBackupId()))
+            .findFirst();
     if (holder.isEmpty()) {
-      return reject(restore, notKept(restore, policies), events, now);
+      return reject(restore, notKept(restore, policies, records), events, now);
     }
     var restoreCustomer = RestoreCustomer.of(vps.getSpec().getCustomer());
     synchronized (acceptLock) {
@@ -87,13 +93,24 @@ final class RestoreAcceptance {
         .toList();
   }
 
+  /** The BackupRecords of {@code vps}: what each policy keeps of it. */
+  private static List<BackupRecord> records(KubernetesClient client, String namespace, String vps) {
+    return client
+        .resources(BackupRecord.class)
+        .inNamespace(namespace)
+        .withLabel(BackupJobDesign.VPS_LABEL, vps)
+        .list()
+        .getItems();
+  }
+
   /** The rejection message for a backup that none of {@code policies} keeps. */
-  private static String notKept(OdooVpsRestore restore, List<BackupPolicy> policies) {
+  private static String notKept(
+      OdooVpsRestore restore, List<BackupPolicy> policies, List<BackupRecord> records) {
     var spec = restore.getSpec();
     var namespace = restore.getMetadata().getNamespace();
     var kept =
         policies.stream()
-            .flatMap(p -> keptIds(p, spec.getVps()).stream())
+            .flatMap(p -> keptIds(p, records, spec.getVps()).stream())
             .sorted()
             .distinct()
             .toList();
@@ -107,7 +124,7 @@ final class RestoreAcceptance {
             ? " (none is kept yet)"
             : " (kept: "
                 + String.join(", ", kept.subList(Math.max(0, kept.size() - 5), kept.size()))
-                + unlisted(policies, spec.getVps())
+                + unlisted(policies, records, spec.getVps())
                 + ")");
   }
 
@@ -269,8 +286,9 @@ final class RestoreAcceptance {
     return StatusChange.to(next, Duration.ofSeconds(10));
   }
 
-  static boolean keeps(BackupPolicy policy, String vps, String backupId) {
-    return entry(policy, vps)
+  static boolean keeps(
+      BackupPolicy policy, List<BackupRecord> records, String vps, String backupId) {
+    return entry(policy, records, vps)
         .filter(
             e ->
                 RestorableBackups.keeps(
@@ -280,24 +298,23 @@ final class RestoreAcceptance {
         .isPresent();
   }
 
-  private static Optional<VpsBackups> entry(BackupPolicy policy, String vps) {
-    if (policy.getStatus() == null || policy.getStatus().vps() == null) {
-      return Optional.empty();
-    }
-    return policy.getStatus().vps().stream().filter(v -> vps.equals(v.name())).findFirst();
+  private static Optional<VpsBackups> entry(
+      BackupPolicy policy, List<BackupRecord> records, String vps) {
+    return BackupRecords.entry(records, policy.getMetadata().getName(), vps);
   }
 
-  static List<String> keptIds(BackupPolicy policy, String vps) {
-    return entry(policy, vps).stream()
+  static List<String> keptIds(BackupPolicy policy, List<BackupRecord> records, String vps) {
+    return entry(policy, records, vps).stream()
         .flatMap(v -> Optional.ofNullable(v.kept()).stream().flatMap(List::stream))
         .map(b -> b.backupId())
         .toList();
   }
 
   /** What the policies say of the backups kept beyond their lists, for a rejection message. */
-  private static String unlisted(List<BackupPolicy> policies, String vps) {
+  private static String unlisted(
+      List<BackupPolicy> policies, List<BackupRecord> records, String vps) {
     return policies.stream()
-        .flatMap(p -> entry(p, vps).stream())
+        .flatMap(p -> entry(p, records, vps).stream())
         .filter(RestorableBackups::cut)
         .map(
             e ->

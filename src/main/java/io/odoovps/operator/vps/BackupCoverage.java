@@ -2,7 +2,9 @@ package io.odoovps.operator.vps;
 
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.odoovps.BackupCoverageStatus;
+import io.odoovps.operator.backup.policy.BackupRecords;
 import io.odoovps.operator.contract.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,10 +15,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Article 3 seen from the VPS: which BackupPolicy backs it up (a policy whose status holds a
- * scheduled entry for it), and how long ago its last backup succeeded. A VPS that no policy covers
- * says so (BackedUp=False, NotCovered) instead of silently going without backups. Pure: it reads
- * the policies' statuses as the cache holds them.
+ * Article 3 seen from the VPS: which BackupPolicy backs it up (a policy whose BackupRecord of it
+ * holds a schedule), and how long ago its last backup succeeded. A VPS that no policy covers says
+ * so (BackedUp=False, NotCovered) instead of silently going without backups. Pure: it reads the
+ * policies and the VPS's records as the cache holds them.
  */
 public final class BackupCoverage {
 
@@ -41,6 +43,7 @@ public final class BackupCoverage {
       String vps,
       Instant created,
       List<BackupPolicy> policies,
+      List<BackupRecord> records,
       BackupCoverageStatus previous,
       Instant now,
       Duration staleAfter) {
@@ -49,7 +52,7 @@ public final class BackupCoverage {
     var lastSuccess =
         Stream.concat(
                 policies.stream()
-                    .flatMap(p -> entry(p, vps).stream())
+                    .flatMap(p -> entry(records, p, vps).stream())
                     .map(VpsBackups::lastSuccess)
                     .filter(Objects::nonNull)
                     .map(b -> b.time()),
@@ -60,7 +63,7 @@ public final class BackupCoverage {
     var lastText = lastSuccess.map(t -> "last success " + t).orElse("no backup has succeeded yet");
     var covering =
         policies.stream()
-            .filter(p -> entry(p, vps).map(e -> e.cronJob() != null).orElse(false))
+            .filter(p -> entry(records, p, vps).map(e -> e.cronJob() != null).orElse(false))
             .map(p -> p.getMetadata().getName())
             .sorted()
             .findFirst();
@@ -105,10 +108,8 @@ public final class BackupCoverage {
         status, false, refusal.isPresent() ? "Refused" : "NotCovered", message, base);
   }
 
-  private static Optional<VpsBackups> entry(BackupPolicy policy, String vps) {
-    if (policy.getStatus() == null || policy.getStatus().vps() == null) {
-      return Optional.empty();
-    }
-    return policy.getStatus().vps().stream().filter(e -> vps.equals(e.name())).findFirst();
+  private static Optional<VpsBackups> entry(
+      List<BackupRecord> records, BackupPolicy policy, String vps) {
+    return BackupRecords.entry(records, policy.getMetadata().getName(), vps);
   }
 }

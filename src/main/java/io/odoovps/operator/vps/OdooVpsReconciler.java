@@ -232,7 +232,7 @@ public class OdooVpsReconciler implements Reconciler<OdooVps>, Cleaner<OdooVps> 
             vps,
             context.getClient(),
             new EventRecorder(context.getClient(), clock),
-            VpsGatherer.policies(vps, context),
+            VpsGatherer.backupRecords(vps, context),
             actions.records(context.getClient()));
     if (control.isRemoveFinalizer()) {
       metrics.forget(vps.getMetadata().getUid());

@@ -202,6 +202,7 @@ final class VpsDecision {
                 vps.getMetadata().getName(),
                 Timestamps.parse(vps.getMetadata().getCreationTimestamp()),
                 facts.policies(),
+                facts.backupRecords(),
                 previous.getBackup(),
                 now,
                 backupStaleAfter));

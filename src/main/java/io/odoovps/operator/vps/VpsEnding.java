@@ -2,9 +2,11 @@ package io.odoovps.operator.vps;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.TerminationStatus;
+import io.odoovps.operator.backup.policy.BackupRecords;
 import io.odoovps.operator.contract.BillingCycle;
 import io.odoovps.operator.contract.FixedTermEnd;
 import io.odoovps.operator.contract.Timestamps;
@@ -128,13 +130,13 @@ class VpsEnding {
       OdooVps vps,
       KubernetesClient client,
       EventRecorder events,
-      List<io.odoovps.operator.api.v1alpha1.backup.BackupPolicy> policies,
+      List<BackupRecord> backupRecords,
       ContractRecords records) {
     var status = vps.getStatus();
     if (status != null
         && status.getTermination() != null
         && status.getTermination().completedAt() != null) {
-      return release(vps, client, events, policies);
+      return release(vps, client, events, backupRecords);
     }
     var cause = cause(vps, clock.instant());
     if (cause.isEmpty()) {
@@ -185,7 +187,7 @@ class VpsEnding {
       OdooVps vps,
       KubernetesClient client,
       EventRecorder events,
-      List<io.odoovps.operator.api.v1alpha1.backup.BackupPolicy> policies) {
+      List<BackupRecord> backupRecords) {
     var now = clock.instant();
     var status = vps.getStatus();
     var completed = Timestamps.parse(status.getTermination().completedAt());
@@ -217,7 +219,7 @@ class VpsEnding {
               + NOTICES_WAIT.toHours()
               + " h of the termination; the record goes without them");
     }
-    return releaseAfterPolicies(vps, events, policies, completed, now);
+    return releaseAfterPolicies(vps, events, backupRecords, completed, now);
   }
 
   /**
@@ -227,21 +229,16 @@ class VpsEnding {
   private static DeleteControl releaseAfterPolicies(
       OdooVps vps,
       EventRecorder events,
-      List<io.odoovps.operator.api.v1alpha1.backup.BackupPolicy> policies,
+      List<BackupRecord> backupRecords,
       Instant completed,
       Instant now) {
     var waiting =
-        policies.stream()
-            .filter(
-                p ->
-                    p.getStatus() != null
-                        && p.getStatus().vps() != null
-                        && p.getStatus().vps().stream()
-                            .anyMatch(
-                                e ->
-                                    vps.getMetadata().getName().equals(e.name())
-                                        && e.terminatedAt() == null))
-            .map(p -> p.getMetadata().getName())
+        backupRecords.stream()
+            .filter(r -> r.getSpec() != null && r.getSpec().terminatedAt() == null)
+            .map(BackupRecords::policyOf)
+            .filter(Objects::nonNull)
+            .distinct()
+            .sorted()
             .toList();
     if (!waiting.isEmpty() && now.isBefore(completed.plus(POLICIES_WAIT))) {
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));

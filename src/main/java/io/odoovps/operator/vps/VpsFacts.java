@@ -3,6 +3,7 @@ package io.odoovps.operator.vps;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * What one pass knows about a VPS, read from the caches by {@link VpsGatherer} at one instant: the
  * VPS (its status seeded from the contract record when it lost it), its VirtualMachine, its
  * MitigationState, its SupportTickets, whether a restore holds its VM, the BackupPolicies of its
- * namespace, its traffic counter reading and its virt-launcher pods.
+ * namespace and its BackupRecords, its traffic counter reading and its virt-launcher pods.
  *
  * @param vm the VM as the cache holds it; {@link #withVm} after the workflow applied it
  * @param reading empty when no traffic meter is configured or Prometheus has no series
@@ -34,6 +35,7 @@ record VpsFacts(
     List<SupportTicket> tickets,
     boolean restoring,
     List<BackupPolicy> policies,
+    List<BackupRecord> backupRecords,
     Optional<PrometheusTraffic.Reading> reading,
     List<Pod> pods,
     DiskFill disk,
@@ -64,6 +66,7 @@ record VpsFacts(
         tickets,
         restoring,
         policies,
+        backupRecords,
         reading,
         pods,
         disk,

@@ -15,11 +15,13 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfiguration;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventSource;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.mitigation.MitigationState;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
+import io.odoovps.operator.backup.policy.BackupRecords;
 import io.odoovps.operator.cache.LeanItemStores;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.ipv4.IPv4Allocator;
@@ -51,6 +53,7 @@ final class VpsGatherer {
   static final String POD_EVENT_SOURCE = "vm-pods";
   static final String TRAFFIC_EVENT_SOURCE = "traffic";
   static final String POLICY_EVENT_SOURCE = "backup-policies";
+  static final String BACKUP_RECORD_EVENT_SOURCE = "backup-records";
   static final String COMMAND_JOB_EVENT_SOURCE = "guest-command-jobs";
   static final String NETWORK_POLICY_EVENT_SOURCE = "network-policies";
   static final String FILL_JOB_EVENT_SOURCE = "disk-fill-job";
@@ -87,22 +90,41 @@ final class VpsGatherer {
             .build();
     var ipv4 = new InformerEventSource<>(allocations, context);
     ipv4.addIndexers(IPv4Allocator.indexers());
-    // BackedUp: which policy's status holds the VPS (the policies of its namespace)
+    // BackedUp: which policy's record of the VPS holds a schedule (the policies of its namespace;
+    // a policy's change concerns the VPSs it refuses, its records speak for the others)
     var policies =
         InformerEventSourceConfiguration.from(BackupPolicy.class, OdooVps.class)
             .withName(POLICY_EVENT_SOURCE)
             .withItemStore(LeanItemStores.withoutManagedFields())
             .withSecondaryToPrimaryMapper(
                 p ->
-                    p.getStatus() == null || p.getStatus().vps() == null
+                    p.getStatus() == null || p.getStatus().refused() == null
                         ? Set.of()
-                        : p.getStatus().vps().stream()
-                            .map(e -> new ResourceID(e.name(), p.getMetadata().getNamespace()))
+                        : p.getStatus().refused().stream()
+                            .map(r -> new ResourceID(r.name(), p.getMetadata().getNamespace()))
                             .collect(Collectors.toSet()))
+            .build();
+    var records =
+        InformerEventSourceConfiguration.from(BackupRecord.class, OdooVps.class)
+            .withName(BACKUP_RECORD_EVENT_SOURCE)
+            .withLabelSelector(
+                VpsLabels.MANAGED_BY_SELECTOR
+                    + ","
+                    + VpsLabels.COMPONENT
+                    + "="
+                    + BackupRecords.COMPONENT_VALUE)
+            .withItemStore(LeanItemStores.withoutManagedFields())
+            .withSecondaryToPrimaryMapper(
+                r ->
+                    BackupRecords.vpsOf(r) == null
+                        ? Set.of()
+                        : Set.of(
+                            new ResourceID(BackupRecords.vpsOf(r), r.getMetadata().getNamespace())))
             .build();
     var sources = new ArrayList<EventSource<?, OdooVps>>();
     sources.add(ipv4);
     sources.add(new InformerEventSource<>(policies, context));
+    sources.add(new InformerEventSource<>(records, context));
     sources.add(
         byVps(context, OdooVpsRestore.class, RESTORE_EVENT_SOURCE, r -> r.getSpec().getVps()));
     sources.add(
@@ -205,6 +227,7 @@ final class VpsGatherer {
             .findAny()
             .isPresent(),
         policies(vps, context),
+        backupRecords(vps, context),
         meter == null
             ? Optional.empty()
             : context.getSecondaryResource(PrometheusTraffic.Reading.class, TRAFFIC_EVENT_SOURCE),
@@ -233,6 +256,18 @@ final class VpsGatherer {
   /** The BackupPolicies of the VPS's namespace. */
   static List<BackupPolicy> policies(OdooVps vps, Context<OdooVps> context) {
     return list(context, vps, BackupPolicy.class, POLICY_EVENT_SOURCE, p -> true).toList();
+  }
+
+  /** The BackupRecords of the VPS: one per policy that holds or held its backups. */
+  static List<BackupRecord> backupRecords(OdooVps vps, Context<OdooVps> context) {
+    var name = vps.getMetadata().getName();
+    return list(
+            context,
+            vps,
+            BackupRecord.class,
+            BACKUP_RECORD_EVENT_SOURCE,
+            r -> name.equals(BackupRecords.vpsOf(r)))
+        .toList();
   }
 
   @SuppressWarnings("unchecked")

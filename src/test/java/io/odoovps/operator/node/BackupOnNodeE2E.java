@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.PlanSpec;
@@ -279,15 +278,14 @@ class BackupOnNodeE2E {
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              var status =
-                  client
-                      .resources(BackupPolicy.class)
-                      .inNamespace(namespace)
-                      .withName(POLICY)
-                      .get()
-                      .getStatus();
               var entry =
-                  status.vps().stream().filter(e -> VPS.equals(e.name())).findFirst().orElseThrow();
+                  client
+                      .resources(io.odoovps.operator.api.v1alpha1.backup.BackupRecord.class)
+                      .inNamespace(namespace)
+                      .withName(
+                          io.odoovps.operator.api.v1alpha1.backup.BackupRecord.nameOf(VPS, POLICY))
+                      .get()
+                      .getSpec();
               assertThat(entry.lastSuccess()).isNotNull();
               assertThat(entry.lastSuccess().backupId()).isEqualTo(manifests.get(0).backupId());
             });

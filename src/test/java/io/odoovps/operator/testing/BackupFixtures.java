@@ -38,8 +38,8 @@ public final class BackupFixtures {
   }
 
   /**
-   * Writes the status of the policy {@code namespace/name} as if each of {@code vpss} had one
-   * backup, {@code backup}, in the bucket (what restores check without running a backup).
+   * Writes the BackupRecords of the policy {@code namespace/name} as if each of {@code vpss} had
+   * one backup, {@code backup}, in the bucket (what restores check without running a backup).
    */
   public static void keeping(
       KubernetesClient client,
@@ -67,16 +67,13 @@ public final class BackupFixtures {
                         null,
                         null))
             .toList();
-    client
-        .resources(BackupPolicy.class)
-        .inNamespace(namespace)
-        .withName(name)
-        .editStatus(
-            p -> {
-              p.setStatus(
-                  new BackupPolicyStatus(
-                      1L, null, vpss.length, 0, backup.time(), null, null, entries, null));
-              return p;
-            });
+    var policy = client.resources(BackupPolicy.class).inNamespace(namespace).withName(name).get();
+    for (var entry : entries) {
+      client
+          .resource(io.odoovps.operator.backup.policy.BackupRecords.of(policy, entry))
+          .fieldManager("odoovps-operator")
+          .forceConflicts()
+          .serverSideApply();
+    }
   }
 }

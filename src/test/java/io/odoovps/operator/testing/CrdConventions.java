@@ -38,6 +38,7 @@ public final class CrdConventions {
       List.of(
           OdooVps.class,
           BackupPolicy.class,
+          io.odoovps.operator.api.v1alpha1.backup.BackupRecord.class,
           OdooVpsRestore.class,
           SupportTicket.class,
           MitigationState.class,
@@ -87,7 +88,8 @@ public final class CrdConventions {
       version.setAdditionalPrinterColumns(columns);
       var root = version.getSchema().getOpenAPIV3Schema();
       root.setDescription(description.value());
-      var written = type == IPv4Allocation.class ? OPERATORS_SPEC : SPEC;
+      var record = type == io.odoovps.operator.api.v1alpha1.backup.BackupRecord.class;
+      var written = type == IPv4Allocation.class ? OPERATORS_SPEC : record ? RECORD_SPEC : SPEC;
       describe(root.getProperties().get("spec"), written);
       describe(
           root.getProperties().get("status"), type == IPv4Allocation.class ? NO_STATUS : STATUS);
@@ -100,6 +102,8 @@ public final class CrdConventions {
       "What is asked of the operator: written by people or GitOps, never by the operator.";
   private static final String OPERATORS_SPEC =
       "Written by the operator only, when it hands the address out.";
+  private static final String RECORD_SPEC =
+      "Written by the operator only: what it observed of one VPS's backups under one policy.";
   private static final String STATUS =
       "What the operator observed and did: written by the operator only.";
   private static final String NO_STATUS = "Unused: an allocation is all spec.";

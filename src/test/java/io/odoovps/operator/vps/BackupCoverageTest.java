@@ -36,8 +36,17 @@ class BackupCoverageTest {
 
   private static BackupCoverage.Outcome at(
       String now, BackupCoverageStatus previous, BackupPolicy... policies) {
+    // the entries the policies list (the old way) are their BackupRecords, as the operator writes
+    var records =
+        java.util.Arrays.stream(policies)
+            .filter(p -> p.getStatus().vps() != null)
+            .flatMap(
+                p ->
+                    p.getStatus().vps().stream()
+                        .map(e -> io.odoovps.operator.backup.policy.BackupRecords.of(p, e)))
+            .toList();
     return BackupCoverage.of(
-        "acme", CREATED, List.of(policies), previous, Instant.parse(now), STALE);
+        "acme", CREATED, List.of(policies), records, previous, Instant.parse(now), STALE);
   }
 
   @Test

@@ -64,6 +64,7 @@ class VpsDecisionTest {
         tickets,
         restoring,
         List.of(),
+        List.of(),
         Optional.empty(),
         List.of(),
         DiskFill.BY_CDI,

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Refusal;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import java.util.Collection;
 import java.util.Comparator;
@@ -60,17 +61,17 @@ record BackupCoverage(List<OdooVps> covered, List<Refusal> refused) {
   }
 
   /**
-   * The first (by name) of {@code others} that backs {@code vps} up now: its status lists the VPS
-   * with a CronJob.
+   * The first (by name) of {@code others} that backs {@code vps} up now: its record of the VPS
+   * (among {@code records}) has a CronJob.
    */
-  static Optional<BackupPolicy> coveringElsewhere(Collection<BackupPolicy> others, String vps) {
+  static Optional<BackupPolicy> coveringElsewhere(
+      Collection<BackupPolicy> others, Collection<BackupRecord> records, String vps) {
     return others.stream()
         .filter(
             p ->
-                p.getStatus() != null
-                    && p.getStatus().vps() != null
-                    && p.getStatus().vps().stream()
-                        .anyMatch(v -> vps.equals(v.name()) && v.cronJob() != null))
+                BackupRecords.entry(records, p.getMetadata().getName(), vps)
+                    .filter(v -> v.cronJob() != null)
+                    .isPresent())
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .findFirst();
   }

@@ -64,7 +64,8 @@ final class BackupDepartures {
           vps == null
               ? BackupRetirement.Vps.ABSENT
               : new BackupRetirement.Vps(true, terminationStartedAt(vps, seen.now()));
-      var elsewhere = BackupCoverage.coveringElsewhere(seen.otherPolicies(), entry.name());
+      var elsewhere =
+          BackupCoverage.coveringElsewhere(seen.otherPolicies(), seen.records(), entry.name());
       var decision =
           BackupRetirement.decide(
               entry,

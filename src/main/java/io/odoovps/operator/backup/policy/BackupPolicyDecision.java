@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param cronJobs one per covered VPS, in VPS order; empty likewise
  * @param obsoleteCronJobs the stored CronJobs of VPSs no longer covered (never a backup)
  * @param lackingTokens the covered VPSs whose export token Secret is not stored yet
+ * @param records the BackupRecords to write and to delete, whether the spec can be used or not
  */
 record BackupPolicyDecision(
     ServiceAccount serviceAccount,
@@ -27,10 +29,17 @@ record BackupPolicyDecision(
     List<CronJob> obsoleteCronJobs,
     List<String> lackingTokens,
     BackupPolicyPlan plan,
+    Records records,
     BackupPolicyStatus status,
     int failing,
     int stale,
     Duration wake) {
+
+  /**
+   * The BackupRecords that change: those to apply (an entry they do not hold yet) and those to
+   * delete (their entry went).
+   */
+  record Records(List<BackupRecord> write, List<BackupRecord> delete) {}
 
   /** Whether the spec can be used: the children are applied. */
   boolean usable() {

@@ -19,7 +19,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.cache.RecentWrites;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.config.OperatorShutdown;
 import io.odoovps.operator.event.EventRecorder;
@@ -37,8 +39,9 @@ import java.util.stream.Collectors;
  * covered, the CronJob and token of each, the bucket Jobs of departed VPSs, the status and the
  * Events. Act: apply the children (the ServiceAccount of the backup pods and its RoleBinding to the
  * chart's backup ClusterRole, one CronJob and one export token Secret per covered VPS), delete the
- * CronJobs of VPSs no longer covered (never a backup), run and clear the bucket Jobs, emit the
- * Events, and patch the status only when it changed.
+ * CronJobs of VPSs no longer covered (never a backup), apply each VPS's BackupRecord whose entry
+ * changed and delete those whose entry went, run and clear the bucket Jobs, emit the Events, and
+ * patch the status only when it changed.
  */
 @ControllerConfiguration(name = BackupPolicyReconciler.NAME)
 public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner<BackupPolicy> {
@@ -49,6 +52,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
   private final BackupPolicyRules rules;
   private final BackupMetrics metrics;
   private final BackupLeftoverSweep sweep;
+  private final RecentWrites<BackupRecord> recentRecords;
 
   public BackupPolicyReconciler(OperatorConfig config, Clock clock) {
     this(config, clock, new SimpleMeterRegistry());
@@ -60,6 +64,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
     this.rules = new BackupPolicyRules(config);
     this.metrics = new BackupMetrics(registry);
     this.sweep = new BackupLeftoverSweep(config.backup().runDeadline());
+    this.recentRecords = new RecentWrites<>(clock);
   }
 
   public BackupMetrics metrics() {
@@ -121,7 +126,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
             context, CronJob.class, BackupPolicySources.CRONJOB_SOURCE, policy),
         BackupPolicySources.cached(context, Job.class, BackupPolicySources.JOB_SOURCE, policy),
         BackupPolicySources.cached(context, Pod.class, BackupPolicySources.POD_SOURCE, policy),
-        tokens);
+        tokens,
+        recentRecords.over(BackupPolicySources.records(context, policy), namespace));
   }
 
   /** Writes what was decided, the least that can be written, then emits its Events. */
@@ -147,6 +153,14 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
             BackupJobDesign.exportTokenSecret(policy, vps, owner, BackupPodRights.newToken()));
       }
       decision.obsoleteCronJobs().forEach(writes::delete);
+    }
+    // the entries, before the status that sums them up: a failed write leaves the status as it was
+    for (var record : decision.records().write()) {
+      recentRecords.wrote(writes.applyRecord(record));
+    }
+    for (var record : decision.records().delete()) {
+      writes.delete(record);
+      recentRecords.deleted(record);
     }
     sweep.sweep(client, policy, seen.now(), events);
     var plan = decision.plan();

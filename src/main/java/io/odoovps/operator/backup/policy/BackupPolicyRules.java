@@ -5,14 +5,16 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.config.OperatorConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -61,6 +63,7 @@ final class BackupPolicyRules {
             entries);
     var status = new BackupPolicyStatusBuilder(policy, seen.now()).build(findings, plan);
     var wake = wake(entries, seen.now());
+    var records = records(policy, entries, seen.records());
     if (!usable) {
       return new BackupPolicyDecision(
           null,
@@ -69,6 +72,7 @@ final class BackupPolicyRules {
           List.of(),
           List.of(),
           plan,
+          records,
           status,
           failing.size(),
           stale.size(),
@@ -89,10 +93,35 @@ final class BackupPolicyRules {
         obsolete,
         lacking,
         plan,
+        records,
         status,
         failing.size(),
         stale.size(),
         wake);
+  }
+
+  /**
+   * The records to write (an entry its record does not hold yet) and to delete (a record whose
+   * entry went: a purge or prune finished, or a departure with nothing kept).
+   */
+  private static BackupPolicyDecision.Records records(
+      BackupPolicy policy, List<VpsBackups> entries, List<BackupRecord> all) {
+    var stored = BackupRecords.stored(policy.getMetadata().getName(), all);
+    var write = new ArrayList<BackupRecord>();
+    var names = new HashSet<String>();
+    for (var entry : entries) {
+      names.add(entry.name());
+      if (!BackupRecords.holds(stored.get(entry.name()), entry)) {
+        write.add(BackupRecords.of(policy, entry));
+      }
+    }
+    var delete =
+        stored.entrySet().stream()
+            .filter(e -> !names.contains(e.getKey()))
+            .map(Map.Entry::getValue)
+            .sorted(Comparator.comparing(r -> r.getMetadata().getName()))
+            .toList();
+    return new BackupPolicyDecision.Records(write, delete);
   }
 
   /** One CronJob per covered VPS, in VPS order. */
@@ -128,11 +157,7 @@ final class BackupPolicyRules {
             // the Jobs of releases before VPS_LABEL carry the VPS's own label instead
             .filter(j -> BackupJobDesign.vpsOf(j) != null)
             .collect(Collectors.groupingBy(BackupJobDesign::vpsOf));
-    var previous = policy.getStatus();
-    var previousByVps = new HashMap<String, VpsBackups>();
-    if (previous != null && previous.vps() != null) {
-      previous.vps().forEach(v -> previousByVps.put(v.name(), v));
-    }
+    var previousByVps = BackupRecords.previous(policy, seen.records());
     var entries = new ArrayList<VpsBackups>();
     for (var vps : coverage.covered()) {
       var vpsName = vps.getMetadata().getName();

@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.cache.LeanItemStores;
 import io.odoovps.operator.naming.VpsLabels;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
 /**
  * The caches a BackupPolicy reconcile reads: every OdooVps of the namespace (any of them may join a
  * policy), and the policy's own CronJobs, Jobs, pods and export token Secrets, found by the
- * managed-by and policy labels.
+ * managed-by and policy labels, and the BackupRecords of the namespace (each policy's, which
+ * another policy reads to learn whether it backs a departed VPS up now).
  */
 final class BackupPolicySources {
 
@@ -31,6 +33,7 @@ final class BackupPolicySources {
   static final String JOB_SOURCE = "jobs";
   static final String POD_SOURCE = "pods";
   static final String TOKEN_SOURCE = "export-tokens";
+  static final String RECORD_SOURCE = "records";
 
   private BackupPolicySources() {}
 
@@ -56,8 +59,16 @@ final class BackupPolicySources {
             + BackupJobDesign.COMPONENT
             + "="
             + BackupJobDesign.EXPORT_TOKEN;
+    var records =
+        VpsLabels.MANAGED_BY_SELECTOR
+            + ","
+            + BackupJobDesign.COMPONENT
+            + "="
+            + BackupRecords.COMPONENT_VALUE;
+    var recordSource = byPolicyLabel(BackupRecord.class, RECORD_SOURCE, records);
     return List.of(
         new InformerEventSource<>(vps, context),
+        new InformerEventSource<>(recordSource, context),
         new InformerEventSource<>(byPolicyLabel(CronJob.class, CRONJOB_SOURCE, selector), context),
         new InformerEventSource<>(byPolicyLabel(Job.class, JOB_SOURCE, selector), context),
         new InformerEventSource<>(byPolicyLabel(Pod.class, POD_SOURCE, selector), context),
@@ -77,6 +88,15 @@ final class BackupPolicySources {
                   : Set.of(new ResourceID(policy, r.getMetadata().getNamespace()));
             })
         .build();
+  }
+
+  /** Every cached BackupRecord of the policy's namespace (its own and the other policies'). */
+  @SuppressWarnings("unchecked")
+  static List<BackupRecord> records(Context<BackupPolicy> context, BackupPolicy policy) {
+    var es =
+        (InformerEventSource<BackupRecord, BackupPolicy>)
+            context.eventSourceRetriever().getEventSourceFor(BackupRecord.class, RECORD_SOURCE);
+    return es.list(policy.getMetadata().getNamespace()).toList();
   }
 
   /** The cached objects of {@code type} of the policy (every OdooVps of its namespace). */

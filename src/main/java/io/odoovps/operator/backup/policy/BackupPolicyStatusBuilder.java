@@ -81,7 +81,8 @@ final class BackupPolicyStatusBuilder {
             .filter(Objects::nonNull)
             .min(String::compareTo)
             .orElse(null),
-        entries.isEmpty() ? null : entries,
+        // the entries are in BackupRecords; a release before them kept them here
+        null,
         found.refused().isEmpty() ? null : found.refused());
   }
 

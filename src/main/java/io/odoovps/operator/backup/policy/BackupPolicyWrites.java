@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -82,6 +83,11 @@ final class BackupPolicyWrites {
         throw e;
       }
     }
+  }
+
+  /** Server-side applies a BackupRecord whose entry changed; returns it as stored. */
+  BackupRecord applyRecord(BackupRecord record) {
+    return client.resource(record).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
   }
 
   void delete(HasMetadata object) {

@@ -113,14 +113,18 @@ class BackupCoverageTest {
   }
 
   @Test
-  void anotherPolicyCoversAVpsWhenItsStatusListsItWithACronJob() {
+  void anotherPolicyCoversAVpsWhenItsRecordOfItHasACronJob() {
     var b = covering("b", "https://s3.lyon", "b", "acme");
     var a = covering("a", "https://s3.rome", "r", "acme");
     var none = covering("c", "https://s3.lyon", "b", null);
 
-    assertThat(BackupCoverage.coveringElsewhere(List.of(b, none, a), "acme")).contains(a);
-    assertThat(BackupCoverage.coveringElsewhere(List.of(b, none), "gone")).isEmpty();
-    assertThat(BackupCoverage.coveringElsewhere(List.of(), "acme")).isEmpty();
+    var records = BackupPolicyUnitFixtures.records(List.of(b, none, a));
+
+    assertThat(BackupCoverage.coveringElsewhere(List.of(b, none, a), records, "acme")).contains(a);
+    assertThat(BackupCoverage.coveringElsewhere(List.of(b, none), records, "gone")).isEmpty();
+    assertThat(BackupCoverage.coveringElsewhere(List.of(), records, "acme")).isEmpty();
+    // a policy's status lists nothing now: without its records it covers nothing
+    assertThat(BackupCoverage.coveringElsewhere(List.of(b, none, a), List.of(), "acme")).isEmpty();
   }
 
   @ParameterizedTest(name = "{0} {1}: same bucket {2}")

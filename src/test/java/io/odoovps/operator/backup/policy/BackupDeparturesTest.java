@@ -66,7 +66,16 @@ class BackupDeparturesTest {
       boolean usable) {
     var seen =
         new BackupPolicyObservation(
-            policy(POLICY), NOW, vps, others, null, List.of(), jobs, pods, Set.of());
+            policy(POLICY),
+            NOW,
+            vps,
+            others,
+            null,
+            List.of(),
+            jobs,
+            pods,
+            Set.of(),
+            BackupPolicyUnitFixtures.records(others));
     var previous = new HashMap<String, VpsBackups>(Map.of(entry.name(), entry));
     var byName = jobs.stream().collect(Collectors.toMap(j -> j.getMetadata().getName(), j -> j));
     var plan = new BackupPolicyPlan();

@@ -140,8 +140,31 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
   }
 
   private BackupPolicyStatus.VpsBackups entry(String policy, String vps) {
-    var status = policy(policy).getStatus();
-    return status.vps().stream().filter(v -> v.name().equals(vps)).findFirst().orElseThrow();
+    // the policy's status lists no VPS: each has a BackupRecord of its own
+    assertThat(policy(policy).getStatus().vps()).isNull();
+    var record =
+        client
+            .resources(io.odoovps.operator.api.v1alpha1.backup.BackupRecord.class)
+            .inNamespace(namespace)
+            .withName(io.odoovps.operator.api.v1alpha1.backup.BackupRecord.nameOf(vps, policy))
+            .get();
+    assertThat(record.getMetadata().getLabels())
+        .containsEntry(BackupJobDesign.POLICY_LABEL, policy)
+        .containsEntry(BackupJobDesign.VPS_LABEL, vps);
+    return record.getSpec();
+  }
+
+  /** The entries of the policy's BackupRecords. */
+  private List<BackupPolicyStatus.VpsBackups> records(String policy) {
+    return client
+        .resources(io.odoovps.operator.api.v1alpha1.backup.BackupRecord.class)
+        .inNamespace(namespace)
+        .withLabel(BackupJobDesign.POLICY_LABEL, policy)
+        .list()
+        .getItems()
+        .stream()
+        .map(io.odoovps.operator.api.v1alpha1.backup.BackupRecord::getSpec)
+        .toList();
   }
 
   /**
@@ -710,7 +733,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
           .ignoreExceptions()
           .untilAsserted(
               () -> {
-                assertThat(policy("daily").getStatus().vps()).isNull();
+                assertThat(records("daily")).isEmpty();
                 assertThat(eventReasons("daily")).contains("BackupsDeleted");
               });
       assertThat(kubelet.runs().stream().filter(r -> r.args().get(0).equals("purge")))
@@ -780,7 +803,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
           .ignoreExceptions()
           .untilAsserted(
               () ->
-                  assertThat(policy("daily").getStatus().vps())
+                  assertThat(records("daily"))
                       .as("the entry goes once the backups are deleted")
                       .isNullOrEmpty());
       var prune = kubelet.runs().stream().filter(r -> r.args().get(0).equals("prune")).findFirst();
@@ -930,7 +953,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
               assertThat(cronJob("gold", "alpha")).isNotNull();
               assertThat(cronJob("silver", "alpha")).isNull();
               // gold, on the same bucket, keeps alpha's backups by its own 30 days: handed over
-              assertThat(policy("silver").getStatus().vps()).isNullOrEmpty();
+              assertThat(records("silver")).isNullOrEmpty();
               assertThat(eventReasons("silver")).contains("BackupsHandedOver");
             });
 
@@ -987,7 +1010,7 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
           .ignoreExceptions()
           .untilAsserted(
               () -> {
-                assertThat(policy("daily").getStatus().vps()).isNullOrEmpty();
+                assertThat(records("daily")).isNullOrEmpty();
                 assertThat(eventReasons("daily")).contains("BackupsAgedOut");
               });
       assertThat(kubelet.runs().stream().filter(r -> r.args().get(0).equals("prune")))

@@ -1,5 +1,7 @@
 package io.odoovps.operator.backup.policy;
 
+import static io.odoovps.operator.backup.policy.BackupPolicyUnitFixtures.backup;
+import static io.odoovps.operator.backup.policy.BackupPolicyUnitFixtures.entry;
 import static io.odoovps.operator.backup.policy.BackupPolicyUnitFixtures.policy;
 import static io.odoovps.operator.backup.policy.BackupPolicyUnitFixtures.runningJob;
 import static io.odoovps.operator.backup.policy.BackupPolicyUnitFixtures.vps;
@@ -11,6 +13,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.testing.TestConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,16 +83,48 @@ class BackupPolicyRulesTest {
 
   private static BackupPolicyObservation seen(
       BackupPolicy policy, Secret credentials, List<CronJob> cronJobs, List<Job> jobs) {
+    return seen(policy, credentials, cronJobs, jobs, List.of());
+  }
+
+  private static BackupPolicyObservation seen(
+      BackupPolicy policy,
+      Secret credentials,
+      List<CronJob> cronJobs,
+      List<Job> jobs,
+      List<BackupRecord> records) {
+    return seen(
+        policy,
+        List.of(vps("acme"), vps("bravo"), vps("home", "lyon-1", Map.of())),
+        credentials,
+        cronJobs,
+        jobs,
+        records);
+  }
+
+  private static BackupPolicyObservation seen(
+      BackupPolicy policy,
+      List<OdooVps> vps,
+      Secret credentials,
+      List<CronJob> cronJobs,
+      List<Job> jobs,
+      List<BackupRecord> records) {
     return new BackupPolicyObservation(
         policy,
         NOW,
-        List.of(vps("acme"), vps("bravo"), vps("home", "lyon-1", Map.of())),
+        vps,
         List.of(),
         credentials,
         cronJobs,
         jobs,
         List.of(),
-        Set.of(BackupJobDesign.exportTokenSecretName(policy.getMetadata().getName(), "acme")));
+        Set.of(BackupJobDesign.exportTokenSecretName(policy.getMetadata().getName(), "acme")),
+        records);
+  }
+
+  /** The records as the API server would return them after they were written. */
+  private static List<BackupRecord> stored(List<BackupRecord> written) {
+    written.forEach(r -> r.getMetadata().setResourceVersion("7"));
+    return written;
   }
 
   private static CronJob stored(String name) {
@@ -118,7 +155,20 @@ class BackupPolicyRulesTest {
     assertThat(decision.plan().jobsToDelete()).containsExactly(pruneOfReturned);
     assertThat(decision.status().covered()).isEqualTo(2);
     assertThat(decision.status().refused()).extracting(r -> r.name()).containsExactly("home");
-    assertThat(decision.status().vps()).extracting(v -> v.name()).containsExactly("acme", "bravo");
+    // each VPS's entry is a BackupRecord of its own; the status lists none
+    assertThat(decision.status().vps()).isNull();
+    assertThat(decision.records().write())
+        .extracting(r -> r.getMetadata().getName(), BackupRecords::policyOf, BackupRecords::vpsOf)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("acme.daily", "daily", "acme"),
+            org.assertj.core.groups.Tuple.tuple("bravo.daily", "daily", "bravo"));
+    assertThat(decision.records().write())
+        .allSatisfy(
+            r ->
+                assertThat(r.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(o -> assertThat(o.getName()).isEqualTo("daily")));
+    assertThat(decision.records().delete()).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -161,9 +211,97 @@ class BackupPolicyRulesTest {
     assertThat(first.statusChanged(null)).isTrue();
 
     policy.setStatus(first.status());
-    var again = rules.decide(seen(policy, BOTH_KEYS, List.of(), List.of()));
+    var records = stored(first.records().write());
+    var again = rules.decide(seen(policy, BOTH_KEYS, List.of(), List.of(), records));
     assertThat(again.statusChanged(policy.getStatus())).isFalse();
     assertThat(again.plan().notices()).isEmpty();
+    assertThat(again.records().write()).isEmpty();
+    assertThat(again.records().delete()).isEmpty();
+  }
+
+  @Test
+  void theEntriesOfAReleaseBeforeTheRecordsMoveIntoRecordsAndLeaveTheStatus() {
+    var policy = policy("daily");
+    var first = rules.decide(seen(policy, BOTH_KEYS, List.of(), List.of()));
+    var entries = first.records().write().stream().map(BackupRecord::getSpec).toList();
+    var s = first.status();
+    // the status as a release before the records wrote it: the entries listed in it
+    policy.setStatus(
+        new BackupPolicyStatus(
+            s.observedGeneration(),
+            s.conditions(),
+            s.covered(),
+            s.failing(),
+            s.lastSuccess(),
+            s.lastFailure(),
+            s.nextRun(),
+            entries,
+            s.refused()));
+
+    var moved = rules.decide(seen(policy, BOTH_KEYS, List.of(), List.of()));
+
+    assertThat(moved.records().write()).extracting(BackupRecord::getSpec).isEqualTo(entries);
+    assertThat(moved.status().vps()).isNull();
+    assertThat(moved.statusChanged(policy.getStatus())).isTrue();
+  }
+
+  @Test
+  void aRecordWhoseEntryWentIsDeletedAndAnotherPolicysIsLeftAlone() {
+    var policy = policy("daily");
+    var mine =
+        BackupRecords.of(
+            policy,
+            entry(
+                "acme",
+                BackupJobDesign.cronJobName("daily", "acme"),
+                backup("2026-03-17T00:00:00Z"),
+                null,
+                null,
+                null,
+                null));
+    // another policy writing to the same bucket backs acme up now
+    var theirs =
+        BackupRecords.of(
+            policy("other"),
+            entry("acme", "other-acme", backup("2026-03-17T00:00:00Z"), null, null, null, null));
+    var records = stored(new java.util.ArrayList<>(List.of(mine, theirs)));
+    // acme moved into the bucket's own datacenter: this policy refuses it from now on
+    var moved = List.of(vps("acme", "lyon-1", Map.of()));
+
+    var seen = seen(policy, moved, BOTH_KEYS, List.of(), List.of(), records);
+    var decision =
+        rules.decide(
+            new BackupPolicyObservation(
+                policy,
+                NOW,
+                moved,
+                List.of(policy("other")),
+                BOTH_KEYS,
+                List.of(),
+                List.of(),
+                List.of(),
+                seen.tokens(),
+                records));
+
+    assertThat(decision.plan().notices()).extracting(n -> n.reason()).contains("BackupsHandedOver");
+    assertThat(decision.records().delete()).containsExactly(mine);
+    assertThat(decision.records().write()).isEmpty();
+  }
+
+  @Test
+  void aPolicyCoveringTenThousandVpssKeepsASmallStatus() throws Exception {
+    var policy = policy("daily");
+    var many = new java.util.ArrayList<OdooVps>();
+    for (int i = 0; i < 10_000; i++) {
+      many.add(vps(String.format("vps-%05d", i)));
+    }
+
+    var decision = rules.decide(seen(policy, many, BOTH_KEYS, List.of(), List.of(), List.of()));
+
+    assertThat(decision.status().covered()).isEqualTo(10_000);
+    assertThat(decision.records().write()).hasSize(10_000);
+    var json = io.fabric8.kubernetes.client.utils.Serialization.asJson(decision.status());
+    assertThat(json.length()).as("the status of 10,000 VPSs").isLessThan(4 * 1024);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Backup;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Failure;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsSpec;
 import io.odoovps.operator.backup.BackupReport;
@@ -22,6 +23,17 @@ final class BackupPolicyUnitFixtures {
   static final String NAMESPACE = "shop";
 
   private BackupPolicyUnitFixtures() {}
+
+  /**
+   * The BackupRecords of the entries {@code policies} list the old way (in their status), as the
+   * operator writes them now.
+   */
+  static List<BackupRecord> records(List<BackupPolicy> policies) {
+    return policies.stream()
+        .filter(p -> p.getStatus() != null && p.getStatus().vps() != null)
+        .flatMap(p -> p.getStatus().vps().stream().map(e -> BackupRecords.of(p, e)))
+        .toList();
+  }
 
   /** Policy {@code name} backing up into bucket {@code b} at {@code s3.lyon} in lyon-1. */
   static BackupPolicy policy(String name) {

@@ -13,8 +13,8 @@ import io.odoovps.operator.api.v1alpha1.NameRules;
 /**
  * Daily off-site backups of the VPSs of a namespace (contract article 3): a schedule, a retention
  * of at least 15 days, and an S3-compatible bucket in another datacenter. The operator writes one
- * CronJob per covered VPS and reports each VPS's last success, last failure, next run and the
- * backups kept.
+ * CronJob per covered VPS and keeps each VPS's last success, last failure, next run and the backups
+ * kept in a {@link BackupRecord} of its own; the status sums them up.
  */
 @Group("odoovps.io")
 @io.fabric8.generator.annotation.ValidationRule(
@@ -32,7 +32,7 @@ import io.odoovps.operator.api.v1alpha1.NameRules;
 @ShortNames("ovpsbackup")
 @Categories("odoovps-all")
 @JsonClassDescription(
-    "Daily off-site backups of the VPSs of a namespace that it selects: a schedule, a retention of at least 15 days and an S3-compatible bucket in another datacenter. The operator runs one CronJob per covered VPS and reports each VPS's last success, last failure, next run and kept backups in status.")
+    "Daily off-site backups of the VPSs of a namespace that it selects: a schedule, a retention of at least 15 days and an S3-compatible bucket in another datacenter. The operator runs one CronJob per covered VPS and keeps each VPS's last success, last failure, next run and kept backups in a BackupRecord (kubectl get backuprecords -l odoovps.io/backup-policy=<policy>); status sums them up.")
 @AdditionalPrinterColumn(name = "Target", jsonPath = ".spec.target.location")
 @AdditionalPrinterColumn(
     name = "Retention",

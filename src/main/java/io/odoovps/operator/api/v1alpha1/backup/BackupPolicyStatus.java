@@ -22,12 +22,15 @@ public record BackupPolicyStatus(
                 + " whether a VPS is failing now is in `failing` and BackupsSucceeding.")
         String lastFailure,
     @JsonPropertyDescription("The next scheduled run of any covered VPS.") String nextRun,
-    @JsonPropertyDescription("Per covered VPS: CronJob, runs and backups kept.")
+    @JsonPropertyDescription(
+            "Deprecated, always empty now: releases before BackupRecord kept one entry per covered"
+                + " VPS here, which made the status grow with the number of VPSs. The operator"
+                + " moves such entries into BackupRecords (one per VPS), then clears this field.")
         List<VpsBackups> vps,
     @JsonPropertyDescription("VPSs the policy selects but refuses to back up, with the reason.")
         List<Refusal> refused) {
 
-  /** The backups of one VPS under this policy. */
+  /** The backups of one VPS under a policy: the spec of its {@link BackupRecord}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record VpsBackups(
       @JsonPropertyDescription("The OdooVps.") String name,
