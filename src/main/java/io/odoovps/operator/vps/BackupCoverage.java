@@ -4,7 +4,9 @@ import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
 import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.odoovps.BackupCoverageStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.backup.policy.BackupRecords;
+import io.odoovps.operator.backup.policy.BackupRefusals;
 import io.odoovps.operator.contract.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,17 +38,18 @@ public final class BackupCoverage {
   private BackupCoverage() {}
 
   /**
-   * @param created when the VPS was created (the age of a VPS never backed up counts from it)
+   * @param vpsObject the VPS (the age of one never backed up counts from its creation)
    * @param staleAfter how old the last success may be (26 h: a day and the Job's run time)
    */
   public static Outcome of(
-      String vps,
-      Instant created,
+      OdooVps vpsObject,
       List<BackupPolicy> policies,
       List<BackupRecord> records,
       BackupCoverageStatus previous,
       Instant now,
       Duration staleAfter) {
+    var vps = vpsObject.getMetadata().getName();
+    var created = Timestamps.parse(vpsObject.getMetadata().getCreationTimestamp());
     // the newest success any policy reports, or the one shown before (a hand-over to another
     // policy starts its entry afresh)
     var lastSuccess =
@@ -82,14 +85,14 @@ public final class BackupCoverage {
           ? new Outcome(status, true, "BackedUp", message, base)
           : new Outcome(status, false, "NoBackupYet", message, base);
     }
+    // found from the policy's spec, as the policy finds it: its status lists only the first few
     var refusal =
         policies.stream()
-            .filter(p -> p.getStatus() != null && p.getStatus().refused() != null)
+            .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
             .flatMap(
                 p ->
-                    p.getStatus().refused().stream()
-                        .filter(r -> vps.equals(r.name()))
-                        .map(r -> "BackupPolicy " + p.getMetadata().getName() + ": " + r.reason()))
+                    BackupRefusals.of(p, vpsObject).stream()
+                        .map(r -> "BackupPolicy " + p.getMetadata().getName() + ": " + r))
             .findFirst();
     var since =
         previous != null && previous.policy() == null && previous.notCoveredSince() != null

@@ -199,8 +199,7 @@ final class VpsDecision {
             acts.traffic(),
             plan.contractEnd(),
             BackupCoverage.of(
-                vps.getMetadata().getName(),
-                Timestamps.parse(vps.getMetadata().getCreationTimestamp()),
+                vps,
                 facts.policies(),
                 facts.backupRecords(),
                 previous.getBackup(),

@@ -90,19 +90,25 @@ final class VpsGatherer {
             .build();
     var ipv4 = new InformerEventSource<>(allocations, context);
     ipv4.addIndexers(IPv4Allocator.indexers());
-    // BackedUp: which policy's record of the VPS holds a schedule (the policies of its namespace;
-    // a policy's change concerns the VPSs it refuses, its records speak for the others)
+    // BackedUp: which policy's record of the VPS holds a schedule, or which policy refuses it (the
+    // policies of its namespace). Its records speak for a covered VPS; a refusal follows from the
+    // spec, so a policy concerns every VPS of its namespace when it comes, goes or its spec
+    // changes, and none when only its status does (once per backup run).
     var policies =
         InformerEventSourceConfiguration.from(BackupPolicy.class, OdooVps.class)
             .withName(POLICY_EVENT_SOURCE)
             .withItemStore(LeanItemStores.withoutManagedFields())
+            .withOnUpdateFilter(
+                (next, before) ->
+                    !java.util.Objects.equals(
+                        next.getMetadata().getGeneration(), before.getMetadata().getGeneration()))
             .withSecondaryToPrimaryMapper(
                 p ->
-                    p.getStatus() == null || p.getStatus().refused() == null
-                        ? Set.of()
-                        : p.getStatus().refused().stream()
-                            .map(r -> new ResourceID(r.name(), p.getMetadata().getNamespace()))
-                            .collect(Collectors.toSet()))
+                    context
+                        .getPrimaryCache()
+                        .list(p.getMetadata().getNamespace())
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
             .build();
     var records =
         InformerEventSourceConfiguration.from(BackupRecord.class, OdooVps.class)

@@ -360,6 +360,7 @@ class ArgoHealthLuaTest {
         null,
         "2026-03-02T02:46:00Z",
         null,
+        null,
         null);
   }
 

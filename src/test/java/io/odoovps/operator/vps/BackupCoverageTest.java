@@ -6,9 +6,11 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Backup;
-import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Refusal;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
 import io.odoovps.operator.api.v1alpha1.odoovps.BackupCoverageStatus;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsSpec;
+import io.odoovps.operator.testing.BackupFixtures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,11 +21,13 @@ class BackupCoverageTest {
   private static final Instant CREATED = Instant.parse("2026-03-01T00:00:00Z");
   private static final Duration STALE = Duration.ofHours(26);
 
-  private static BackupPolicy policy(String name, List<VpsBackups> entries, List<Refusal> refused) {
-    var policy = new BackupPolicy();
-    policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").build());
+  /** A policy into lyon-1 (or {@code target}) that selects every VPS, with those entries. */
+  private static BackupPolicy policy(String name, List<VpsBackups> entries, String target) {
+    var policy =
+        BackupFixtures.policy(
+            "ns", name, "https://s3.example", "b", target == null ? "lyon-1" : target, "s3");
     policy.setStatus(
-        new BackupPolicyStatus(null, null, null, null, null, null, null, entries, refused));
+        new BackupPolicyStatus(null, null, null, null, null, null, null, entries, null, null));
     return policy;
   }
 
@@ -45,8 +49,16 @@ class BackupCoverageTest {
                     p.getStatus().vps().stream()
                         .map(e -> io.odoovps.operator.backup.policy.BackupRecords.of(p, e)))
             .toList();
-    return BackupCoverage.of(
-        "acme", CREATED, List.of(policies), records, previous, Instant.parse(now), STALE);
+    var vps = new OdooVps();
+    vps.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("acme")
+            .withNamespace("ns")
+            .withCreationTimestamp(CREATED.toString())
+            .build());
+    vps.setSpec(new OdooVpsSpec());
+    vps.getSpec().setLocation("paris-1");
+    return BackupCoverage.of(vps, List.of(policies), records, previous, Instant.parse(now), STALE);
   }
 
   @Test
@@ -101,12 +113,10 @@ class BackupCoverageTest {
         at(
             "2026-03-04T00:00:00Z",
             null,
-            policy(
-                "daily",
-                List.of(),
-                List.of(new Refusal("acme", "spec.target.location is the VPS's own datacenter"))));
+            // the policy selects every VPS and keeps its backups in the VPS's own datacenter
+            policy("daily", List.of(), "paris-1"));
     assertThat(o.reason()).isEqualTo("Refused");
-    assertThat(o.message()).contains("BackupPolicy daily: spec.target.location");
+    assertThat(o.message()).contains("BackupPolicy daily: spec.target.location paris-1");
   }
 
   @Test

@@ -83,7 +83,10 @@ final class BackupPolicyStatusBuilder {
             .orElse(null),
         // the entries are in BackupRecords; a release before them kept them here
         null,
-        found.refused().isEmpty() ? null : found.refused());
+        found.refused().isEmpty()
+            ? null
+            : found.refused().stream().limit(BackupPolicyStatus.REFUSALS_LISTED).toList(),
+        found.refused().isEmpty() ? null : found.refused().size());
   }
 
   /**
@@ -111,6 +114,7 @@ final class BackupPolicyStatusBuilder {
               null,
               null,
               null,
+              null,
               null));
     }
     return Optional.of(
@@ -123,7 +127,8 @@ final class BackupPolicyStatusBuilder {
             previous.lastFailure(),
             previous.nextRun(),
             previous.vps(),
-            previous.refused()));
+            previous.refused(),
+            previous.refusedCount()));
   }
 
   private List<Condition> conditions(Findings found) {
@@ -191,7 +196,8 @@ final class BackupPolicyStatusBuilder {
             : "spec.target.location "
                 + target
                 + " equals the location of VPS "
-                + refused.stream().map(Refusal::name).collect(Collectors.joining(", "))
+                + refused.stream().limit(10).map(Refusal::name).collect(Collectors.joining(", "))
+                + (refused.size() > 10 ? " and " + (refused.size() - 10) + " more" : "")
                 + "; backups must be kept in another datacenter (contract article 3): not backed"
                 + " up by this policy");
   }

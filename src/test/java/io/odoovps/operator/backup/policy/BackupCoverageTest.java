@@ -108,6 +108,7 @@ class BackupCoverageTest {
             List.of(
                 entry(vps, vps == null ? null : "x", null, null, null, null, null),
                 entry("gone", null, null, null, "2026-03-01T00:00:00Z", null, null)),
+            null,
             null));
     return other;
   }

@@ -87,7 +87,7 @@ class BackupDeparturesTest {
     other.getSpec().getTarget().setBucket(bucket);
     var covering = entry("acme", "other-acme", null, null, null, null, null);
     other.setStatus(
-        new BackupPolicyStatus(1L, null, 1, 0, null, null, null, List.of(covering), null));
+        new BackupPolicyStatus(1L, null, 1, 0, null, null, null, List.of(covering), null, null));
     return other;
   }
 

@@ -324,6 +324,17 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     assertThat(status.refused())
         .extracting(BackupPolicyStatus.Refusal::name)
         .containsExactly("charlie");
+    assertThat(status.refusedCount()).isEqualTo(1);
+    assertThat(status.vps()).as("each VPS has a BackupRecord instead").isNull();
+    assertThat(records("daily"))
+        .extracting(BackupPolicyStatus.VpsBackups::name)
+        .containsExactlyInAnyOrder("alpha", "bravo");
+    // the VPS finds its refusal from the policy's spec (the status lists only the first few)
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> assertThat(conditionReason(vps("charlie"), "BackedUp")).isEqualTo("Refused"));
     assertThat(events("daily"))
         .filteredOn(e -> "SameDatacenter".equals(e.getReason()))
         .anySatisfy(
@@ -559,6 +570,92 @@ class BackupPolicyApiServerTest extends VpsOperatorTestBase {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(backups.metrics().stale(namespace, "daily")).isZero());
+  }
+
+  /**
+   * An upgrade: the policy's status as the release before BackupRecords wrote it, with the
+   * operator's own field manager, lists alpha's entry. The operator moves it into alpha's record,
+   * kept backups and all, and its next status apply drops the list.
+   */
+  @Test
+  void theEntriesAReleaseBeforeKeptInThePolicysStatusMoveIntoBackupRecords() {
+    credentials("s3-lyon", "id", "not-a-real-secret-value");
+    client.resource(policy("daily", "lyon-1", s -> {})).create();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> policy("daily").getStatus().observedGeneration() != null);
+    var manager =
+        policy("daily").getMetadata().getManagedFields().stream()
+            .filter(f -> "status".equals(f.getSubresource()))
+            .map(f -> f.getManager())
+            .findFirst()
+            .orElseThrow();
+    var kept =
+        new BackupPolicyStatus.Backup(
+            "20260301T024600Z", "2026-03-01T02:46:00Z", 4096L, "0".repeat(64));
+    var old =
+        new BackupPolicyStatus.VpsBackups(
+            "alpha",
+            "paris-1",
+            null,
+            null,
+            null,
+            kept,
+            null,
+            List.of(kept),
+            1,
+            kept.time(),
+            null,
+            null,
+            null,
+            null);
+    var before = policy("daily").getStatus();
+    var legacy = new BackupPolicy();
+    legacy.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("daily")
+            .withNamespace(namespace)
+            .build());
+    legacy.setStatus(
+        new BackupPolicyStatus(
+            before.observedGeneration(),
+            before.conditions(),
+            1,
+            0,
+            kept.time(),
+            null,
+            null,
+            List.of(old),
+            null,
+            null));
+    client
+        .resources(BackupPolicy.class)
+        .inNamespace(namespace)
+        .withName("daily")
+        .subresource("status")
+        .patch(
+            new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
+                .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.SERVER_SIDE_APPLY)
+                .withFieldManager(manager)
+                .withForce(true)
+                .build(),
+            legacy);
+    assertThat(policy("daily").getStatus().vps()).containsExactly(old);
+
+    create(VpsFixtures.vps(namespace, "alpha")); // its event reconciles the policy
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var entry = entry("daily", "alpha"); // asserts the status lists no VPS
+              assertThat(entry.lastSuccess()).isEqualTo(kept);
+              assertThat(entry.kept()).containsExactly(kept);
+              assertThat(entry.cronJob()).isEqualTo(BackupJobDesign.cronJobName("daily", "alpha"));
+              assertThat(policy("daily").getStatus().lastSuccess()).isEqualTo(kept.time());
+            });
   }
 
   @Test

@@ -236,7 +236,8 @@ class BackupPolicyRulesTest {
             s.lastFailure(),
             s.nextRun(),
             entries,
-            s.refused()));
+            s.refused(),
+            s.refusedCount()));
 
     var moved = rules.decide(seen(policy, BOTH_KEYS, List.of(), List.of()));
 
@@ -302,6 +303,25 @@ class BackupPolicyRulesTest {
     assertThat(decision.records().write()).hasSize(10_000);
     var json = io.fabric8.kubernetes.client.utils.Serialization.asJson(decision.status());
     assertThat(json.length()).as("the status of 10,000 VPSs").isLessThan(4 * 1024);
+
+    // the same 10,000 in the bucket's own datacenter: all refused, 20 of them listed
+    var home = new java.util.ArrayList<OdooVps>();
+    for (int i = 0; i < 10_000; i++) {
+      home.add(vps(String.format("vps-%05d", i), "lyon-1", Map.of()));
+    }
+    var refused = rules.decide(seen(policy, home, BOTH_KEYS, List.of(), List.of(), List.of()));
+    assertThat(refused.status().refusedCount()).isEqualTo(10_000);
+    assertThat(refused.status().refused())
+        .hasSize(BackupPolicyStatus.REFUSALS_LISTED)
+        .first()
+        .satisfies(r -> assertThat(r.name()).isEqualTo("vps-00000"));
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(refused.status()).length())
+        .as("the status of 10,000 refused VPSs")
+        .isLessThan(12 * 1024);
+    assertThat(refused.status().conditions())
+        .filteredOn(c -> c.getType().equals("OffSite"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.getMessage()).contains("vps-00009 and 9990 more"));
   }
 
   @Test

@@ -27,8 +27,16 @@ public record BackupPolicyStatus(
                 + " VPS here, which made the status grow with the number of VPSs. The operator"
                 + " moves such entries into BackupRecords (one per VPS), then clears this field.")
         List<VpsBackups> vps,
-    @JsonPropertyDescription("VPSs the policy selects but refuses to back up, with the reason.")
-        List<Refusal> refused) {
+    @JsonPropertyDescription(
+            "VPSs the policy selects but refuses to back up, with the reason: the first "
+                + BackupPolicyStatus.REFUSALS_LISTED
+                + " by name (each refused VPS says so in its own BackedUp condition).")
+        List<Refusal> refused,
+    @JsonPropertyDescription("How many VPSs the policy selects but refuses, listed or not.")
+        Integer refusedCount) {
+
+  /** How many refusals the status lists at most: it does not grow with the number of VPSs. */
+  public static final int REFUSALS_LISTED = 20;
 
   /** The backups of one VPS under a policy: the spec of its {@link BackupRecord}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
