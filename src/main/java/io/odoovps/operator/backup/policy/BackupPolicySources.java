@@ -1,6 +1,7 @@
 package io.odoovps.operator.backup.policy;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -11,10 +12,12 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
-import io.odoovps.operator.cache.LeanItemStores;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsSpec;
+import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
 import io.odoovps.operator.naming.VpsLabels;
 import java.util.List;
 import java.util.Set;
@@ -42,8 +45,10 @@ final class BackupPolicySources {
     var vps =
         InformerEventSourceConfiguration.from(OdooVps.class, BackupPolicy.class)
             .withName(VPS_SOURCE)
-            // every OdooVps of the namespace, read only here: no managed fields
-            .withItemStore(LeanItemStores.withoutManagedFields())
+            // every OdooVps of the namespace, read only here: the few fields a policy reads
+            .withItemStore(new TransformingItemStore<>(BackupPolicySources::lean))
+            // a VPS's status changes often; a policy cares only for what it reads of it
+            .withOnUpdateFilter((next, before) -> !read(next).equals(read(before)))
             .withSecondaryToPrimaryMapper(
                 v ->
                     context
@@ -73,6 +78,53 @@ final class BackupPolicySources {
         new InformerEventSource<>(byPolicyLabel(Job.class, JOB_SOURCE, selector), context),
         new InformerEventSource<>(byPolicyLabel(Pod.class, POD_SOURCE, selector), context),
         new InformerEventSource<>(byPolicyLabel(Secret.class, TOKEN_SOURCE, tokens), context));
+  }
+
+  /**
+   * The OdooVps as a policy reads it: its name, labels, identity (for Events) and creation; its
+   * location and requested termination; the termination of its status. The OdooVps controller
+   * caches the whole object; this second cache of every VPS keeps a few hundred bytes of each.
+   */
+  static OdooVps lean(OdooVps vps) {
+    var meta = vps.getMetadata();
+    var lean = new OdooVps();
+    lean.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(meta.getName())
+            .withNamespace(meta.getNamespace())
+            .withUid(meta.getUid())
+            .withResourceVersion(meta.getResourceVersion())
+            .withGeneration(meta.getGeneration())
+            .withCreationTimestamp(meta.getCreationTimestamp())
+            .withDeletionTimestamp(meta.getDeletionTimestamp())
+            .withLabels(meta.getLabels())
+            .build());
+    if (vps.getSpec() != null) {
+      var spec = new OdooVpsSpec();
+      spec.setLocation(vps.getSpec().getLocation());
+      spec.setTermination(vps.getSpec().getTermination());
+      lean.setSpec(spec);
+    }
+    if (vps.getStatus() != null && vps.getStatus().getTermination() != null) {
+      var status = new OdooVpsStatus();
+      status.setTermination(vps.getStatus().getTermination());
+      lean.setStatus(status);
+    }
+    return lean;
+  }
+
+  /** What a policy reads of a VPS, to compare: an update that changes none of it is not its. */
+  static List<Object> read(OdooVps vps) {
+    var spec = vps.getSpec();
+    var status = vps.getStatus();
+    return java.util.Arrays.asList(
+        vps.getMetadata().getLabels(),
+        vps.getMetadata().getDeletionTimestamp(),
+        spec == null ? null : spec.getLocation(),
+        spec == null || spec.getTermination() == null
+            ? null
+            : "confirm=" + spec.getTermination().getConfirm(),
+        status == null ? null : status.getTermination());
   }
 
   private static <R extends HasMetadata> InformerEventSourceConfiguration<R> byPolicyLabel(
