@@ -203,9 +203,11 @@ BENCH_OPERATOR_XMX ?= 2g
 BENCH_OPERATOR_JVM ?=
 # reconcile and workflow threads of the benchmarked operator, and the baseline's (unset: 50)
 BENCH_THREADS ?=
+# Each namespace with a BackupPolicy covering every VPS (CronJob, export token, BackupRecord per VPS)
+BENCH_POLICY ?= true
 BENCH_PROPS := -Dbench.sizes=$(if $(BENCH_VPS),$(BENCH_VPS),$(BENCH_SIZES)) -Dbench.backup.mib=$(BENCH_BACKUP_MIB) \
 	-Dbench.backup.runs=$(BENCH_BACKUP_RUNS) -Dchaos.vps=$(CHAOS_VPS) -Dchaos.seed=$(CHAOS_SEED) -Dbench.operator.xmx=$(BENCH_OPERATOR_XMX) \
-	'-Dbench.operator.jvm.options=$(BENCH_OPERATOR_JVM)' $(if $(BENCH_THREADS),-Dbench.threads=$(BENCH_THREADS))
+	'-Dbench.operator.jvm.options=$(BENCH_OPERATOR_JVM)' $(if $(BENCH_THREADS),-Dbench.threads=$(BENCH_THREADS)) -Dbench.policy=$(BENCH_POLICY)
 .PHONY: bench
 bench: control-plane upstream-crds build s3proxy ## Benchmarks: N OdooVps for N in BENCH_SIZES=100,1000,5000 (or BENCH_VPS=N), backup upload -> target/bench/
 	@mkdir -p target/bench && touch target/bench/.started

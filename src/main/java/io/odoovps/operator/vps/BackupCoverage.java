@@ -6,7 +6,7 @@ import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.odoovps.BackupCoverageStatus;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.backup.policy.BackupRecords;
-import io.odoovps.operator.backup.policy.BackupRefusals;
+import io.odoovps.operator.backup.policy.BackupSelection;
 import io.odoovps.operator.contract.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,10 +17,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Article 3 seen from the VPS: which BackupPolicy backs it up (a policy whose BackupRecord of it
- * holds a schedule), and how long ago its last backup succeeded. A VPS that no policy covers says
- * so (BackedUp=False, NotCovered) instead of silently going without backups. Pure: it reads the
- * policies and the VPS's records as the cache holds them.
+ * Article 3 seen from the VPS: which BackupPolicy backs it up (one whose spec selects it and does
+ * not refuse it, as the policy's own reconcile decides), and how long ago its last backup succeeded
+ * (the policies' BackupRecords of it). A VPS that no policy covers says so (BackedUp=False,
+ * NotCovered) instead of silently going without backups. Pure: it reads the policies and the VPS's
+ * records as the cache holds them.
  */
 public final class BackupCoverage {
 
@@ -64,9 +65,11 @@ public final class BackupCoverage {
     var base = lastSuccess.map(Timestamps::parse).orElse(created);
     boolean late = !now.isBefore(base.plus(staleAfter));
     var lastText = lastSuccess.map(t -> "last success " + t).orElse("no backup has succeeded yet");
+    // from the policy's spec, as the policy finds it: so from the VPS's first pass, before the
+    // policy's record of it exists (a second status write otherwise)
     var covering =
         policies.stream()
-            .filter(p -> entry(records, p, vps).map(e -> e.cronJob() != null).orElse(false))
+            .filter(p -> BackupSelection.covers(p, vpsObject))
             .map(p -> p.getMetadata().getName())
             .sorted()
             .findFirst();
@@ -91,7 +94,7 @@ public final class BackupCoverage {
             .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
             .flatMap(
                 p ->
-                    BackupRefusals.of(p, vpsObject).stream()
+                    BackupSelection.refusal(p, vpsObject).stream()
                         .map(r -> "BackupPolicy " + p.getMetadata().getName() + ": " + r))
             .findFirst();
     var since =

@@ -6,9 +6,13 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
+import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.ipv4.IPv4Allocation;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
+import io.odoovps.operator.backup.policy.BackupJobDesign;
 import io.odoovps.operator.naming.VpsLabels;
+import io.odoovps.operator.testing.BackupFixtures;
 import io.odoovps.operator.testing.ControlPlane;
 import io.odoovps.operator.testing.VpsFixtures;
 import java.time.Duration;
@@ -58,7 +62,8 @@ final class PlainClientBaseline {
       String allocation,
       List<String> secrets,
       List<String> applied,
-      String status) {
+      String status,
+      Backups backups) {
 
     /** {@code json}, one of these objects, as the same object of {@code vps} at {@code address}. */
     String copy(String json, OdooVps vps, String address) {
@@ -67,6 +72,19 @@ final class PlainClientBaseline {
           .replace(uid(), vps.getMetadata().getUid())
           .replace(address(), address)
           .replace(address().replace('.', '-'), address.replace('.', '-'));
+    }
+  }
+
+  /**
+   * The backup objects the policy wrote for the VPS: its CronJob (applied), its export token Secret
+   * (created, owned by the CronJob) and its BackupRecord (applied), with the policy's and the
+   * CronJob's uids to replace; null when the run has no policy.
+   */
+  record Backups(String policyUid, String cronJobUid, String cronJob, String token, String record) {
+
+    /** {@code json} with the template policy's uid replaced by {@code policyUid}. */
+    String owned(String json, String policyUid) {
+      return json.replace(policyUid(), policyUid);
     }
   }
 
@@ -105,6 +123,42 @@ final class PlainClientBaseline {
       }
     }
     strip(allocation);
+    var policy = client.resources(BackupPolicy.class).inNamespace(namespace).withName(POLICY).get();
+    Backups backups = null;
+    if (policy != null) {
+      var cronJob =
+          client
+              .batch()
+              .v1()
+              .cronjobs()
+              .inNamespace(namespace)
+              .withName(BackupJobDesign.cronJobName(POLICY, vps))
+              .get();
+      var cronJobUid = cronJob.getMetadata().getUid();
+      var token =
+          client
+              .secrets()
+              .inNamespace(namespace)
+              .withName(BackupJobDesign.exportTokenSecretName(POLICY, vps))
+              .get();
+      var record =
+          client
+              .resources(BackupRecord.class)
+              .inNamespace(namespace)
+              .withName(BackupRecord.nameOf(vps, POLICY))
+              .get();
+      strip(cronJob);
+      cronJob.setStatus(null);
+      strip(token);
+      strip(record);
+      backups =
+          new Backups(
+              policy.getMetadata().getUid(),
+              cronJobUid,
+              Serialization.asJson(cronJob),
+              Serialization.asJson(token),
+              Serialization.asJson(record));
+    }
     return new Template(
         namespace,
         vps,
@@ -114,7 +168,36 @@ final class PlainClientBaseline {
         Serialization.asJson(allocation),
         secrets,
         applied,
-        Serialization.asJson(Map.of("status", primary.getStatus())));
+        Serialization.asJson(Map.of("status", primary.getStatus())),
+        backups);
+  }
+
+  /** The benchmark's BackupPolicy, when it has one (`BENCH_POLICY`). */
+  static final String POLICY = "daily";
+
+  /**
+   * The benchmark's BackupPolicy and its credentials in {@code namespace}: every VPS of the
+   * namespace backed up into a bucket of another datacenter that no run contacts (there is no node,
+   * so no CronJob runs).
+   */
+  static BackupPolicy policy(KubernetesClient client, String namespace) {
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("s3")
+                .withNamespace(namespace)
+                .endMetadata()
+                .withStringData(
+                    Map.of(
+                        BackupJobDesign.ACCESS_KEY_ID, "bench",
+                        BackupJobDesign.SECRET_ACCESS_KEY, "not-a-real-secret-value"))
+                .build())
+        .create();
+    var policy =
+        BackupFixtures.policy(namespace, POLICY, "http://127.0.0.1:9", "bench", "bench-2", "s3");
+    policy.getSpec().setRetentionDays(15);
+    return client.resource(policy).create();
   }
 
   /** Leaves out what the API server sets: the copies are what a client sends. */
@@ -155,6 +238,9 @@ final class PlainClientBaseline {
       throws Exception {
     try (var client =
         new KubernetesClientBuilder().withConfig(controlPlane.config(USER_AGENT)).build()) {
+      // the policy, as the benchmark makes it for the operator (not timed, like the namespace)
+      var policyUid =
+          template.backups() == null ? null : policy(client, namespace).getMetadata().getUid();
       ExecutorService writers = Executors.newFixedThreadPool(threads);
       ExecutorService creating = Executors.newFixedThreadPool(creators);
       var start = Instant.now();
@@ -168,7 +254,7 @@ final class PlainClientBaseline {
                       VpsFixtures.vps(namespace, String.format(Locale.ROOT, "vps-%05d", index));
                   vps.getSpec().setLocation(location);
                   var created = client.resource(vps).create();
-                  return writers.submit(() -> writes(client, template, created));
+                  return writers.submit(() -> writes(client, template, created, policyUid));
                 }));
       }
       for (var creation : creations) {
@@ -185,7 +271,8 @@ final class PlainClientBaseline {
   }
 
   /** The operator's writes for one VPS, copied. */
-  private static Void writes(KubernetesClient client, Template template, OdooVps vps) {
+  private static Void writes(
+      KubernetesClient client, Template template, OdooVps vps, String policyUid) {
     var name = vps.getMetadata().getName();
     // an address of 100.65.0.0-100.127.255.255, none twice in a run (the allocations stay)
     int slot = ADDRESSES.getAndIncrement();
@@ -217,6 +304,34 @@ final class PlainClientBaseline {
           .serverSideApply();
     }
     primary.subresource("status").patch(merge, copy.apply(template.status()));
+    var backups = template.backups();
+    if (backups != null) {
+      // what the policy's reconcile writes for the VPS
+      var cronJob =
+          client
+              .resource(
+                  Serialization.unmarshal(
+                      backups.owned(copy.apply(backups.cronJob()), policyUid),
+                      GenericKubernetesResource.class))
+              .fieldManager(USER_AGENT)
+              .forceConflicts()
+              .serverSideApply();
+      client
+          .resource(
+              Serialization.unmarshal(
+                  copy.apply(backups.token())
+                      .replace(backups.cronJobUid(), cronJob.getMetadata().getUid()),
+                  GenericKubernetesResource.class))
+          .create();
+      client
+          .resource(
+              Serialization.unmarshal(
+                  backups.owned(copy.apply(backups.record()), policyUid),
+                  GenericKubernetesResource.class))
+          .fieldManager(USER_AGENT)
+          .forceConflicts()
+          .serverSideApply();
+    }
     return null;
   }
 

@@ -48,6 +48,17 @@ class ScaleBenchmark {
    */
   static final int THREADS = Integer.getInteger("bench.threads", 50);
 
+  /**
+   * Whether each namespace has a BackupPolicy backing up all its VPSs ({@code bench.policy},
+   * `BENCH_POLICY`): one CronJob, export token Secret and BackupRecord more per VPS, and a
+   * convergence that waits for them.
+   */
+  static final boolean POLICY = Boolean.getBoolean("bench.policy");
+
+  /** The policy's own writes (its status, finalizer, ServiceAccount, RoleBinding): not per VPS. */
+  private static final java.util.Set<String> POLICY_RESOURCES =
+      java.util.Set.of("backuppolicies", "serviceaccounts", "rolebindings");
+
   /** The operator's CPU time, in nanoseconds (Micrometer's process metrics). */
   private static final String CPU_METRIC = "process_cpu_time_ns_total";
 
@@ -69,6 +80,7 @@ class ScaleBenchmark {
       long objectWrites,
       long floorWrites,
       long eventWrites,
+      long policyWrites,
       Map<String, Long> eventsByReason,
       Map<String, Long> writesByKind,
       Map<String, Long> refusedByKind,
@@ -163,6 +175,9 @@ class ScaleBenchmark {
         properties.put("quarkus.operator-sdk.concurrent-reconciliation-threads", "" + THREADS);
         properties.put("quarkus.operator-sdk.concurrent-workflow-threads", "" + THREADS);
       }
+      if (POLICY) {
+        PlainClientBaseline.policy(client, namespace);
+      }
       var mark = audit.mark();
       var log1 = out.resolve("operator-" + n + "-1.log");
       var operator = new PackagedOperator(properties, log1);
@@ -207,6 +222,9 @@ class ScaleBenchmark {
       var operatorCpu = operator.metric(CPU_METRIC) - emptyCpu;
       Thread.sleep(5_000); // let trailing events settle before counting
       var writes = audit.writesSince(mark, OperatorUserAgent.USER_AGENT);
+      var policyWrites =
+          writes.stream().filter(w -> POLICY_RESOURCES.contains(w.resource())).count();
+      writes = writes.stream().filter(w -> !POLICY_RESOURCES.contains(w.resource())).toList();
       var objectWrites = writes.stream().filter(w -> !w.resource().equals("events")).count();
       var eventWrites = writes.size() - objectWrites;
       // the floor: each object (or subresource) the operator wrote and the server took, once
@@ -287,6 +305,8 @@ class ScaleBenchmark {
           audit.writesSince(baselineMark, PlainClientBaseline.USER_AGENT).stream()
               .filter(w -> !w.resource().equals("events") && !w.verb().startsWith("delete"))
               .filter(w -> !(w.verb().equals("create") && w.resource().equals("odoovps")))
+              .filter(w -> !POLICY_RESOURCES.contains(w.resource()))
+              .filter(w -> !(w.verb().equals("create") && w.name().equals("s3")))
               .count();
       var result =
           new Result(
@@ -298,6 +318,7 @@ class ScaleBenchmark {
               objectWrites,
               floorWrites,
               eventWrites,
+              policyWrites,
               eventsByReason,
               breakdown,
               refused,
@@ -326,7 +347,10 @@ class ScaleBenchmark {
           List.of("v1", "Secret"),
           List.of("v1", "ConfigMap"),
           List.of("networking.k8s.io/v1", "NetworkPolicy"),
-          List.of("monitoring.coreos.com/v1", "PrometheusRule"));
+          List.of("monitoring.coreos.com/v1", "PrometheusRule"),
+          List.of("odoovps.io/v1alpha1", "BackupPolicy"),
+          List.of("odoovps.io/v1alpha1", "BackupRecord"),
+          List.of("batch/v1", "CronJob"));
 
   /** The largest object of the namespace (as JSON, managedFields included, as etcd holds it). */
   private static Map.Entry<String, Long> largestObject(KubernetesClient client, String namespace) {
@@ -389,7 +413,7 @@ class ScaleBenchmark {
             (full GC) less the same process's live heap with 0 VPSs, over N. CPU: the
             operator process's from 0 VPSs to converged; the baseline's, the test JVM's
             (where the baseline client runs) during the baseline. Both share the cores with
-            kube-apiserver and etcd.
+            kube-apiserver and etcd.%s
 
             | N | operator | baseline | ratio | writes/VPS (floor) | refused writes | Events/VPS | heap/VPS | quiet resync | quiet-resync writes | largest object |
             |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
@@ -399,7 +423,13 @@ class ScaleBenchmark {
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("bench.operator.xmx", "1g"),
             CREATORS,
-            THREADS));
+            THREADS,
+            POLICY
+                ? "\nEach namespace has a BackupPolicy backing up every VPS (`BENCH_POLICY`): its"
+                    + " CronJob, export token and BackupRecord of each VPS are counted per VPS (and"
+                    + " made by the baseline too); the policy's own writes (status, finalizer,"
+                    + " ServiceAccount, RoleBinding) are in the column \"policy writes\"."
+                : ""));
     for (var r : results) {
       md.append(
           String.format(
@@ -423,15 +453,15 @@ class ScaleBenchmark {
     md.append(
         """
 
-        | N | created in | baseline writes/VPS | operator CPU (from 0 VPSs to converged) | baseline client CPU | heap after convergence | RSS after convergence | heap after resync | live heap, 0 VPSs | live heap after resync |
-        |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+        | N | created in | baseline writes/VPS | operator CPU (from 0 VPSs to converged) | baseline client CPU | heap after convergence | RSS after convergence | heap after resync | live heap, 0 VPSs | live heap after resync | policy writes |
+        |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
         """);
     for (var r : results) {
       md.append(
           String.format(
               Locale.ROOT,
               "| %d | %.1f s | %.2f | %.1f s (%.1f ms/VPS) | %.1f s (%.1f ms/VPS) | %.0f MiB |"
-                  + " %.0f MiB | %.0f MiB | %.0f MiB | %.0f MiB |%n",
+                  + " %.0f MiB | %.0f MiB | %.0f MiB | %.0f MiB | %d |%n",
               r.n(),
               r.createdSeconds(),
               r.baselineWrites() / (double) r.n(),
@@ -443,7 +473,8 @@ class ScaleBenchmark {
               r.rssMiB(),
               r.heapAfterResyncMiB(),
               r.emptyLiveHeapMiB(),
-              r.liveHeapMiB()));
+              r.liveHeapMiB(),
+              r.policyWrites()));
     }
     for (var r : results) {
       md.append("\nEvents at N = ").append(r.n()).append(", by reason: ");
@@ -495,6 +526,17 @@ class ScaleBenchmark {
         client.resources(VirtualMachine.class).inNamespace(namespace).list().getItems().stream()
             .map(v -> v.getMetadata().getName())
             .collect(Collectors.toSet());
+    var records =
+        POLICY
+            ? client
+                .resources(io.odoovps.operator.api.v1alpha1.backup.BackupRecord.class)
+                .inNamespace(namespace)
+                .list()
+                .getItems()
+                .stream()
+                .map(r -> r.getSpec().name())
+                .collect(Collectors.toSet())
+            : java.util.Set.<String>of();
     List<OdooVps> all = client.resources(OdooVps.class).inNamespace(namespace).list().getItems();
     // converged: the status of the last generation, written by a reconcile that succeeded (a
     // Service patch that timed out leaves Ready=False/ReconcileError until its retry succeeds)
@@ -512,6 +554,13 @@ class ScaleBenchmark {
             v ->
                 v.getStatus().getVirtualMachine() != null
                     && vms.contains(v.getMetadata().getName()))
+        // with a policy: its record of the VPS exists and the VPS's status names the policy
+        .filter(v -> !POLICY || (records.contains(v.getMetadata().getName()) && backedUp(v)))
         .count();
+  }
+
+  private static boolean backedUp(OdooVps vps) {
+    return vps.getStatus().getBackup() != null
+        && PlainClientBaseline.POLICY.equals(vps.getStatus().getBackup().policy());
   }
 }

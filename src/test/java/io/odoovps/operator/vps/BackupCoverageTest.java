@@ -96,6 +96,12 @@ class BackupCoverageTest {
   void notCoveredSaysSoKeepsItsLastSuccessAndTheTimeItWentUncovered() {
     // the entry stays in the old policy, without a CronJob
     var old = policy("daily", List.of(entry(null, "2026-03-03T02:00:00Z")), null);
+    // the VPS's labels no longer match the policy's selector
+    old.getSpec()
+        .setVpsSelector(
+            new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                .withMatchLabels(java.util.Map.of("backup", "daily"))
+                .build());
     var previous = new BackupCoverageStatus("daily", "2026-03-03T02:00:00Z", null);
     var o = at("2026-03-04T00:00:00Z", previous, old);
     assertThat(o.backedUp()).isFalse();
@@ -117,6 +123,13 @@ class BackupCoverageTest {
             policy("daily", List.of(), "paris-1"));
     assertThat(o.reason()).isEqualTo("Refused");
     assertThat(o.message()).contains("BackupPolicy daily: spec.target.location paris-1");
+  }
+
+  @Test
+  void aSelectedVpsIsCoveredFromItsFirstPassBeforeThePolicysRecordOfItExists() {
+    var o = at("2026-03-01T01:00:00Z", null, policy("daily", null, null));
+    assertThat(o.reason()).isEqualTo("NoBackupYet");
+    assertThat(o.status().policy()).isEqualTo("daily");
   }
 
   @Test
