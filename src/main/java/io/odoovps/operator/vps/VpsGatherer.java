@@ -23,6 +23,7 @@ import io.odoovps.operator.api.v1alpha1.restore.OdooVpsRestore;
 import io.odoovps.operator.api.v1alpha1.ticket.SupportTicket;
 import io.odoovps.operator.backup.policy.BackupRecords;
 import io.odoovps.operator.cache.LeanItemStores;
+import io.odoovps.operator.cache.NamespaceMappers;
 import io.odoovps.operator.config.OperatorConfig;
 import io.odoovps.operator.ipv4.IPv4Allocator;
 import io.odoovps.operator.kubevirt.VirtualMachine;
@@ -37,7 +38,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -102,13 +102,7 @@ final class VpsGatherer {
                 (next, before) ->
                     !java.util.Objects.equals(
                         next.getMetadata().getGeneration(), before.getMetadata().getGeneration()))
-            .withSecondaryToPrimaryMapper(
-                p ->
-                    context
-                        .getPrimaryCache()
-                        .list(p.getMetadata().getNamespace())
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
+            .withSecondaryToPrimaryMapper(NamespaceMappers.everyPrimaryOfItsNamespace(context))
             .build();
     var records =
         InformerEventSourceConfiguration.from(BackupRecord.class, OdooVps.class)

@@ -181,19 +181,7 @@ final class PlainClientBaseline {
    * so no CronJob runs).
    */
   static BackupPolicy policy(KubernetesClient client, String namespace) {
-    client
-        .resource(
-            new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata()
-                .withName("s3")
-                .withNamespace(namespace)
-                .endMetadata()
-                .withStringData(
-                    Map.of(
-                        BackupJobDesign.ACCESS_KEY_ID, "bench",
-                        BackupJobDesign.SECRET_ACCESS_KEY, "not-a-real-secret-value"))
-                .build())
-        .create();
+    BackupFixtures.credentials(client, namespace, "s3");
     var policy =
         BackupFixtures.policy(namespace, POLICY, "http://127.0.0.1:9", "bench", "bench-2", "s3");
     policy.getSpec().setRetentionDays(15);

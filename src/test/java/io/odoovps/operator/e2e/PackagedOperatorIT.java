@@ -214,16 +214,7 @@ class PackagedOperatorIT {
   void thePackagedOperatorWritesTheBackupCronJobOfAPolicy() {
     var namespace = TestNamespaces.create(client, "e2e-bkp");
     client.resource(VpsFixtures.vps(namespace, "saved")).create();
-    client
-        .resource(
-            new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata()
-                .withName("s3")
-                .withNamespace(namespace)
-                .endMetadata()
-                .withStringData(java.util.Map.of("access-key-id", "a", "secret-access-key", "b"))
-                .build())
-        .create();
+    io.odoovps.operator.testing.BackupFixtures.credentials(client, namespace, "s3");
     client
         .resource(
             BackupFixtures.policy(

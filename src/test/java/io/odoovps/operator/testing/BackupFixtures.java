@@ -6,6 +6,7 @@ import io.odoovps.operator.api.v1alpha1.backup.BackupPolicy;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicySpec;
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus;
 import java.util.List;
+import java.util.Map;
 
 /** BackupPolicies the way a platform engineer writes them, for tests. */
 public final class BackupFixtures {
@@ -35,6 +36,23 @@ public final class BackupFixtures {
     spec.setTarget(target);
     policy.setSpec(spec);
     return policy;
+  }
+
+  /**
+   * Creates the Secret {@code name} of {@code namespace} with both S3 keys (values of no server).
+   */
+  public static void credentials(KubernetesClient client, String namespace, String name) {
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withStringData(
+                    Map.of("access-key-id", "bench", "secret-access-key", "not-a-real-secret"))
+                .build())
+        .create();
   }
 
   /**

@@ -18,10 +18,10 @@ import io.odoovps.operator.api.v1alpha1.backup.BackupRecord;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVps;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsSpec;
 import io.odoovps.operator.api.v1alpha1.odoovps.OdooVpsStatus;
+import io.odoovps.operator.cache.NamespaceMappers;
 import io.odoovps.operator.naming.VpsLabels;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The caches a BackupPolicy reconcile reads: every OdooVps of the namespace (any of them may join a
@@ -49,13 +49,7 @@ final class BackupPolicySources {
             .withItemStore(new TransformingItemStore<>(BackupPolicySources::lean))
             // a VPS's status changes often; a policy cares only for what it reads of it
             .withOnUpdateFilter((next, before) -> !read(next).equals(read(before)))
-            .withSecondaryToPrimaryMapper(
-                v ->
-                    context
-                        .getPrimaryCache()
-                        .list(v.getMetadata().getNamespace())
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
+            .withSecondaryToPrimaryMapper(NamespaceMappers.everyPrimaryOfItsNamespace(context))
             .build();
     var selector = VpsLabels.MANAGED_BY_SELECTOR + "," + BackupJobDesign.COMPONENT + "=backup";
     var tokens =
