@@ -209,37 +209,16 @@ final class VpsGatherer {
         vps,
         now,
         context.getSecondaryResource(VirtualMachine.class),
-        list(
-                context,
-                vps,
-                MitigationState.class,
-                MITIGATION_EVENT_SOURCE,
-                m -> name.equals(m.getSpec().getVps()))
-            .findFirst(),
-        list(
-                context,
-                vps,
-                SupportTicket.class,
-                TICKET_EVENT_SOURCE,
-                t -> name.equals(t.getSpec().getVps()))
-            .toList(),
-        list(context, vps, OdooVpsRestore.class, RESTORE_EVENT_SOURCE, r -> r.holdsVm(name))
-            .findAny()
-            .isPresent(),
+        ofVps(context, vps, MitigationState.class, MITIGATION_EVENT_SOURCE).stream().findFirst(),
+        List.copyOf(ofVps(context, vps, SupportTicket.class, TICKET_EVENT_SOURCE)),
+        ofVps(context, vps, OdooVpsRestore.class, RESTORE_EVENT_SOURCE).stream()
+            .anyMatch(r -> r.holdsVm(name)),
         policies(vps, context),
         backupRecords(vps, context),
         meter == null
             ? Optional.empty()
             : context.getSecondaryResource(PrometheusTraffic.Reading.class, TRAFFIC_EVENT_SOURCE),
-        livePods
-            ? list(
-                    context,
-                    vps,
-                    Pod.class,
-                    POD_EVENT_SOURCE,
-                    p -> name.equals(p.getMetadata().getLabels().get(VpsLabels.VPS)))
-                .toList()
-            : List.of(),
+        livePods ? List.copyOf(ofVps(context, vps, Pod.class, POD_EVENT_SOURCE)) : List.of(),
         operatorMakesDisk
             ? new DiskFill(
                 true,
@@ -260,20 +239,26 @@ final class VpsGatherer {
 
   /** The BackupRecords of the VPS: one per policy that holds or held its backups. */
   static List<BackupRecord> backupRecords(OdooVps vps, Context<OdooVps> context) {
-    var name = vps.getMetadata().getName();
-    return list(
-            context,
-            vps,
-            BackupRecord.class,
-            BACKUP_RECORD_EVENT_SOURCE,
-            r -> name.equals(BackupRecords.vpsOf(r)))
-        .toList();
+    return List.copyOf(ofVps(context, vps, BackupRecord.class, BACKUP_RECORD_EVENT_SOURCE));
   }
 
   @SuppressWarnings("unchecked")
   static InformerEventSource<IPv4Allocation, OdooVps> allocations(Context<OdooVps> context) {
     return (InformerEventSource<IPv4Allocation, OdooVps>)
         context.eventSourceRetriever().getEventSourceFor(IPv4Allocation.class, IPV4_EVENT_SOURCE);
+  }
+
+  /**
+   * The cached objects of a source that map to the VPS, from the source's primary-to-secondary
+   * index (kept by JOSDK from the secondary-to-primary mapper, which names the VPS): a lookup, not
+   * a scan of the namespace, whatever the number of VPSs.
+   */
+  private static <R extends HasMetadata> java.util.Set<R> ofVps(
+      Context<OdooVps> context, OdooVps vps, Class<R> type, String source) {
+    return context
+        .eventSourceRetriever()
+        .getEventSourceFor(type, source)
+        .getSecondaryResources(vps);
   }
 
   @SuppressWarnings("unchecked")

@@ -143,7 +143,13 @@ class ScaleBenchmark {
               assertThat(r.objectWrites()).isEqualTo(r.floorWrites());
               assertThat(r.baselineWrites()).isEqualTo(r.floorWrites());
             });
+    assertThat(results)
+        .as("no object of a VPS or its policy grows with N (issue 20: none over 256 KiB)")
+        .allSatisfy(r -> assertThat(r.largestObjectBytes()).isLessThanOrEqualTo(LARGEST_ALLOWED));
   }
+
+  /** The size no object of the namespace may pass, at any N (etcd takes up to about 1.5 MiB). */
+  static final long LARGEST_ALLOWED = 256 * 1024;
 
   /** {@code bench.sizes} (comma-separated), else {@code bench.vps}, else 100,1000,5000. */
   static List<Integer> sizes() {
