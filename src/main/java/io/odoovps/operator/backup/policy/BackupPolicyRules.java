@@ -177,12 +177,16 @@ final class BackupPolicyRules {
     return entries;
   }
 
-  /** The next run of any entry, one second after, unless the resync comes first. */
+  /**
+   * The next run of any entry still to come, one second after, unless the resync comes first. A run
+   * already due wakes nothing: its Job's events bring the reconcile that records it.
+   */
   private Duration wake(List<VpsBackups> entries, Instant now) {
     return entries.stream()
         .map(VpsBackups::nextRun)
         .filter(Objects::nonNull)
         .map(Instant::parse)
+        .filter(t -> t.isAfter(now))
         .min(Instant::compareTo)
         .map(t -> Duration.between(now, t).plusSeconds(1))
         .filter(d -> d.compareTo(resync) < 0)

@@ -72,7 +72,9 @@ final class BackupProgress {
     var nextRun =
         schedule == null || Boolean.TRUE.equals(policy.getSpec().getSuspend())
             ? null
-            : Timestamps.format(schedule.next(now, zone));
+            : due(before, schedule, lastSuccess, lastFailure)
+                ? before.nextRun()
+                : Timestamps.format(schedule.next(now, zone));
     return new VpsBackups(
         name,
         vps.getSpec().getLocation(),
@@ -88,6 +90,21 @@ final class BackupProgress {
         null,
         null,
         null);
+  }
+
+  /**
+   * Whether the entry's next run stays as it was: the same schedule, and no run recorded since the
+   * entry was written. A run's time passing changes nothing until the run is seen, so the record is
+   * written once per run (its result and the run after it) and not also when its slot passes; until
+   * then {@code nextRun} is the run due, in the past while it runs or is late.
+   */
+  private static boolean due(
+      VpsBackups before, DailySchedule schedule, Backup lastSuccess, Failure lastFailure) {
+    return before != null
+        && before.nextRun() != null
+        && schedule.expression().equals(before.schedule())
+        && Objects.equals(lastSuccess, before.lastSuccess())
+        && Objects.equals(lastFailure, before.lastFailure());
   }
 
   private static String succeeded(BackupPolicy policy, String vps, BackupReport report) {

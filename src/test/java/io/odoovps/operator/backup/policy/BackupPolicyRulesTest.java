@@ -108,9 +108,20 @@ class BackupPolicyRulesTest {
       List<CronJob> cronJobs,
       List<Job> jobs,
       List<BackupRecord> records) {
+    return seen(NOW, policy, vps, credentials, cronJobs, jobs, records);
+  }
+
+  private static BackupPolicyObservation seen(
+      Instant now,
+      BackupPolicy policy,
+      List<OdooVps> vps,
+      Secret credentials,
+      List<CronJob> cronJobs,
+      List<Job> jobs,
+      List<BackupRecord> records) {
     return new BackupPolicyObservation(
         policy,
-        NOW,
+        now,
         vps,
         List.of(),
         credentials,
@@ -217,6 +228,32 @@ class BackupPolicyRulesTest {
     assertThat(again.plan().notices()).isEmpty();
     assertThat(again.records().write()).isEmpty();
     assertThat(again.records().delete()).isEmpty();
+  }
+
+  @Test
+  void aRunsTimePassingWritesNothingAndWakesNothingUntilItsJobIsSeen() {
+    var policy = policy("daily");
+    policy.getSpec().setSchedule("0 13 * * *");
+    var first = rules.decide(seen(policy, BOTH_KEYS, List.of(), List.of()));
+    policy.setStatus(first.status());
+    var records = stored(first.records().write());
+    var vps = List.of(vps("acme"), vps("bravo"), vps("home", "lyon-1", Map.of()));
+
+    // 14:00: the 13:00 run is due, its Job not seen yet
+    var due =
+        rules.decide(
+            seen(
+                NOW.plus(Duration.ofHours(2)),
+                policy,
+                vps,
+                BOTH_KEYS,
+                List.of(),
+                List.of(),
+                records));
+
+    assertThat(due.records().write()).as("no record rewritten as the slot passes").isEmpty();
+    assertThat(due.statusChanged(policy.getStatus())).isFalse();
+    assertThat(due.wake()).as("a due run wakes nothing (its Job does)").isEqualTo(RESYNC);
   }
 
   @Test

@@ -10,6 +10,7 @@ import static io.odoovps.operator.backup.policy.BackupPolicyUnitFixtures.vps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.Backup;
+import io.odoovps.operator.api.v1alpha1.backup.BackupPolicyStatus.VpsBackups;
 import io.odoovps.operator.backup.policy.BackupPolicyPlan.Notice;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -163,5 +164,71 @@ class BackupProgressTest {
     assertThat(after.nextRun()).isEqualTo(nextRun);
     assertThat(after.schedule()).isEqualTo(schedule);
     assertThat(after.lastFailure()).isNull();
+  }
+
+  /** The entry as it was written with its next run, for the cases below. */
+  private static VpsBackups dueAt(String schedule, String nextRun, Backup lastSuccess) {
+    var e =
+        entry(
+            "acme",
+            BackupJobDesign.cronJobName("daily", "acme"),
+            lastSuccess,
+            null,
+            null,
+            null,
+            null);
+    return new VpsBackups(
+        e.name(),
+        e.location(),
+        e.cronJob(),
+        schedule,
+        nextRun,
+        e.lastSuccess(),
+        e.lastFailure(),
+        e.kept(),
+        e.keptCount(),
+        e.keptOldest(),
+        null,
+        null,
+        null,
+        null);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "-",
+      textBlock =
+          """
+          # case                                      | schedule written | schedule now | run           | next run after
+          the slot passed, no run seen: it stays due  | 0 2 * * *        | 0 2 * * *    | -             | 2026-03-20T02:00:00Z
+          its run recorded: the one after it          | 0 2 * * *        | 0 2 * * *    | ok            | 2026-03-21T02:00:00Z
+          its run failed: the one after it            | 0 2 * * *        | 0 2 * * *    | fail          | 2026-03-21T02:00:00Z
+          the schedule changed: from now              | 0 2 * * *        | 0 14 * * *   | -             | 2026-03-20T14:00:00Z
+          """)
+  void theNextRunMovesWhenItsRunIsSeenNotWhenItsTimePasses(
+      String name, String written, String schedule, String run, String nextRun) {
+    // NOW is 12:00: the 02:00 run is past, its Job not yet finished (or not yet seen)
+    var before = dueAt(written, "2026-03-20T02:00:00Z", backup("2026-03-19T02:00:00Z"));
+    var runs =
+        run == null
+            ? List.<BackupRuns.Run>of()
+            : List.of(run(run, "2026-03-20T02:05:00Z", "j-0320"));
+
+    var after =
+        BackupProgress.advance(
+            policy("daily"),
+            vps("acme"),
+            before,
+            runs,
+            DailySchedule.of(schedule, "acme"),
+            UTC,
+            NOW,
+            new BackupPolicyPlan());
+
+    assertThat(after.nextRun()).isEqualTo(nextRun);
+    if (run == null && written.equals(schedule)) {
+      assertThat(after).as("nothing to write as the slot passes").isEqualTo(before);
+    }
   }
 }

@@ -45,7 +45,11 @@ public record BackupPolicyStatus(
       @JsonPropertyDescription("Its datacenter.") String location,
       @JsonPropertyDescription("The CronJob that runs its backups.") String cronJob,
       @JsonPropertyDescription("The effective cron schedule.") String schedule,
-      @JsonPropertyDescription("When the CronJob runs next.") String nextRun,
+      @JsonPropertyDescription(
+              "The run due next, as of the last run recorded: it moves on when that run's result"
+                  + " is recorded, not when its time passes (in the past while the run is under way"
+                  + " or late).")
+          String nextRun,
       @JsonPropertyDescription("The last successful backup.") Backup lastSuccess,
       @JsonPropertyDescription(
               "The most recent failed run, kept after later successes; the VPS is failing (see"
