@@ -75,6 +75,11 @@ final class PackagedOperator implements AutoCloseable {
         .sum();
   }
 
+  /** Whether the operator exports a series whose line starts with {@code prefix}. */
+  boolean hasMetric(String prefix) {
+    return metrics().lines().anyMatch(l -> l.startsWith(prefix));
+  }
+
   /**
    * The heap still in use after a full collection (jcmd GC.run, then the heap metric): the live
    * set, what a memory limit must hold, unlike the heap in use at a random moment.
